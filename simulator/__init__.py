@@ -1,0 +1,38 @@
+"""Backprop Studio's engine: layers, losses, optimizers, training, data and files.
+
+Pure Python + NumPy (CuPy on a GPU). This package never imports Qt or ``ui``.
+"""
+
+from simulator.backend import get_backend, to_numpy
+from simulator.errors import (
+    BackendError,
+    BackpropError,
+    DataError,
+    ModelFileError,
+    SpecError,
+    TrainingError,
+)
+from simulator.network import Network, compile_network
+from simulator.spec import LayerSpec, NetworkSpec
+from simulator.training import Trainer, TrainerControl
+from simulator.training_config import TrainingConfig
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BackendError",
+    "BackpropError",
+    "DataError",
+    "LayerSpec",
+    "ModelFileError",
+    "Network",
+    "NetworkSpec",
+    "SpecError",
+    "Trainer",
+    "TrainerControl",
+    "TrainingConfig",
+    "TrainingError",
+    "compile_network",
+    "get_backend",
+    "to_numpy",
+]

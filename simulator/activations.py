@@ -1,0 +1,167 @@
+"""Element-wise activation functions, shared by activation layers and by the ``activation``
+option of Dense and Conv2D.
+
+An :class:`Activation` is a small stateful object: ``forward`` remembers what ``backward``
+needs (the output, or for Softmax also the logits). Each layer owns its own instance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from simulator.errors import SpecError
+
+Array = Any
+_ACTIVATIONS: dict[str, type[Activation]] = {}
+
+
+def _register(cls: type[Activation]) -> type[Activation]:
+    _ACTIVATIONS[cls.name] = cls
+    return cls
+
+
+class Activation:
+    """y = f(z), applied element-wise (Softmax: along axis 1)."""
+
+    name: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        self.out: Array = None
+
+    def forward(self, z: Array, xp: Any, inplace: bool = False) -> Array:
+        raise NotImplementedError
+
+    def backward(self, grad: Array, xp: Any) -> Array:
+        raise NotImplementedError
+
+    def get_config(self) -> str | dict[str, Any]:
+        return self.name
+
+
+@_register
+class Linear(Activation):
+    name = "linear"
+
+    def forward(self, z: Array, xp: Any, inplace: bool = False) -> Array:
+        return z
+
+    def backward(self, grad: Array, xp: Any) -> Array:
+        return grad
+
+
+@_register
+class Sigmoid(Activation):
+    """σ(z) = 1 / (1 + e^-z), computed as (1 + tanh(z/2)) / 2 so it never overflows."""
+
+    name = "sigmoid"
+
+    def forward(self, z: Array, xp: Any, inplace: bool = False) -> Array:
+        out = xp.multiply(z, 0.5, out=z if inplace else None)
+        xp.tanh(out, out=out)
+        out += 1.0
+        out *= 0.5
+        self.out = out
+        return out
+
+    def backward(self, grad: Array, xp: Any) -> Array:
+        return grad * self.out * (1.0 - self.out)
+
+
+@_register
+class Tanh(Activation):
+    name = "tanh"
+
+    def forward(self, z: Array, xp: Any, inplace: bool = False) -> Array:
+        self.out = xp.tanh(z, out=z if inplace else None)
+        return self.out
+
+    def backward(self, grad: Array, xp: Any) -> Array:
+        return grad * (1.0 - self.out * self.out)
+
+
+@_register
+class ReLU(Activation):
+    name = "relu"
+
+    def forward(self, z: Array, xp: Any, inplace: bool = False) -> Array:
+        self.out = xp.maximum(z, 0, out=z if inplace else None)
+        return self.out
+
+    def backward(self, grad: Array, xp: Any) -> Array:
+        return grad * (self.out > 0)
+
+
+@_register
+class LeakyReLU(Activation):
+    """f(z) = z for z > 0, alpha·z otherwise."""
+
+    name = "leaky_relu"
+
+    def __init__(self, alpha: float = 0.01) -> None:
+        super().__init__()
+        if not isinstance(alpha, int | float) or not 0 <= alpha < 1:
+            raise SpecError(f"leaky_relu 'alpha' must be a number in [0, 1), got {alpha!r}")
+        self.alpha = float(alpha)
+
+    def forward(self, z: Array, xp: Any, inplace: bool = False) -> Array:
+        self.mask = z > 0
+        self.out = xp.where(self.mask, z, z * self.alpha)
+        return self.out
+
+    def backward(self, grad: Array, xp: Any) -> Array:
+        return xp.where(self.mask, grad, grad * self.alpha)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"type": self.name, "alpha": self.alpha}
+
+
+@_register
+class Softmax(Activation):
+    """softmax(z)_i = e^{z_i} / Σ_j e^{z_j} along axis 1 (classes or channels).
+
+    The logits are kept (``self.logits``) so that cross-entropy can be computed from them
+    stably and its gradient fused: d(CE)/d(logits) = p - y.
+    """
+
+    name = "softmax"
+
+    def forward(self, z: Array, xp: Any, inplace: bool = False) -> Array:
+        self.logits = z
+        e = z - z.max(axis=1, keepdims=True)
+        xp.exp(e, out=e)
+        e /= e.sum(axis=1, keepdims=True)
+        self.out = e
+        return e
+
+    def backward(self, grad: Array, xp: Any) -> Array:
+        s = self.out
+        return s * (grad - (grad * s).sum(axis=1, keepdims=True))
+
+
+ALIASES = {"identity": "linear", "none": "linear", "leakyrelu": "leaky_relu"}
+
+
+def activation_names() -> list[str]:
+    return sorted(_ACTIVATIONS)
+
+
+def get_activation(spec: str | dict[str, Any] | None) -> Activation:
+    """Build an activation from ``"relu"``, ``{"type": "leaky_relu", "alpha": 0.1}`` or None."""
+    if spec is None:
+        return Linear()
+    if isinstance(spec, dict):
+        options = dict(spec)
+        name = options.pop("type", None)
+    else:
+        name, options = spec, {}
+    key = ALIASES.get(str(name).lower(), str(name).lower()) if isinstance(name, str) else name
+    if key not in _ACTIVATIONS:
+        raise SpecError(
+            f"unknown activation {name!r}; use one of: {', '.join(activation_names())}"
+        )
+    factory: Callable[..., Activation] = _ACTIVATIONS[key]
+    try:
+        return factory(**options)
+    except TypeError as exc:
+        raise SpecError(f"activation {key!r}: invalid options ({exc})") from None

@@ -1,0 +1,138 @@
+"""Loss functions: softmax cross-entropy, binary cross-entropy, MSE and MAE.
+
+``value_and_grad(y_pred, target, xp, fused)`` returns the mean loss over the batch and its
+gradient. When the network's output activation is the one the loss fuses with (softmax for
+cross-entropy, sigmoid for binary cross-entropy), ``fused`` is that activation object and the
+gradient returned is with respect to its *input* (the logits): ``p - y`` divided by the batch
+size, which is exact and numerically stable. The network then skips the activation's own
+backward step.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from simulator.activations import Activation
+from simulator.errors import SpecError
+
+Array = Any
+EPS = 1e-7
+
+
+def one_hot_like(target: Array, pred: Array, xp: Any) -> Array:
+    """Targets as a float array shaped like ``pred``: integer labels become one-hot rows."""
+    if target.ndim == 1 and pred.ndim == 2 and (pred.shape[1] > 1 or target.dtype.kind in "iu"):
+        if pred.shape[1] == 1:
+            return target.reshape(-1, 1).astype(pred.dtype)
+        onehot = xp.zeros(pred.shape, dtype=pred.dtype)
+        onehot[xp.arange(target.shape[0]), target.astype(xp.int64)] = 1.0
+        return onehot
+    return target.reshape(pred.shape).astype(pred.dtype, copy=False)
+
+
+class Loss:
+    name: ClassVar[str] = ""
+    #: Name of the output activation whose gradient this loss can fuse with.
+    fuses_with: ClassVar[str | None] = None
+    #: Whether accuracy is a meaningful metric alongside this loss.
+    classification: ClassVar[bool] = False
+
+    def value_and_grad(
+        self, y_pred: Array, target: Array, xp: Any, fused: Activation | None = None
+    ) -> tuple[Array, Array]:
+        raise NotImplementedError
+
+    def value(self, y_pred: Array, target: Array, xp: Any) -> float:
+        """Loss only, for evaluation (treats ``y_pred`` as the network's final output)."""
+        return float(self.value_and_grad(y_pred, target, xp, None)[0])
+
+    def get_config(self) -> str:
+        return self.name
+
+
+class CrossEntropy(Loss):
+    """L = -1/N Σ_i Σ_k y_ik log ŷ_ik (integer labels or one-hot rows)."""
+
+    name = "cross_entropy"
+    fuses_with = "softmax"
+    classification = True
+
+    def value_and_grad(self, y_pred, target, xp, fused=None):
+        n = y_pred.shape[0]
+        if fused is not None:
+            logits, probs = fused.logits, y_pred
+        else:
+            # Without a softmax output layer, the outputs are read as logits.
+            logits = y_pred
+            probs = xp.exp(logits - logits.max(axis=1, keepdims=True))
+            probs /= probs.sum(axis=1, keepdims=True)
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_probs = shifted - xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
+        onehot = one_hot_like(target, y_pred, xp)
+        loss = -(onehot * log_probs).sum() / n
+        return loss, (probs - onehot) / n
+
+    def value(self, y_pred, target, xp):
+        # y_pred are probabilities here (a softmax network's output).
+        onehot = one_hot_like(target, y_pred, xp)
+        return float(-(onehot * xp.log(xp.clip(y_pred, EPS, 1.0))).sum() / y_pred.shape[0])
+
+
+class BinaryCrossEntropy(Loss):
+    """L = -1/N Σ [y log p + (1 - y) log(1 - p)] for one sigmoid output (or several)."""
+
+    name = "binary_cross_entropy"
+    fuses_with = "sigmoid"
+    classification = True
+
+    def value_and_grad(self, y_pred, target, xp, fused=None):
+        n = y_pred.shape[0]
+        y = one_hot_like(target, y_pred, xp)
+        p = xp.clip(y_pred, EPS, 1.0 - EPS)
+        loss = -(y * xp.log(p) + (1.0 - y) * xp.log(1.0 - p)).sum() / n
+        if fused is not None:
+            return loss, (y_pred - y) / n
+        return loss, (p - y) / (p * (1.0 - p)) / n
+
+
+class MeanSquaredError(Loss):
+    """L = 1/n Σ (y - ŷ)², averaged over samples and outputs."""
+
+    name = "mse"
+
+    def value_and_grad(self, y_pred, target, xp, fused=None):
+        diff = y_pred - one_hot_like(target, y_pred, xp)
+        return (diff * diff).mean(), diff * (2.0 / diff.size)
+
+
+class MeanAbsoluteError(Loss):
+    """L = 1/n Σ |y - ŷ|, averaged over samples and outputs."""
+
+    name = "mae"
+
+    def value_and_grad(self, y_pred, target, xp, fused=None):
+        diff = y_pred - one_hot_like(target, y_pred, xp)
+        return xp.abs(diff).mean(), xp.sign(diff) / diff.size
+
+
+LOSSES: dict[str, type[Loss]] = {
+    cls.name: cls for cls in (CrossEntropy, BinaryCrossEntropy, MeanSquaredError, MeanAbsoluteError)
+}
+ALIASES = {
+    "categorical_crossentropy": "cross_entropy",
+    "crossentropy": "cross_entropy",
+    "ce": "cross_entropy",
+    "bce": "binary_cross_entropy",
+    "binary_crossentropy": "binary_cross_entropy",
+    "mean_squared_error": "mse",
+    "mean_absolute_error": "mae",
+}
+
+
+def get_loss(spec: str | Loss) -> Loss:
+    if isinstance(spec, Loss):
+        return spec
+    key = ALIASES.get(str(spec).lower(), str(spec).lower())
+    if key not in LOSSES:
+        raise SpecError(f"unknown loss {spec!r}; use one of: {', '.join(LOSSES)}")
+    return LOSSES[key]()

@@ -1,0 +1,350 @@
+"""The network design as data: layers, their configs and connections, plus training settings.
+
+A :class:`NetworkSpec` is what the canvas edits, what a network file holds and what
+:func:`simulator.network.compile_network` builds. It is plain data with no arrays, and it
+validates itself: :meth:`NetworkSpec.infer_shapes` walks the graph and reports every layer's
+output shape and parameter count, or raises a :class:`SpecError` naming the layer at fault.
+
+Network file format (JSON)::
+
+    {"input_shape": [2],
+     "layers": [{"type": "Dense", "units": 3, "activation": "relu", "name": "hidden"},
+                {"type": "Dense", "units": 2, "inputs": ["hidden"]},
+                {"type": "Softmax"}],
+     "training": {...}}
+
+A layer takes the previous layer's output unless it names its ``inputs``; ``"input"`` is the
+network's input. The last layer in the list is the output.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from simulator import layers as _layers  # noqa: F401  (registers the layer types)
+from simulator.errors import SpecError
+from simulator.events import Signal
+from simulator.layers.base import Layer, Shape, create_layer, layer_class, total_size
+from simulator.training_config import TrainingConfig
+
+INPUT = "input"
+FORMAT_VERSION = 1
+#: Largest network the app will build (parameters); a typo like units=10**12 fails early.
+MAX_PARAMS = 50_000_000
+MAX_LAYERS = 1000
+_RESERVED_KEYS = ("type", "name", "inputs", "position")
+
+
+@dataclass
+class LayerSpec:
+    type: str
+    config: dict[str, Any] = field(default_factory=dict)
+    name: str = ""
+    inputs: list[str] | None = None
+    #: Where the canvas draws the layer (x, y); not part of the math.
+    position: tuple[float, float] | None = None
+
+    @classmethod
+    def from_dict(cls, data: Any, index: int) -> LayerSpec:
+        if not isinstance(data, dict):
+            raise SpecError(f"layer #{index + 1} must be an object, got {type(data).__name__}")
+        if "type" not in data:
+            raise SpecError(f"layer #{index + 1} has no 'type'")
+        layer_class(data["type"])  # closed registry: unknown names fail here
+        name = data.get("name", "")
+        if not isinstance(name, str) or name == INPUT:
+            raise SpecError(f"layer #{index + 1}: 'name' must be a string other than 'input'")
+        inputs = data.get("inputs")
+        if inputs is not None and (
+            not isinstance(inputs, list) or not all(isinstance(i, str) for i in inputs)
+        ):
+            raise SpecError(f"layer #{index + 1}: 'inputs' must be a list of layer names")
+        position = data.get("position")
+        if position is not None:
+            if not (isinstance(position, list | tuple) and len(position) == 2):
+                raise SpecError(f"layer #{index + 1}: 'position' must be [x, y]")
+            position = (float(position[0]), float(position[1]))
+        config = {k: v for k, v in data.items() if k not in _RESERVED_KEYS}
+        return cls(data["type"], config, name, inputs, position)
+
+    def to_dict(self, with_position: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {"type": self.type, "name": self.name}
+        if self.inputs is not None:
+            data["inputs"] = list(self.inputs)
+        data.update(self.config)
+        if with_position and self.position is not None:
+            data["position"] = [self.position[0], self.position[1]]
+        return data
+
+    def create(self) -> Layer:
+        try:
+            return create_layer(self.type, self.config)
+        except SpecError as exc:
+            raise SpecError(str(exc), layer=self.name) from None
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """What shape inference found for one layer."""
+
+    name: str
+    type: str
+    inputs: tuple[str, ...]
+    input_shape: Any
+    output_shape: Shape
+    param_count: int
+
+
+class NetworkSpec:
+    """A network design. Mutate it through its methods so that views hear ``changed``."""
+
+    def __init__(
+        self,
+        input_shape: Shape,
+        layers: list[LayerSpec] | None = None,
+        training: TrainingConfig | None = None,
+    ) -> None:
+        self.input_shape = _check_input_shape(input_shape)
+        self.layers: list[LayerSpec] = []
+        self.training = training or TrainingConfig()
+        self.changed = Signal()
+        for layer in layers or []:
+            self._append(layer)
+
+    # ----- (de)serialisation ------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Any) -> NetworkSpec:
+        if not isinstance(data, dict):
+            raise SpecError("a network file must hold a JSON object")
+        unknown = sorted(set(data) - {"input_shape", "layers", "training", "format_version",
+                                      "name", "description"})
+        if unknown:
+            raise SpecError(f"unknown top-level keys {unknown}")
+        if "input_shape" not in data:
+            raise SpecError("the network has no 'input_shape' (for example [2] or [1, 28, 28])")
+        raw_layers = data.get("layers")
+        if not isinstance(raw_layers, list) or not raw_layers:
+            raise SpecError("'layers' must be a non-empty list")
+        if len(raw_layers) > MAX_LAYERS:
+            raise SpecError(f"too many layers ({len(raw_layers)}); at most {MAX_LAYERS}")
+        layers = [LayerSpec.from_dict(item, i) for i, item in enumerate(raw_layers)]
+        spec = cls(data["input_shape"], layers, TrainingConfig.from_dict(data.get("training")))
+        spec.infer_shapes()
+        return spec
+
+    @classmethod
+    def from_json(cls, text: str) -> NetworkSpec:
+        return cls.from_dict(loads_strict(text))
+
+    def to_dict(self, with_positions: bool = True) -> dict[str, Any]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "input_shape": list(self.input_shape),
+            "layers": [layer.to_dict(with_positions) for layer in self.layers],
+            "training": self.training.to_dict(),
+        }
+
+    def to_json(self, with_positions: bool = True) -> str:
+        return json.dumps(self.to_dict(with_positions), indent=2, allow_nan=False)
+
+    def copy(self) -> NetworkSpec:
+        return NetworkSpec.from_dict(copy.deepcopy(self.to_dict()))
+
+    # ----- editing (each emits ``changed``) ----------------------------------------------
+    def _append(self, layer: LayerSpec, index: int | None = None) -> LayerSpec:
+        if not layer.name:
+            layer.name = self.unique_name(layer.type.lower())
+        elif layer.name in self.names():
+            raise SpecError(f"two layers are named {layer.name!r}; names must be unique")
+        self.layers.insert(len(self.layers) if index is None else index, layer)
+        return layer
+
+    def unique_name(self, stem: str) -> str:
+        taken, k = set(self.names()), 1
+        while f"{stem}_{k}" in taken:
+            k += 1
+        return f"{stem}_{k}"
+
+    def names(self) -> list[str]:
+        return [layer.name for layer in self.layers]
+
+    def layer(self, name: str) -> LayerSpec:
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise SpecError(f"no layer named {name!r}")
+
+    def insert_layer(self, layer: LayerSpec, index: int | None = None) -> LayerSpec:
+        self._append(layer, index)
+        self.changed.emit()
+        return layer
+
+    def remove_layer(self, name: str) -> tuple[int, LayerSpec]:
+        layer = self.layer(name)
+        index = self.layers.index(layer)
+        self.layers.remove(layer)
+        self.changed.emit()
+        return index, layer
+
+    def update_layer(self, name: str, **changes: Any) -> None:
+        """Change a layer's ``config`` keys, ``inputs`` or ``position``."""
+        layer = self.layer(name)
+        for key, value in changes.items():
+            if key == "inputs":
+                layer.inputs = None if value is None else list(value)
+            elif key == "position":
+                layer.position = None if value is None else (float(value[0]), float(value[1]))
+            elif value is None:
+                layer.config.pop(key, None)
+            else:
+                layer.config[key] = value
+        self.changed.emit()
+
+    def set_input_shape(self, shape: Shape) -> None:
+        self.input_shape = _check_input_shape(shape)
+        self.changed.emit()
+
+    def set_training(self, training: TrainingConfig) -> None:
+        self.training = training
+        self.changed.emit()
+
+    # ----- graph -------------------------------------------------------------------------
+    def inputs_of(self, index: int) -> list[str]:
+        layer = self.layers[index]
+        if layer.inputs is not None:
+            return list(layer.inputs)
+        return [INPUT if index == 0 else self.layers[index - 1].name]
+
+    def topological_order(self) -> list[int]:
+        """Layer indices in an order where every layer comes after its inputs."""
+        by_name = {layer.name: i for i, layer in enumerate(self.layers)}
+        deps: dict[int, list[int]] = {}
+        for i, layer in enumerate(self.layers):
+            deps[i] = []
+            for source in self.inputs_of(i):
+                if source == INPUT:
+                    continue
+                if source not in by_name:
+                    raise SpecError(f"input {source!r} is not a layer of this network",
+                                    layer=layer.name)
+                deps[i].append(by_name[source])
+        order: list[int] = []
+        state: dict[int, int] = {}  # 1 = visiting, 2 = done
+
+        def visit(i: int, path: list[int]) -> None:
+            if state.get(i) == 2:
+                return
+            if state.get(i) == 1:
+                cycle = " -> ".join(self.layers[j].name for j in path[path.index(i):] + [i])
+                raise SpecError(f"the connections form a cycle: {cycle}", layer=self.layers[i].name)
+            state[i] = 1
+            for j in deps[i]:
+                visit(j, path + [i])
+            state[i] = 2
+            order.append(i)
+
+        for i in range(len(self.layers)):
+            visit(i, [])
+        return order
+
+    def infer_shapes(self) -> list[LayerInfo]:
+        """Validate the whole design; return one :class:`LayerInfo` per layer, in file order."""
+        if not self.layers:
+            raise SpecError("the network has no layers")
+        shapes: dict[str, Any] = {INPUT: self.input_shape}
+        infos: dict[int, LayerInfo] = {}
+        consumed: set[str] = set()
+        total_params = 0
+        for i in self.topological_order():
+            spec = self.layers[i]
+            sources = self.inputs_of(i)
+            consumed.update(sources)
+            layer = spec.create()
+            want = layer.n_inputs
+            if want is None and len(sources) < 2:
+                raise SpecError(f"{spec.type} joins two or more inputs; give it 'inputs'",
+                                layer=spec.name)
+            if want is not None and len(sources) != want:
+                raise SpecError(f"{spec.type} takes {want} input, got {len(sources)}",
+                                layer=spec.name)
+            in_shape = shapes[sources[0]] if want == 1 else [shapes[s] for s in sources]
+            try:
+                out_shape = tuple(int(d) for d in layer.compute_output_shape(in_shape))
+                n_params = total_size(list(layer.param_shapes(in_shape).values()))
+                total_params += n_params
+                if total_params > MAX_PARAMS:
+                    raise SpecError(
+                        f"the network would have more than {MAX_PARAMS:,} parameters; "
+                        "use fewer units or filters"
+                    )
+                if "weights" in spec.config or "bias" in spec.config:
+                    layer.initial_params(in_shape, np.random.default_rng(0))
+            except SpecError as exc:
+                if exc.layer:
+                    raise
+                raise SpecError(str(exc), layer=spec.name) from None
+            if any(d < 1 for d in out_shape):
+                raise SpecError(f"output shape {list(out_shape)} is empty", layer=spec.name)
+            shapes[spec.name] = out_shape
+            infos[i] = LayerInfo(spec.name, spec.type, tuple(sources), in_shape, out_shape,
+                                 n_params)
+        dangling = [layer.name for layer in self.layers[:-1] if layer.name not in consumed]
+        if dangling:
+            raise SpecError(
+                "this layer's output is not used by any other layer; connect it or remove it "
+                "(the last layer in the list is the network's output)",
+                layer=dangling[0],
+            )
+        return [infos[i] for i in range(len(self.layers))]
+
+    @property
+    def output_shape(self) -> Shape:
+        return self.infer_shapes()[-1].output_shape
+
+
+def _check_input_shape(shape: Any) -> Shape:
+    if not isinstance(shape, list | tuple) or not 1 <= len(shape) <= 3:
+        raise SpecError(
+            f"'input_shape' must be a list of 1 to 3 positive integers such as [2] or "
+            f"[1, 28, 28], got {shape!r}"
+        )
+    for d in shape:
+        if isinstance(d, bool) or not isinstance(d, int) or not 1 <= d <= 1_000_000:
+            raise SpecError(f"'input_shape' entries must be positive integers, got {shape!r}")
+    return tuple(int(d) for d in shape)
+
+
+def _reject_constant(token: str) -> Any:
+    raise SpecError(f"JSON value {token} is not allowed (use finite numbers)")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise SpecError(f"duplicate key {key!r} in JSON object")
+        result[key] = value
+    return result
+
+
+MAX_JSON_BYTES = 10 * 1024 * 1024
+
+
+def loads_strict(text: str | bytes) -> Any:
+    """Parse JSON for files we read: no NaN/Infinity, no duplicate keys, bounded size/depth."""
+    if len(text) > MAX_JSON_BYTES:
+        raise SpecError(f"JSON document is larger than {MAX_JSON_BYTES // 2**20} MiB")
+    try:
+        return json.loads(text, parse_constant=_reject_constant,
+                          object_pairs_hook=_no_duplicates)
+    except RecursionError:
+        raise SpecError("JSON document is nested too deeply") from None
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
+        if isinstance(exc, SpecError):
+            raise
+        raise SpecError(f"not valid JSON: {exc}") from None
