@@ -108,7 +108,7 @@ class Network:
                     problems.append(f"'{name}' contains NaN or infinite values")
         if problems:
             raise ModelFileError("the weights do not fit this network: " + "; ".join(problems))
-        for name, (layer, key, current) in expected.items():
+        for name, (_, _, current) in expected.items():
             current[...] = self.backend.asarray(weights[name])
 
     # ----- computation -----------------------------------------------------------------

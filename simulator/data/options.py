@@ -1,0 +1,96 @@
+"""Checks shared by the generators and loaders: option values, unknown options, size caps."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from simulator.errors import DataError
+
+#: Largest file (or decoded array) a loader accepts unless the caller passes ``max_bytes``.
+DEFAULT_MAX_BYTES = 2 * 1024**3
+
+
+def reject_unknown(what: str, options: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    """Raise a DataError naming every option in ``options`` that ``what`` does not take."""
+    allowed = sorted(allowed)
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        known = ", ".join(allowed) if allowed else "none"
+        raise DataError(f"unknown option{'s' if len(unknown) > 1 else ''} "
+                        f"{', '.join(unknown)} for {what}; its options are: {known}")
+
+
+def check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
+    """``value`` as an int in [minimum, maximum], or a DataError naming the option."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DataError(f"option '{name}' must be an integer, got {value!r}")
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = f" and <= {maximum}" if maximum is not None else ""
+        raise DataError(f"option '{name}' must be >= {minimum}{upper}, got {value}")
+    return value
+
+
+def check_float(name: str, value: Any, minimum: float = 0.0, maximum: float | None = None) -> float:
+    """``value`` as a finite float in [minimum, maximum], or a DataError naming the option."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise DataError(f"option '{name}' must be a finite number, got {value!r}")
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = f" and <= {maximum}" if maximum is not None else ""
+        raise DataError(f"option '{name}' must be >= {minimum}{upper}, got {value}")
+    return float(value)
+
+
+def check_choice(name: str, value: Any, choices: Iterable[str]) -> str:
+    choices = tuple(choices)
+    if value not in choices:
+        raise DataError(f"option '{name}' must be one of {', '.join(map(repr, choices))}, "
+                        f"got {value!r}")
+    return value
+
+
+def check_generator(n: int, noise: float, seed: int, n_max: int = 1_000_000,
+                    classes: int | None = None, classes_max: int = 10) -> None:
+    """The options every generator shares: sample count, noise level, seed (and classes)."""
+    low = 1 if classes is None else check_int("classes", classes, 2, classes_max)
+    check_int("n", n, low, n_max)
+    check_float("noise", noise, 0.0, 10.0)
+    check_int("seed", seed, 0)
+
+
+def human_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if size < 1024 or unit == "TiB":
+            return f"{int(size)} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+def check_max_bytes(max_bytes: Any) -> int:
+    return check_int("max_bytes", max_bytes, 1)
+
+
+def check_budget(where: str, nbytes: int, max_bytes: int, what: str = "data") -> None:
+    """Refuse ``nbytes`` of ``what`` above the cap, before anything is allocated."""
+    if nbytes > max_bytes:
+        raise DataError(f"{where}: {what} would take {human_bytes(nbytes)}, more than the limit "
+                        f"of {human_bytes(max_bytes)}; use a smaller file, or pass "
+                        f"max_bytes={nbytes} if this machine has the memory")
+
+
+def check_file(path: Path, max_bytes: int) -> int:
+    """The size of regular file ``path``, refused when missing, empty or above the cap."""
+    try:
+        size = os.stat(path).st_size
+    except OSError as exc:
+        raise DataError(f"cannot open '{path}': {exc.strerror or exc}") from exc
+    if not path.is_file():
+        raise DataError(f"'{path}' is not a regular file")
+    if size == 0:
+        raise DataError(f"'{path}' is empty (0 bytes)")
+    check_budget(f"'{path}'", size, max_bytes, "the file")
+    return size

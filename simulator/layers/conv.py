@@ -1,0 +1,243 @@
+"""2-D convolution (cross-correlation, as every deep-learning library computes it).
+
+    y[n, f, i, j] = act( b[f] + Σ_c Σ_u Σ_v W[f, c, u, v] · x_pad[n, c, i·s + u, j·s + v] )
+
+Images are NCHW; ``W`` is laid out ``[filters][channels][kh][kw]``.
+
+How it is computed (im2col + one GEMM): every receptive field is copied into a column of
+``cols`` with shape ``(C·kh·kw, N·Ho·Wo)`` and the convolution becomes ``Y = W₂ · cols``
+with ``W₂ = W.reshape(F, C·kh·kw)``. Channels are kept *outermost* in memory (C, N, H, W),
+because then every copy runs along whole image rows and ``Y`` comes out of the GEMM already in
+that order. The array handed to the next layer is a transposed *view* of it, so its shape is
+NCHW as the contract says while its memory stays channel-major; pooling, ReLU and the next
+convolution keep that layout, and Flatten makes the one copy back to C order.
+
+Backward: ``dW₂ = dY · colsᵀ``, ``db = Σ dY``, ``dcols = W₂ᵀ · dY``, and col2im adds each
+kernel position's slice of ``dcols`` back into the padded input gradient (one add per kernel
+position, never a loop over pixels). ``dcols`` is skipped when the input needs no gradient.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from simulator import activations as act
+from simulator.backend import Backend
+from simulator.errors import SpecError
+from simulator.initializers import initialize
+from simulator.layers.base import (
+    Array,
+    Layer,
+    Shape,
+    explicit_array,
+    pair,
+    positive_int,
+    register_layer,
+)
+from simulator.regularizers import parse_regularizer
+
+
+def _check_padding(padding: object) -> str | int:
+    if padding in ("valid", "same"):
+        return str(padding)
+    if isinstance(padding, bool) or not isinstance(padding, int | np.integer) or padding < 0:
+        raise SpecError(f"'padding' must be \"valid\", \"same\" or an integer >= 0, "
+                        f"got {padding!r}")
+    return int(padding)
+
+
+@register_layer("Conv2D", category="Convolution")
+class Conv2D(Layer):
+    """A bank of ``filters`` learned kh×kw filters slid over a (C, H, W) image."""
+
+    weight_keys = ("W",)
+
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: int | list[int],
+        stride: int | list[int] = 1,
+        padding: str | int = "valid",
+        activation: str | dict[str, Any] | None = "linear",
+        use_bias: bool = True,
+        kernel_initializer: str | dict[str, Any] = "he_uniform",
+        bias_initializer: str | dict[str, Any] = "zeros",
+        weights: list[Any] | None = None,
+        bias: list[Any] | None = None,
+        regularizer: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.filters = positive_int(filters, "filters")
+        self.kernel = pair(kernel_size, "kernel_size")
+        self.strides = pair(stride, "stride")
+        self.kernel_size = kernel_size if isinstance(kernel_size, int) else list(self.kernel)
+        self.stride = stride if isinstance(stride, int) else list(self.strides)
+        self.padding = _check_padding(padding)
+        self.activation = act.get_activation(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = kernel_initializer
+        self.bias_initializer = bias_initializer
+        self.explicit_weights = weights
+        self.explicit_bias = bias
+        self.regularizer = parse_regularizer(regularizer)
+        if bias is not None and not self.use_bias:
+            raise SpecError("explicit 'bias' given but 'use_bias' is false")
+        self._cols: Array = None
+        self._dcols: Array = None
+        self._xpad: Array = None
+        self._pads = (0, 0, 0, 0)
+
+    # ----- shapes ---------------------------------------------------------------------------
+    def pads(self, input_shape: Shape) -> tuple[int, int, int, int]:
+        """Zero padding (top, left, bottom, right), as ONNX ``pads`` orders it.
+
+        "same" gives ceil(H / stride) outputs; an odd total goes to the bottom/right
+        (ONNX ``SAME_UPPER``).
+        """
+        if self.padding == "valid":
+            return 0, 0, 0, 0
+        if isinstance(self.padding, int):
+            p = self.padding
+            return p, p, p, p
+        begin, end = [], []
+        for size, k, s in zip(input_shape[1:], self.kernel, self.strides, strict=True):
+            total = max((math.ceil(size / s) - 1) * s + k - size, 0)
+            begin.append(total // 2)
+            end.append(total - total // 2)
+        return begin[0], begin[1], end[0], end[1]
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        if len(input_shape) != 3:
+            raise SpecError(
+                f"Conv2D needs an image input (channels, height, width), got shape "
+                f"{list(input_shape)}; set the input shape to e.g. [1, 28, 28]"
+            )
+        top, left, bottom, right = self.pads(input_shape)
+        padded = (input_shape[1] + top + bottom, input_shape[2] + left + right)
+        if padded[0] < self.kernel[0] or padded[1] < self.kernel[1]:
+            raise SpecError(
+                f"the {self.kernel[0]}x{self.kernel[1]} kernel is larger than the "
+                f"{padded[0]}x{padded[1]} (padded) input; use a smaller kernel_size or padding"
+            )
+        out = [(p - k) // s + 1 for p, k, s in zip(padded, self.kernel, self.strides, strict=True)]
+        return (self.filters, out[0], out[1])
+
+    def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        shapes = {"W": (self.filters, int(input_shape[0]), *self.kernel)}
+        if self.use_bias:
+            shapes["b"] = (self.filters,)
+        return shapes
+
+    def initial_params(self, input_shape: Shape, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        shapes = self.param_shapes(input_shape)
+        params = {}
+        if self.explicit_weights is not None:
+            params["W"] = explicit_array(self.explicit_weights, shapes["W"], "weights")
+        else:
+            params["W"] = initialize(self.kernel_initializer, shapes["W"], rng)
+        if self.use_bias:
+            if self.explicit_bias is not None:
+                params["b"] = explicit_array(self.explicit_bias, shapes["b"], "bias")
+            else:
+                params["b"] = initialize(self.bias_initializer, shapes["b"], rng)
+        return params
+
+    # ----- computation ------------------------------------------------------------------------
+    def build(self, input_shape: Shape, backend: Backend, rng: np.random.Generator) -> Shape:
+        self._pads = self.pads(input_shape)
+        return super().build(input_shape, backend, rng)
+
+    def _buffer(self, name: str, shape: tuple[int, ...], dtype: Any, keep: bool) -> Array:
+        """Zeroed scratch memory; in training it is kept and reused while the batch size
+        stays the same (inference never touches the training buffers)."""
+        current = getattr(self, name) if keep else None
+        if current is not None and current.shape == shape and current.dtype == dtype:
+            return current
+        array = self.xp.zeros(shape, dtype=dtype)
+        if keep:
+            setattr(self, name, array)
+        return array
+
+    def _im2col(self, x: Array, training: bool) -> Array:
+        """cols[c, u, v, n, i, j] = x_pad[n, c, i·sh + u, j·sw + v] as (C·kh·kw, N·Ho·Wo)."""
+        n, c, h, w = x.shape
+        top, left, bottom, right = self._pads
+        xt = x.transpose(1, 0, 2, 3)
+        if top or left or bottom or right:
+            xpad = self._buffer("_xpad", (c, n, h + top + bottom, w + left + right),
+                                x.dtype, training)
+            xpad[:, :, top:top + h, left:left + w] = xt
+        else:
+            xpad = xt
+        (kh, kw), (sh, sw) = self.kernel, self.strides
+        _, ho, wo = self.output_shape
+        cols = self._buffer("_cols", (c, kh, kw, n, ho, wo), x.dtype, training)
+        s = xpad.strides
+        windows = self.xp.lib.stride_tricks.as_strided(
+            xpad, (c, kh, kw, n, ho, wo), (s[0], s[2], s[3], s[1], s[2] * sh, s[3] * sw))
+        cols[...] = windows
+        return cols.reshape(c * kh * kw, n * ho * wo)
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        n = x.shape[0]
+        cols = self._im2col(x, training)
+        if training:
+            self.cols = cols
+        w2 = self.params["W"].reshape(self.filters, -1)
+        y = w2 @ cols                                    # (F, N·Ho·Wo), channel-major
+        if self.use_bias:
+            y += self.params["b"][:, None]
+        y = y.reshape(self.filters, n, *self.output_shape[1:]).transpose(1, 0, 2, 3)
+        return self.activation.forward(y, self.xp, inplace=True)
+
+    def backward(self, grad_out: Array) -> Array:
+        return self.backward_linear(self.activation.backward(grad_out, self.xp))
+
+    @property
+    def output_activation(self) -> act.Activation:
+        return self.activation
+
+    def backward_linear(self, grad_z: Array) -> Array:
+        """Backward from d(loss)/d(z) where z is the convolution before its activation."""
+        xp = self.xp
+        n = grad_z.shape[0]
+        g2 = grad_z.transpose(1, 0, 2, 3).reshape(self.filters, -1)   # free when channel-major
+        xp.matmul(g2, self.cols.T, out=self.grads["W"].reshape(self.filters, -1))
+        if self.use_bias:
+            g2.sum(axis=1, out=self.grads["b"])
+        if not self.needs_input_grad:
+            return None
+        c, h, w = self.input_shape
+        (kh, kw), (sh, sw) = self.kernel, self.strides
+        _, ho, wo = self.output_shape
+        top, left, bottom, right = self._pads
+        dcols = self._buffer("_dcols", self.cols.shape, grad_z.dtype, True)
+        xp.matmul(self.params["W"].reshape(self.filters, -1).T, g2, out=dcols)
+        dcols = dcols.reshape(c, kh, kw, n, ho, wo)
+        dx = xp.zeros((c, n, h + top + bottom, w + left + right), dtype=grad_z.dtype)
+        for u in range(kh):
+            for v in range(kw):
+                dx[:, :, u:u + sh * (ho - 1) + 1:sh, v:v + sw * (wo - 1) + 1:sw] += dcols[:, u, v]
+        return dx[:, :, top:top + h, left:left + w].transpose(1, 0, 2, 3)
+
+    def get_config(self) -> dict[str, Any]:
+        config: dict[str, Any] = {
+            "filters": self.filters, "kernel_size": self.kernel_size, "stride": self.stride,
+            "padding": self.padding, "activation": self.activation.get_config(),
+        }
+        if not self.use_bias:
+            config["use_bias"] = False
+        if self.kernel_initializer != "he_uniform":
+            config["kernel_initializer"] = self.kernel_initializer
+        if self.bias_initializer != "zeros":
+            config["bias_initializer"] = self.bias_initializer
+        if self.regularizer is not None:
+            config["regularizer"] = self.regularizer.get_config()
+        if self.explicit_weights is not None:
+            config["weights"] = self.explicit_weights
+        if self.explicit_bias is not None:
+            config["bias"] = self.explicit_bias
+        return config

@@ -1,0 +1,1 @@
+"""The one bridge between the engine's Trainer (a generator) and Qt."""

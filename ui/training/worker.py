@@ -1,0 +1,108 @@
+"""Run a :class:`simulator.training.Trainer` in a QThread and relay its events as signals.
+
+The worker pulls events from the trainer's generator. Per-batch events are coalesced and sent
+at most ``emit_hz`` times a second as NumPy arrays; epoch ends, snapshots and the final event
+are sent as they come. Pausing simply stops pulling (the trainer checks nothing); stopping
+goes through the trainer's control, so it is honoured within one batch.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal, Slot
+
+from simulator.training import BatchEnd, Failed, Finished, Trainer
+
+
+@dataclass(frozen=True)
+class BatchChunk:
+    """Batch losses since the last chunk: steps, losses, learning rates, and the last batch."""
+
+    steps: np.ndarray
+    losses: np.ndarray
+    learning_rates: np.ndarray
+    last: BatchEnd
+
+
+class TrainingWorker(QObject):
+    batches = Signal(object)   # BatchChunk
+    event = Signal(object)     # Started | EpochEnd | Snapshot
+    done = Signal(object)      # Finished | Failed
+    error = Signal(str)        # an unexpected exception (a bug), with its traceback
+    stopped_running = Signal()
+
+    def __init__(self, trainer: Trainer, emit_hz: float = 30.0) -> None:
+        super().__init__()
+        self.trainer = trainer
+        self._interval = 1.0 / emit_hz
+        self._resume = threading.Event()
+        self._resume.set()
+        self._buffer: list[BatchEnd] = []
+        #: Upper bound on training steps per second so a class can watch (None: full speed).
+        self.max_steps_per_second: float | None = None
+
+    # Called from the GUI thread.
+    def pause(self) -> None:
+        self._resume.clear()
+
+    def resume(self) -> None:
+        self._resume.set()
+
+    def stop(self) -> None:
+        self.trainer.control.stop()
+        self._resume.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._resume.is_set()
+
+    # Runs in the worker thread.
+    @Slot()
+    def run(self) -> None:
+        last_emit = 0.0
+        next_step_at = time.monotonic()
+        try:
+            for event in self.trainer.run():
+                if isinstance(event, BatchEnd):
+                    self._buffer.append(event)
+                    now = time.monotonic()
+                    rate = self.max_steps_per_second
+                    if rate:
+                        next_step_at = max(next_step_at + 1.0 / rate, now - 0.1)
+                        if next_step_at > now:
+                            time.sleep(next_step_at - now)
+                            now = time.monotonic()
+                    if now - last_emit >= self._interval:
+                        last_emit = now
+                        self._flush()
+                else:
+                    self._flush()
+                    if isinstance(event, Finished | Failed):
+                        self.done.emit(event)
+                    else:
+                        self.event.emit(event)
+                if not self._resume.is_set():
+                    self._flush()
+                    self._resume.wait()
+        except Exception:  # noqa: BLE001  (relayed to the GUI, which shows it)
+            self._flush()
+            self.error.emit(traceback.format_exc())
+        finally:
+            self.stopped_running.emit()
+
+    def _flush(self) -> None:
+        if not self._buffer:
+            return
+        chunk = BatchChunk(
+            np.array([e.step for e in self._buffer], dtype=np.int64),
+            np.array([e.loss for e in self._buffer], dtype=np.float64),
+            np.array([e.learning_rate for e in self._buffer], dtype=np.float64),
+            self._buffer[-1],
+        )
+        self._buffer = []
+        self.batches.emit(chunk)
