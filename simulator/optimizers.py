@@ -1,17 +1,27 @@
 """Optimizers. Each updates the network's one flat parameter buffer in place.
 
-The formulas follow the course notes:
+The formulas (α the learning rate, g = ∇L, t the 1-based step count):
 
-* SGD: θ ← θ - α∇L (batch, mini-batch and per-sample GD are just batch sizes)
-* momentum: V ← βV + α∇L ; θ ← θ - V
-* Adam: V ← β1 V + (1-β1)∇L ; U ← β2 U + (1-β2)∇L² ; θ ← θ - α V̂ / (√Û + ε)
+* SGD:       θ ← θ - α g
+* momentum:  V ← βV + α g ;  θ ← θ - V                       (the course's form)
+* Nesterov:  V ← βV + α g ;  θ ← θ - (βV + α g)
+* Adam:      V ← β1 V + (1-β1) g ; U ← β2 U + (1-β2) g² ;
+             V̂ = V / (1-β1^t) ; Û = U / (1-β2^t) ; θ ← θ - α V̂ / (√Û + ε)
+* Nadam:     as Adam, but θ ← θ - α (β1 V̂ + (1-β1) g / (1-β1^t)) / (√Û + ε)   (Dozat 2016)
+* RMSprop:   S ← ρS + (1-ρ) g² ; θ ← θ - α g / (√S + ε)
+             with momentum μ: M ← μM + α g / (√S + ε) ; θ ← θ - M
+* Adagrad:   G ← G + g² (G starts at ``initial_accumulator``) ; θ ← θ - α g / (√G + ε)
+* Adadelta:  S ← ρS + (1-ρ) g² ; Δ = √(D + ε) / √(S + ε) · g ; D ← ρD + (1-ρ) Δ² ; θ ← θ - α Δ
 
-State (``slots``) is a dict of arrays the size of the parameter buffer plus an iteration
-count, so it can be inspected, saved and restored for an exact resume.
+State (``slots``) is a dict of arrays the size of the parameter buffer plus the iteration
+count; :meth:`Optimizer.state_dict` / :meth:`Optimizer.load_state_dict` round-trip it exactly.
+Each step is a handful of in-place array operations on preallocated scratch buffers, because
+for the small networks of a lesson the time of a step is mostly per-call overhead.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 import numpy as np
@@ -29,28 +39,40 @@ def _register(cls: type[Optimizer]) -> type[Optimizer]:
 
 
 def _number(value: object, key: str, low: float, high: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.floating):
+    """A finite number in [low, high) or a SpecError naming the key and the range."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         raise SpecError(f"optimizer '{key}' must be a number, got {value!r}")
     value = float(value)
-    if value < low or (high is not None and value >= high) or not np.isfinite(value):
+    if not math.isfinite(value) or value < low or (high is not None and value >= high):
         upper = f" and < {high}" if high is not None else ""
-        raise SpecError(f"optimizer '{key}' must be >= {low}{upper}, got {value!r}")
+        raise SpecError(f"optimizer '{key}' must be a number >= {low}{upper}, got {value!r}")
     return value
 
 
 class Optimizer:
     name: ClassVar[str] = ""
     #: Names of the per-parameter state arrays.
-    slot_names: ClassVar[tuple[str, ...]] = ()
+    slot_names: tuple[str, ...] = ()
+    #: Number of scratch buffers a step needs.
+    n_scratch: ClassVar[int] = 1
 
     def __init__(self, learning_rate: float = 0.01) -> None:
         self.learning_rate = _number(learning_rate, "learning_rate", 0.0)
         self.iterations = 0
         self.slots: dict[str, Array] = {}
+        self.size: int | None = None
 
     def build(self, size: int, backend: Backend) -> None:
-        self.backend = backend
-        self.slots = {k: backend.xp.zeros(size, dtype=backend.dtype) for k in self.slot_names}
+        """Allocate state for a parameter buffer of ``size`` entries on ``backend``."""
+        self.backend, self.size = backend, int(size)
+        xp = backend.xp
+        self.slots = {k: xp.full(size, self._initial(k), dtype=backend.dtype)
+                      for k in self.slot_names}
+        self._scratch = [xp.empty(size, dtype=backend.dtype) for _ in range(self.n_scratch)]
+        self.iterations = 0
+
+    def _initial(self, slot: str) -> float:
+        return 0.0
 
     def step(self, params: Array, grads: Array, lr: float) -> None:
         """Update ``params`` in place from ``grads`` with learning rate ``lr``."""
@@ -64,24 +86,38 @@ class Optimizer:
         return {"type": self.name, "learning_rate": self.learning_rate}
 
     def state_dict(self) -> dict[str, Any]:
-        return {"iterations": self.iterations,
-                "slots": {k: to_numpy(v) for k, v in self.slots.items()}}
+        """``{"type", "iterations", "slots": {name: NumPy array copy}}``."""
+        return {"type": self.name, "iterations": self.iterations,
+                "slots": {k: np.array(to_numpy(v)) for k, v in self.slots.items()}}
+
+    def check_state_dict(self, state: Any) -> None:
+        """Raise ModelFileError if ``state`` cannot be loaded (nothing is changed)."""
+        if not isinstance(state, dict) or not isinstance(state.get("slots"), dict):
+            raise ModelFileError("optimizer state must be an object with 'slots'")
+        if state.get("type", self.name) != self.name:
+            raise ModelFileError(f"optimizer state is for {state.get('type')!r}, this run uses "
+                                 f"{self.name!r}; use the same optimizer to resume")
+        iterations = state.get("iterations", 0)
+        if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0:
+            raise ModelFileError(f"optimizer 'iterations' must be an integer >= 0, "
+                                 f"got {iterations!r}")
+        slots = state["slots"]
+        if set(slots) != set(self.slots):
+            raise ModelFileError(f"optimizer state has slots {sorted(slots)}, {self.name} needs "
+                                 f"{sorted(self.slots)}")
+        for key, value in slots.items():
+            value = np.asarray(value)
+            if value.shape != self.slots[key].shape or value.dtype.kind not in "fiu":
+                raise ModelFileError(f"optimizer slot '{key}' has shape {value.shape} and dtype "
+                                     f"{value.dtype}, expected {self.slots[key].shape} floats")
+            if not np.all(np.isfinite(value)):
+                raise ModelFileError(f"optimizer slot '{key}' contains NaN or infinite values")
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        slots = state.get("slots", {})
-        if set(slots) != set(self.slots):
-            raise ModelFileError(
-                f"optimizer state has slots {sorted(slots)}, {self.name} needs "
-                f"{sorted(self.slots)}"
-            )
-        for key, value in slots.items():
-            if value.shape != self.slots[key].shape:
-                raise ModelFileError(
-                    f"optimizer slot '{key}' has shape {value.shape}, expected "
-                    f"{self.slots[key].shape}"
-                )
-        for key, value in slots.items():
-            self.slots[key][...] = self.backend.asarray(value)
+        """Restore :meth:`state_dict` output exactly; on a mismatch nothing changes."""
+        self.check_state_dict(state)
+        for key, value in state["slots"].items():
+            self.slots[key][...] = self.backend.asarray(np.asarray(value))
         self.iterations = int(state.get("iterations", 0))
 
 
@@ -95,20 +131,25 @@ class SGD(Optimizer):
                  nesterov: bool = False) -> None:
         super().__init__(learning_rate)
         self.momentum = _number(momentum, "momentum", 0.0, 1.0)
+        if nesterov and not self.momentum:
+            raise SpecError("optimizer 'nesterov' needs a 'momentum' > 0 (for example 0.9)")
         self.nesterov = bool(nesterov)
         self.slot_names = ("velocity",) if self.momentum else ()
 
     def _update(self, params: Array, grads: Array, lr: float) -> None:
+        xp, tmp = self.backend.xp, self._scratch[0]
+        xp.multiply(grads, lr, out=tmp)                  # α g
         if not self.momentum:
-            params -= lr * grads
+            params -= tmp
             return
         v = self.slots["velocity"]
         v *= self.momentum
-        v += lr * grads                      # V = βV + α∇L
-        if self.nesterov:                    # look ahead: θ -= βV + α∇L
-            params -= self.momentum * v + lr * grads
+        v += tmp                                         # V = βV + α g
+        if self.nesterov:
+            tmp += self.momentum * v                     # βV + α g
+            params -= tmp
         else:
-            params -= v                      # θ = θ - V
+            params -= v                                  # θ = θ - V
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()
@@ -125,6 +166,7 @@ class Adam(Optimizer):
 
     name = "adam"
     slot_names = ("m", "v")
+    n_scratch = 2
 
     def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: float = 1e-8) -> None:
@@ -133,21 +175,158 @@ class Adam(Optimizer):
         self.beta_2 = _number(beta_2, "beta_2", 0.0, 1.0)
         self.epsilon = _number(epsilon, "epsilon", 0.0)
 
-    def _update(self, params: Array, grads: Array, lr: float) -> None:
+    def _moments(self, grads: Array) -> Array:
+        """Update V and U in place; return the denominator √Û + ε (in scratch 0)."""
+        xp, (den, tmp) = self.backend.xp, self._scratch
         m, v, t = self.slots["m"], self.slots["v"], self.iterations
         m *= self.beta_1
-        m += (1.0 - self.beta_1) * grads
+        xp.multiply(grads, 1.0 - self.beta_1, out=tmp)
+        m += tmp                                         # V = β1 V + (1-β1) g
         v *= self.beta_2
-        v += (1.0 - self.beta_2) * (grads * grads)
-        step = lr * np.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
-        # θ -= α m̂ / (√v̂ + ε), with the bias corrections folded into the step size and ε
-        denom = self.backend.xp.sqrt(v)
-        denom += self.epsilon * np.sqrt(1.0 - self.beta_2**t)
-        params -= step * (m / denom)
+        xp.multiply(grads, grads, out=tmp)
+        tmp *= 1.0 - self.beta_2
+        v += tmp                                         # U = β2 U + (1-β2) g²
+        xp.multiply(v, 1.0 / (1.0 - self.beta_2**t), out=den)
+        xp.sqrt(den, out=den)
+        den += self.epsilon                              # √Û + ε
+        return den
+
+    def _update(self, params: Array, grads: Array, lr: float) -> None:
+        xp, tmp = self.backend.xp, self._scratch[1]
+        den = self._moments(grads)
+        xp.divide(self.slots["m"], den, out=tmp)
+        tmp *= lr / (1.0 - self.beta_1**self.iterations)     # α V̂ / (√Û + ε)
+        params -= tmp
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
                 "epsilon": self.epsilon}
+
+
+@_register
+class Nadam(Adam):
+    """Adam with Nesterov momentum: the first moment looks one step ahead."""
+
+    name = "nadam"
+
+    def _update(self, params: Array, grads: Array, lr: float) -> None:
+        xp, tmp = self.backend.xp, self._scratch[1]
+        den = self._moments(grads)
+        correction = 1.0 - self.beta_1**self.iterations
+        xp.multiply(self.slots["m"], self.beta_1 / correction, out=tmp)       # β1 V̂
+        tmp += ((1.0 - self.beta_1) / correction) * grads                     # + (1-β1) g / (1-β1^t)
+        tmp /= den
+        tmp *= lr
+        params -= tmp
+
+
+@_register
+class RMSprop(Optimizer):
+    """Divide the step by a running root-mean-square of recent gradients."""
+
+    name = "rmsprop"
+
+    def __init__(self, learning_rate: float = 0.001, rho: float = 0.9,
+                 epsilon: float = 1e-7, momentum: float = 0.0) -> None:
+        super().__init__(learning_rate)
+        self.rho = _number(rho, "rho", 0.0, 1.0)
+        self.epsilon = _number(epsilon, "epsilon", 0.0)
+        self.momentum = _number(momentum, "momentum", 0.0, 1.0)
+        self.slot_names = ("mean_square", "momentum") if self.momentum else ("mean_square",)
+
+    def _update(self, params: Array, grads: Array, lr: float) -> None:
+        xp, tmp = self.backend.xp, self._scratch[0]
+        s = self.slots["mean_square"]
+        s *= self.rho
+        xp.multiply(grads, grads, out=tmp)
+        tmp *= 1.0 - self.rho
+        s += tmp                                         # S = ρS + (1-ρ) g²
+        xp.sqrt(s, out=tmp)
+        tmp += self.epsilon
+        xp.divide(grads, tmp, out=tmp)
+        tmp *= lr                                        # α g / (√S + ε)
+        if self.momentum:
+            mom = self.slots["momentum"]
+            mom *= self.momentum
+            mom += tmp
+            params -= mom
+        else:
+            params -= tmp
+
+    def get_config(self) -> dict[str, Any]:
+        config = {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
+        if self.momentum:
+            config["momentum"] = self.momentum
+        return config
+
+
+@_register
+class Adagrad(Optimizer):
+    """Per-parameter step sizes shrinking with the sum of all past squared gradients."""
+
+    name = "adagrad"
+    slot_names = ("accumulator",)
+
+    def __init__(self, learning_rate: float = 0.01, initial_accumulator: float = 0.1,
+                 epsilon: float = 1e-7) -> None:
+        super().__init__(learning_rate)
+        self.initial_accumulator = _number(initial_accumulator, "initial_accumulator", 0.0)
+        self.epsilon = _number(epsilon, "epsilon", 0.0)
+
+    def _initial(self, slot: str) -> float:
+        return self.initial_accumulator
+
+    def _update(self, params: Array, grads: Array, lr: float) -> None:
+        xp, tmp = self.backend.xp, self._scratch[0]
+        acc = self.slots["accumulator"]
+        xp.multiply(grads, grads, out=tmp)
+        acc += tmp                                       # G = G + g²
+        xp.sqrt(acc, out=tmp)
+        tmp += self.epsilon
+        xp.divide(grads, tmp, out=tmp)
+        tmp *= lr
+        params -= tmp                                    # θ -= α g / (√G + ε)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "initial_accumulator": self.initial_accumulator,
+                "epsilon": self.epsilon}
+
+
+@_register
+class Adadelta(Optimizer):
+    """Step sizes from running averages of squared gradients and squared updates."""
+
+    name = "adadelta"
+    slot_names = ("mean_square_grad", "mean_square_delta")
+    n_scratch = 2
+
+    def __init__(self, learning_rate: float = 1.0, rho: float = 0.95,
+                 epsilon: float = 1e-6) -> None:
+        super().__init__(learning_rate)
+        self.rho = _number(rho, "rho", 0.0, 1.0)
+        self.epsilon = _number(epsilon, "epsilon", 0.0)
+
+    def _update(self, params: Array, grads: Array, lr: float) -> None:
+        xp, (delta, tmp) = self.backend.xp, self._scratch
+        s, d = self.slots["mean_square_grad"], self.slots["mean_square_delta"]
+        s *= self.rho
+        xp.multiply(grads, grads, out=tmp)
+        tmp *= 1.0 - self.rho
+        s += tmp                                         # S = ρS + (1-ρ) g²
+        xp.add(d, self.epsilon, out=delta)
+        xp.add(s, self.epsilon, out=tmp)
+        delta /= tmp
+        xp.sqrt(delta, out=delta)
+        delta *= grads                                   # Δ = √(D+ε)/√(S+ε) · g
+        d *= self.rho
+        xp.multiply(delta, delta, out=tmp)
+        tmp *= 1.0 - self.rho
+        d += tmp                                         # D = ρD + (1-ρ) Δ²
+        delta *= lr
+        params -= delta
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
 
 
 def optimizer_names() -> list[str]:
@@ -158,6 +337,8 @@ def get_optimizer(spec: str | dict[str, Any] | Optimizer) -> Optimizer:
     """Build an optimizer from ``"adam"`` or ``{"type": "sgd", "learning_rate": 0.1, ...}``."""
     if isinstance(spec, Optimizer):
         return spec
+    if not isinstance(spec, str | dict):
+        raise SpecError(f"'optimizer' must be a name or an object, got {spec!r}")
     options = dict(spec) if isinstance(spec, dict) else {"type": spec}
     name = str(options.pop("type", "sgd")).lower()
     if name not in _OPTIMIZERS:

@@ -26,8 +26,7 @@ from simulator.spec import NetworkSpec
 from simulator.training import EpochEnd, Failed, Finished, Started
 from ui.datasets import load_dataset
 from ui.panels.base import Panel
-from ui.panels.boundary_panel import BoundaryPanel
-from ui.panels.loss_panel import LossPanel
+from ui.panels.registry import default_panels
 from ui.presets import Preset, available_presets, load_preset
 from ui.training.controller import TrainingController
 from ui.training.session import TrainingSession, build_session
@@ -46,7 +45,7 @@ class MainWindow(QMainWindow):
         self.session: TrainingSession | None = None
         self.spec: NetworkSpec | None = None
         self.dataset: Dataset | None = None
-        self.panels: list[Panel] = [LossPanel(), BoundaryPanel()]
+        self.panels: list[Panel] = default_panels()
         self._build_toolbar()
         self._build_central()
         self._build_status()

@@ -9,7 +9,6 @@ from PySide6.QtCore import QObject, QThread, Signal
 from simulator.training import Trainer
 from ui.training.worker import TrainingWorker
 
-
 _THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
 
 
