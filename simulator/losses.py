@@ -59,17 +59,15 @@ class CrossEntropy(Loss):
 
     def value_and_grad(self, y_pred, target, xp, fused=None):
         n = y_pred.shape[0]
-        if fused is not None:
-            logits, probs = fused.logits, y_pred
-        else:
-            # Without a softmax output layer, the outputs are read as logits.
-            logits = y_pred
-            probs = xp.exp(logits - logits.max(axis=1, keepdims=True))
-            probs /= probs.sum(axis=1, keepdims=True)
+        # Without a softmax output layer, the outputs are read as logits.
+        logits = fused.logits if fused is not None else y_pred
         shifted = logits - logits.max(axis=1, keepdims=True)
-        log_probs = shifted - xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
+        exp = xp.exp(shifted)
+        total = exp.sum(axis=1, keepdims=True)
+        probs = y_pred if fused is not None else exp / total
+        shifted -= xp.log(total)                             # log-probabilities
         onehot = one_hot_like(target, y_pred, xp)
-        loss = -(onehot * log_probs).sum() / n
+        loss = -(onehot * shifted).sum() / n
         return loss, (probs - onehot) / n
 
     def value(self, y_pred, target, xp):
@@ -79,7 +77,12 @@ class CrossEntropy(Loss):
 
 
 class BinaryCrossEntropy(Loss):
-    """L = -1/N Σ [y log p + (1 - y) log(1 - p)] for one sigmoid output (or several)."""
+    """L = -1/N Σ [y log p + (1 - y) log(1 - p)] for one sigmoid output (or several).
+
+    Fused with a sigmoid that keeps its input (``fused.logits``), the loss is computed from
+    the logits z as ``max(z, 0) - z·y + log(1 + e^-|z|)``, exact even where p rounds to 0 or 1;
+    otherwise p is clipped to [1e-7, 1 - 1e-7] so the loss stays finite.
+    """
 
     name = "binary_cross_entropy"
     fuses_with = "sigmoid"
@@ -88,6 +91,11 @@ class BinaryCrossEntropy(Loss):
     def value_and_grad(self, y_pred, target, xp, fused=None):
         n = y_pred.shape[0]
         y = one_hot_like(target, y_pred, xp)
+        logits = getattr(fused, "logits", None)
+        if fused is not None and logits is not None and logits is not y_pred:
+            loss = (xp.maximum(logits, 0) - logits * y
+                    + xp.log1p(xp.exp(-xp.abs(logits)))).sum() / n
+            return loss, (y_pred - y) / n
         p = xp.clip(y_pred, EPS, 1.0 - EPS)
         loss = -(y * xp.log(p) + (1.0 - y) * xp.log(1.0 - p)).sum() / n
         if fused is not None:

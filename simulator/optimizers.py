@@ -98,7 +98,8 @@ class Optimizer:
             raise ModelFileError(f"optimizer state is for {state.get('type')!r}, this run uses "
                                  f"{self.name!r}; use the same optimizer to resume")
         iterations = state.get("iterations", 0)
-        if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0:
+        if (isinstance(iterations, bool) or not isinstance(iterations, int | np.integer)
+                or iterations < 0):
             raise ModelFileError(f"optimizer 'iterations' must be an integer >= 0, "
                                  f"got {iterations!r}")
         slots = state["slots"]
@@ -213,120 +214,11 @@ class Nadam(Adam):
         xp, tmp = self.backend.xp, self._scratch[1]
         den = self._moments(grads)
         correction = 1.0 - self.beta_1**self.iterations
-        xp.multiply(self.slots["m"], self.beta_1 / correction, out=tmp)       # β1 V̂
-        tmp += ((1.0 - self.beta_1) / correction) * grads                     # + (1-β1) g / (1-β1^t)
+        xp.multiply(self.slots["m"], self.beta_1 / correction, out=tmp)    # β1 V̂
+        tmp += ((1.0 - self.beta_1) / correction) * grads                  # (1-β1) g/(1-β1^t)
         tmp /= den
         tmp *= lr
         params -= tmp
-
-
-@_register
-class RMSprop(Optimizer):
-    """Divide the step by a running root-mean-square of recent gradients."""
-
-    name = "rmsprop"
-
-    def __init__(self, learning_rate: float = 0.001, rho: float = 0.9,
-                 epsilon: float = 1e-7, momentum: float = 0.0) -> None:
-        super().__init__(learning_rate)
-        self.rho = _number(rho, "rho", 0.0, 1.0)
-        self.epsilon = _number(epsilon, "epsilon", 0.0)
-        self.momentum = _number(momentum, "momentum", 0.0, 1.0)
-        self.slot_names = ("mean_square", "momentum") if self.momentum else ("mean_square",)
-
-    def _update(self, params: Array, grads: Array, lr: float) -> None:
-        xp, tmp = self.backend.xp, self._scratch[0]
-        s = self.slots["mean_square"]
-        s *= self.rho
-        xp.multiply(grads, grads, out=tmp)
-        tmp *= 1.0 - self.rho
-        s += tmp                                         # S = ρS + (1-ρ) g²
-        xp.sqrt(s, out=tmp)
-        tmp += self.epsilon
-        xp.divide(grads, tmp, out=tmp)
-        tmp *= lr                                        # α g / (√S + ε)
-        if self.momentum:
-            mom = self.slots["momentum"]
-            mom *= self.momentum
-            mom += tmp
-            params -= mom
-        else:
-            params -= tmp
-
-    def get_config(self) -> dict[str, Any]:
-        config = {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
-        if self.momentum:
-            config["momentum"] = self.momentum
-        return config
-
-
-@_register
-class Adagrad(Optimizer):
-    """Per-parameter step sizes shrinking with the sum of all past squared gradients."""
-
-    name = "adagrad"
-    slot_names = ("accumulator",)
-
-    def __init__(self, learning_rate: float = 0.01, initial_accumulator: float = 0.1,
-                 epsilon: float = 1e-7) -> None:
-        super().__init__(learning_rate)
-        self.initial_accumulator = _number(initial_accumulator, "initial_accumulator", 0.0)
-        self.epsilon = _number(epsilon, "epsilon", 0.0)
-
-    def _initial(self, slot: str) -> float:
-        return self.initial_accumulator
-
-    def _update(self, params: Array, grads: Array, lr: float) -> None:
-        xp, tmp = self.backend.xp, self._scratch[0]
-        acc = self.slots["accumulator"]
-        xp.multiply(grads, grads, out=tmp)
-        acc += tmp                                       # G = G + g²
-        xp.sqrt(acc, out=tmp)
-        tmp += self.epsilon
-        xp.divide(grads, tmp, out=tmp)
-        tmp *= lr
-        params -= tmp                                    # θ -= α g / (√G + ε)
-
-    def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "initial_accumulator": self.initial_accumulator,
-                "epsilon": self.epsilon}
-
-
-@_register
-class Adadelta(Optimizer):
-    """Step sizes from running averages of squared gradients and squared updates."""
-
-    name = "adadelta"
-    slot_names = ("mean_square_grad", "mean_square_delta")
-    n_scratch = 2
-
-    def __init__(self, learning_rate: float = 1.0, rho: float = 0.95,
-                 epsilon: float = 1e-6) -> None:
-        super().__init__(learning_rate)
-        self.rho = _number(rho, "rho", 0.0, 1.0)
-        self.epsilon = _number(epsilon, "epsilon", 0.0)
-
-    def _update(self, params: Array, grads: Array, lr: float) -> None:
-        xp, (delta, tmp) = self.backend.xp, self._scratch
-        s, d = self.slots["mean_square_grad"], self.slots["mean_square_delta"]
-        s *= self.rho
-        xp.multiply(grads, grads, out=tmp)
-        tmp *= 1.0 - self.rho
-        s += tmp                                         # S = ρS + (1-ρ) g²
-        xp.add(d, self.epsilon, out=delta)
-        xp.add(s, self.epsilon, out=tmp)
-        delta /= tmp
-        xp.sqrt(delta, out=delta)
-        delta *= grads                                   # Δ = √(D+ε)/√(S+ε) · g
-        d *= self.rho
-        xp.multiply(delta, delta, out=tmp)
-        tmp *= 1.0 - self.rho
-        d += tmp                                         # D = ρD + (1-ρ) Δ²
-        delta *= lr
-        params -= delta
-
-    def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
 
 
 def optimizer_names() -> list[str]:
@@ -347,3 +239,7 @@ def get_optimizer(spec: str | dict[str, Any] | Optimizer) -> Optimizer:
         return _OPTIMIZERS[name](**options)
     except TypeError as exc:
         raise SpecError(f"optimizer {name!r}: invalid options ({exc})") from None
+
+
+# RMSprop, Adagrad and Adadelta live in their own module; importing it registers them.
+from simulator import adaptive_optimizers as _adaptive  # noqa: E402, F401

@@ -9,6 +9,7 @@ globally in the training section; a layer's own setting wins.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,8 @@ class Regularizer:
         if self.l1:
             total += self.l1 * float(xp.abs(w).sum())
         if self.l2:
-            total += self.l2 * float((w * w).sum())
+            flat = w.reshape(-1)
+            total += self.l2 * float(xp.dot(flat, flat))
         return total
 
     def add_gradient(self, w: Array, grad: Array, xp: Any) -> None:
@@ -62,14 +64,16 @@ def parse_regularizer(spec: dict[str, Any] | str | None) -> Regularizer | None:
         elif kind in ("l1", "l2"):
             options[kind] = strength
         else:
-            raise SpecError(f"unknown regularizer {kind!r}; use l1, l2 or elastic_net")
+            raise SpecError(f"unknown regularizer type {kind!r}; use l1, l2 or elastic_net")
     unknown = set(options) - {"l1", "l2"}
     if unknown:
         raise SpecError(f"unknown regularizer keys {sorted(unknown)}; use 'l1' and/or 'l2'")
     values = {}
     for key, value in options.items():
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise SpecError(f"regularizer '{key}' must be a number >= 0, got {value!r}")
+        if (isinstance(value, bool) or not isinstance(value, int | float)
+                or not math.isfinite(value) or value < 0):
+            raise SpecError(f"regularizer '{key}' must be a finite number >= 0 (for example "
+                            f"0.0001), got {value!r}")
         values[key] = float(value)
     reg = Regularizer(**values)
     return reg if reg.active else None

@@ -6,9 +6,11 @@ checked when the config is read, so a typo fails at load time with the key's nam
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from simulator.callbacks import callbacks_from_config
 from simulator.errors import SpecError
 from simulator.losses import get_loss
 from simulator.optimizers import get_optimizer
@@ -32,7 +34,11 @@ class TrainingConfig:
     seed: int = 0
     validation_split: float = 0.2
     preprocessing: str = "none"
+    #: ``{"monitor": "val_loss", "patience": 5, "min_delta": 0, "mode": "auto",
+    #: "restore_best_weights": true}`` (any subset; ``{}`` = all defaults) or None (off).
     early_stopping: dict[str, Any] | None = None
+    #: ``{"monitor": "val_loss", "factor": 0.1, "patience": 10, "min_lr": 1e-6,
+    #: "min_delta": 1e-4, "cooldown": 0, "mode": "auto"}`` (any subset) or None (off).
     reduce_on_plateau: dict[str, Any] | None = None
     gradient_clip: float | None = None
     dtype: str = "float32"
@@ -66,6 +72,7 @@ class TrainingConfig:
         if self.gradient_clip is not None and (
             isinstance(self.gradient_clip, bool)
             or not isinstance(self.gradient_clip, int | float)
+            or not math.isfinite(self.gradient_clip)
             or self.gradient_clip <= 0
         ):
             raise SpecError(
@@ -74,10 +81,7 @@ class TrainingConfig:
             )
         if self.dtype not in ("float32", "float64"):
             raise SpecError(f"training 'dtype' must be float32 or float64, got {self.dtype!r}")
-        for key in ("early_stopping", "reduce_on_plateau"):
-            value = getattr(self, key)
-            if value is not None and not isinstance(value, dict):
-                raise SpecError(f"training '{key}' must be an object or null, got {value!r}")
+        callbacks_from_config(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> TrainingConfig:

@@ -1,0 +1,201 @@
+"""Probes: cheap measurements of a network that the Trainer samples between batches.
+
+A probe is a callable ``probe(network) -> dict`` whose leaves are NumPy arrays and Python
+floats (never CuPy arrays). The Trainer calls its probes every ``snapshot_interval`` seconds
+in the worker thread and yields the results as a ``Snapshot``. Probes run the network in
+inference mode (``training=False``), so Dropout draws no random numbers and BatchNorm keeps
+its running statistics: sampling them never changes how training goes.
+
+Payloads (``name`` is ``"layer.param"``, e.g. ``"dense_1.W"``)::
+
+    weight_stats      {name: {"counts": int64 (bins,), "edges": float64 (bins+1,),
+                              "mean": float, "std": float, "norm": float}}
+    gradient_stats    {name: {"counts", "edges", "norm", "mean_abs"}}   (the last update's
+                      gradient, after penalties and clipping)
+    activation_stats  {layer: {"dead_fraction" (ReLU) | "saturated_fraction" (sigmoid/tanh),
+                               "mean": float, "std": float}}
+    sample_activations {"input": x, layer: output}   (one sample, no batch axis; conv layers
+                      give feature maps (C, H, W))
+    decision_grid     {"grid": (R, R, outputs), "xs": (R,), "ys": (R,), "bounds": (4,)}
+
+Histogram edges are symmetric, ``[-L, L]`` with ``L`` the smallest power of two covering the
+largest magnitude, so they stay put from one snapshot to the next until the values outgrow them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from simulator.backend import to_numpy
+from simulator.errors import DataError
+from simulator.network import Network
+
+Array = Any
+Probe = Callable[[Network], dict[str, Any]]
+DEFAULT_BINS = 32
+
+
+def _histogram(values: Array, xp: Any, bins: int) -> dict[str, Any]:
+    flat = values.reshape(-1)
+    if flat.size == 0:
+        return {"counts": np.zeros(bins, np.int64), "edges": np.linspace(-1.0, 1.0, bins + 1)}
+    largest = float(xp.abs(flat).max())
+    if not math.isfinite(largest):
+        flat = flat[xp.isfinite(flat)]
+        largest = float(xp.abs(flat).max()) if flat.size else 0.0
+    limit = 2.0 ** math.ceil(math.log2(largest)) if largest > 0 else 1.0
+    edges = xp.linspace(-limit, limit, bins + 1)
+    counts, _ = xp.histogram(flat, bins=edges)
+    return {"counts": np.asarray(to_numpy(counts), np.int64),
+            "edges": np.asarray(to_numpy(edges), np.float64)}
+
+
+def _parameters(network: Network) -> list[tuple[str, Array, Array]]:
+    return [(f"{node.name}.{key}", value, node.layer.grads[key])
+            for node in network.nodes for key, value in node.layer.params.items()]
+
+
+def weight_stats(network: Network, bins: int = DEFAULT_BINS) -> dict[str, dict[str, Any]]:
+    """Histogram, mean, standard deviation and L2 norm of every parameter tensor."""
+    xp, result = network.backend.xp, {}
+    for name, w, _ in _parameters(network):
+        flat = w.reshape(-1)
+        stats = _histogram(flat, xp, bins)
+        stats["mean"] = float(flat.mean()) if flat.size else 0.0
+        stats["std"] = float(flat.std()) if flat.size else 0.0
+        stats["norm"] = math.sqrt(float(xp.dot(flat, flat)))
+        result[name] = stats
+    return result
+
+
+def gradient_stats(network: Network, bins: int = DEFAULT_BINS) -> dict[str, dict[str, Any]]:
+    """L2 norm, mean magnitude and histogram of the last update's gradient per tensor."""
+    xp, result = network.backend.xp, {}
+    for name, _, g in _parameters(network):
+        flat = g.reshape(-1)
+        stats = _histogram(flat, xp, bins)
+        stats["norm"] = math.sqrt(float(xp.dot(flat, flat)))
+        stats["mean_abs"] = float(xp.abs(flat).mean()) if flat.size else 0.0
+        result[name] = stats
+    return result
+
+
+def layer_outputs(network: Network, x: Array) -> list[tuple[str, Any, Array]]:
+    """(name, layer, output) of every layer for backend array ``x``, in inference mode."""
+    values, outputs = [x], []
+    for node in network.nodes:
+        source = values[node.sources[0]] if len(node.sources) == 1 else [
+            values[s] for s in node.sources]
+        out = node.layer.forward(source, training=False)
+        values.append(out)
+        outputs.append((node.name, node.layer, out))
+    return outputs
+
+
+def _as_batch(network: Network, x: Any) -> Array:
+    if not isinstance(x, np.ndarray) and hasattr(x, "__cuda_array_interface__"):
+        return x
+    return network.backend.asarray(network.check_input(x))
+
+
+def activation_stats(network: Network, x_probe: Any,
+                     saturation: float = 0.99) -> dict[str, dict[str, float]]:
+    """Dead ReLU units and saturated sigmoid/tanh outputs on a fixed probe batch.
+
+    A ReLU unit (a feature, or a channel of a feature map) is dead when it outputs 0 for
+    every sample of the batch. A sigmoid output is saturated beyond ``saturation`` or below
+    ``1 - saturation``, a tanh output beyond ``±saturation``.
+    """
+    xp, result = network.backend.xp, {}
+    for name, layer, out in layer_outputs(network, _as_batch(network, x_probe)):
+        kind = getattr(getattr(layer, "activation", None), "name", None)
+        if kind not in ("relu", "sigmoid", "tanh") or out.ndim < 2:
+            continue
+        stats = {"mean": float(out.mean()), "std": float(out.std())}
+        if kind == "relu":
+            alive = (out > 0).any(axis=tuple(a for a in range(out.ndim) if a != 1))
+            stats["dead_fraction"] = 1.0 - float(alive.sum()) / alive.size
+        else:
+            centred = xp.abs(2.0 * out - 1.0) if kind == "sigmoid" else xp.abs(out)
+            threshold = 2.0 * saturation - 1.0 if kind == "sigmoid" else saturation
+            stats["saturated_fraction"] = float((centred > threshold).sum()) / centred.size
+        result[name] = stats
+    return result
+
+
+def sample_activations(network: Network, x_one_sample: Any) -> dict[str, np.ndarray]:
+    """Every layer's output for one sample (batch axis removed), plus ``"input"``."""
+    x = _as_batch(network, x_one_sample)
+    if x.shape[0] != 1:
+        raise DataError(f"sample_activations takes one sample, got {x.shape[0]}")
+    result = {"input": np.array(to_numpy(x[0]))}
+    for name, _, out in layer_outputs(network, x):
+        result[name] = np.array(to_numpy(out[0]))
+    return result
+
+
+def grid_points(bounds: tuple[float, float, float, float], resolution: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(xs, ys, points) of a resolution × resolution grid; points row-major over ys."""
+    x0, x1, y0, y1 = (float(b) for b in bounds)
+    if not (all(map(math.isfinite, (x0, x1, y0, y1))) and x1 > x0 and y1 > y0):
+        raise DataError(f"grid bounds must be finite (x0, x1, y0, y1) with x0 < x1 and "
+                        f"y0 < y1, got {bounds!r}")
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or not 2 <= resolution \
+            <= 1024:
+        raise DataError(f"grid resolution must be an integer in [2, 1024], got {resolution!r}")
+    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    return xs, ys, np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+
+
+def decision_grid(network: Network, bounds: tuple[float, float, float, float],
+                  resolution: int = 64,
+                  transform: Callable[[np.ndarray], np.ndarray] | None = None
+                  ) -> dict[str, np.ndarray]:
+    """The network's output (class probabilities) over a grid of a 2-input network.
+
+    ``bounds`` are in the data's coordinates; ``transform`` maps grid points to network
+    inputs (the run's preprocessing), if any. ``grid[i, j]`` is the output at (xs[j], ys[i]).
+    """
+    if tuple(network.spec.input_shape) != (2,):
+        raise DataError(f"the decision grid needs a network with 2 inputs, this one takes "
+                        f"{list(network.spec.input_shape)}")
+    xs, ys, points = grid_points(bounds, resolution)
+    inputs = transform(points) if transform is not None else points
+    out = network.predict(inputs)
+    return {"grid": out.reshape(resolution, resolution, -1), "xs": xs, "ys": ys,
+            "bounds": np.array(bounds, dtype=np.float64)}
+
+
+def default_probes(network: Network, x_sample_batch: Any, *, bins: int = DEFAULT_BINS,
+                   probe_size: int = 128, sample_index: int = 0,
+                   grid_bounds: tuple[float, float, float, float] | None = None,
+                   grid_resolution: int = 48,
+                   grid_transform: Callable[[np.ndarray], np.ndarray] | None = None
+                   ) -> dict[str, Probe]:
+    """The probes the app shows: ``weights``, ``gradients``, ``activations``, ``sample`` and,
+    for 2-input networks with ``grid_bounds``, ``decision``.
+
+    ``x_sample_batch`` are network inputs (already preprocessed); the first ``probe_size``
+    of them form the fixed activation batch and ``sample_index`` picks the sample whose
+    feature maps are shown.
+    """
+    batch = _as_batch(network, np.asarray(to_numpy(x_sample_batch))[:probe_size])
+    if not 0 <= sample_index < batch.shape[0]:
+        raise DataError(f"sample_index {sample_index} is outside the {batch.shape[0]} samples")
+    sample = batch[sample_index:sample_index + 1]
+    probes: dict[str, Probe] = {
+        "weights": lambda net: weight_stats(net, bins),
+        "gradients": lambda net: gradient_stats(net, bins),
+        "activations": lambda net: activation_stats(net, batch),
+        "sample": lambda net: sample_activations(net, sample),
+    }
+    if grid_bounds is not None and tuple(network.spec.input_shape) == (2,):
+        grid_points(grid_bounds, grid_resolution)  # fail now, not in the worker thread
+        probes["decision"] = lambda net: decision_grid(net, grid_bounds, grid_resolution,
+                                                       grid_transform)
+    return probes
