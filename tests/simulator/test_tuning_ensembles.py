@@ -1,0 +1,134 @@
+"""Grid/random search, k-fold cross-validation, bagging and boosting on small problems."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from simulator.ensembles import Ensemble, MemberTrained, bagging, boosting
+from simulator.errors import SpecError
+from simulator.experiment import with_changes
+from simulator.spec import NetworkSpec
+from simulator.tuning import (
+    best_trial,
+    cross_validate,
+    fold_indices,
+    grid_candidates,
+    random_candidates,
+    search,
+)
+
+
+def _blobs(n: int = 120, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    centers = np.array([[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0]])
+    y = np.arange(n) % 3
+    return centers[y] + rng.normal(0, 0.35, (n, 2)), y
+
+
+def _spec(epochs: int = 15, lr: float = 0.1) -> NetworkSpec:
+    return NetworkSpec.from_dict({
+        "input_shape": [2],
+        "layers": [{"type": "Dense", "name": "hidden", "units": 8, "activation": "tanh"},
+                   {"type": "Dense", "units": 3}, {"type": "Softmax"}],
+        "training": {"optimizer": {"type": "sgd", "learning_rate": lr}, "epochs": epochs,
+                     "batch_size": 16, "validation_split": 0, "seed": 3},
+    })
+
+
+def test_with_changes_sets_dotted_paths_and_validates() -> None:
+    spec = with_changes(_spec(), {"training.optimizer.learning_rate": 0.5,
+                                  "layers.hidden.units": 4, "training.batch_size": 8})
+    assert spec.training.optimizer["learning_rate"] == 0.5
+    assert spec.layer("hidden").config["units"] == 4
+    assert spec.training.batch_size == 8
+    with pytest.raises(KeyError, match="no layer named"):
+        with_changes(_spec(), {"layers.nope.units": 3})
+    with pytest.raises(SpecError, match="positive integer"):
+        with_changes(_spec(), {"layers.hidden.units": -1})
+
+
+def test_grid_and_random_candidates() -> None:
+    grid = grid_candidates({"a": [1, 2], "b": [3, 4, 5]})
+    assert len(grid) == 6 and {"a": 2, "b": 5} in grid
+    first = random_candidates({"lr": {"log_uniform": [1e-4, 1e-1]}, "n": {"int": [2, 4]},
+                               "act": ["relu", "tanh"]}, 20, seed=1)
+    assert first == random_candidates({"lr": {"log_uniform": [1e-4, 1e-1]},
+                                       "n": {"int": [2, 4]}, "act": ["relu", "tanh"]}, 20, 1)
+    assert all(1e-4 <= c["lr"] <= 1e-1 and 2 <= c["n"] <= 4 for c in first)
+    assert {c["n"] for c in first} == {2, 3, 4}
+    with pytest.raises(SpecError, match="search space entry"):
+        random_candidates({"lr": {"gauss": [0, 1]}}, 1)
+
+
+def test_folds_partition_the_data_and_are_stratified() -> None:
+    _, y = _blobs(60)
+    folds = fold_indices(y, 5, seed=0, stratify=True)
+    held_out = np.sort(np.concatenate([val for _, val in folds]))
+    assert np.array_equal(held_out, np.arange(60))
+    for train, val in folds:
+        assert not set(train) & set(val)
+        assert np.bincount(y[val], minlength=3).tolist() == [4, 4, 4]
+    with pytest.raises(SpecError, match="k-fold"):
+        fold_indices(y, 1, 0, True)
+
+
+def test_cross_validation_and_search_pick_the_sensible_learning_rate() -> None:
+    x, y = _blobs()
+    scores = cross_validate(_spec(), x, y, k=3)
+    assert len(scores) == 3 and min(scores) > 0.85
+    trials = list(search(_spec(), x, y, grid_candidates(
+        {"training.optimizer.learning_rate": [1e-5, 0.1]}), k=3))
+    assert [t.index for t in trials] == [0, 1]
+    best = best_trial(trials, "val_accuracy")
+    assert best.params == {"training.optimizer.learning_rate": 0.1}
+    assert best.score > trials[0].score + 0.2
+
+
+def test_diverging_trials_score_nan_and_are_never_best() -> None:
+    x, y = _blobs(60)
+    exploding = {"training.optimizer.learning_rate": 1e9, "layers.hidden.activation": "linear"}
+    trials = list(search(_spec(epochs=3), x, y, [exploding,
+                                                 {"training.optimizer.learning_rate": 0.1}], k=2))
+    assert math.isnan(trials[0].score)
+    assert best_trial(trials, "val_accuracy").index == 1
+
+
+def _run(generator) -> tuple[list[MemberTrained], Ensemble]:
+    items = list(generator)
+    assert isinstance(items[-1], Ensemble)
+    return items[:-1], items[-1]
+
+
+def test_bagging_averages_members_trained_on_bootstrap_samples() -> None:
+    x, y = _blobs()
+    progress, ensemble = _run(bagging(_spec(epochs=10), x, y, n_members=3, seed=0))
+    assert [p.index for p in progress] == [0, 1, 2]
+    assert len(ensemble.members) == 3
+    probs = ensemble.predict_proba(x)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
+    assert ensemble.accuracy(x, y) > 0.9
+    # Members differ: each saw a different bootstrap sample.
+    w0 = ensemble.members[0].get_weights()["hidden.W"]
+    w1 = ensemble.members[1].get_weights()["hidden.W"]
+    assert not np.array_equal(w0, w1)
+
+
+def test_boosting_weights_members_by_their_error() -> None:
+    x, y = _blobs()
+    progress, ensemble = _run(boosting(_spec(epochs=3, lr=0.05), x, y, n_members=3, seed=0))
+    assert len(ensemble.members) == len(progress) >= 1
+    for p in progress:
+        error = 1.0 - p.member_accuracy
+        assert p.weight > math.log(2)  # better than chance among 3 classes
+        assert error < 2 / 3
+    assert ensemble.accuracy(x, y) >= progress[0].member_accuracy - 0.05
+
+
+def test_ensembles_refuse_regression() -> None:
+    spec = NetworkSpec.from_dict({"input_shape": [1], "layers": [{"type": "Dense", "units": 1}],
+                                  "training": {"loss": "mse"}})
+    with pytest.raises(SpecError, match="classification loss"):
+        list(bagging(spec, np.zeros((4, 1)), np.zeros(4, dtype=int), 2))
