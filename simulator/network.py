@@ -119,14 +119,18 @@ class Network:
                 counts[s] += 1
         return counts
 
-    def forward(self, x: Array, training: bool = False) -> Array:
+    def forward_all(self, x: Array, training: bool = False) -> list[Array]:
+        """The input followed by every layer's output, in topological order."""
         values: list[Array] = [x]
         for node in self.nodes:
             if len(node.sources) == 1:
                 values.append(node.layer.forward(values[node.sources[0]], training))
             else:
                 values.append(node.layer.forward([values[s] for s in node.sources], training))
-        return values[self._output_slot]
+        return values
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        return self.forward_all(x, training)[self._output_slot]
 
     @property
     def output_activation(self) -> Activation | None:

@@ -86,14 +86,9 @@ def gradient_stats(network: Network, bins: int = DEFAULT_BINS) -> dict[str, dict
 
 def layer_outputs(network: Network, x: Array) -> list[tuple[str, Any, Array]]:
     """(name, layer, output) of every layer for backend array ``x``, in inference mode."""
-    values, outputs = [x], []
-    for node in network.nodes:
-        source = values[node.sources[0]] if len(node.sources) == 1 else [
-            values[s] for s in node.sources]
-        out = node.layer.forward(source, training=False)
-        values.append(out)
-        outputs.append((node.name, node.layer, out))
-    return outputs
+    values = network.forward_all(x, training=False)
+    return [(node.name, node.layer, out)
+            for node, out in zip(network.nodes, values[1:], strict=True)]
 
 
 def _as_batch(network: Network, x: Any) -> Array:
