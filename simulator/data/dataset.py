@@ -23,7 +23,8 @@ class Dataset:
 
     ``x_test``/``y_test`` hold a test split that came with the data (an ``.npz`` with
     ``x_test``/``y_test``); ``prepare`` keeps it apart. ``warnings`` lists what the loader
-    skipped or guessed, for the UI and command line to show.
+    skipped or guessed, for the UI and command line to show. ``source`` is the built-in name or
+    the path it came from; ``feature_names`` the column names of a table (may be empty).
     """
 
     name: str
@@ -36,6 +37,7 @@ class Dataset:
     y_test: np.ndarray | None = None
     warnings: list[str] = field(default_factory=list)
     source: str = ""
+    feature_names: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:

@@ -21,7 +21,7 @@ def is_integral(values: np.ndarray) -> bool:
     """True when every value is a whole number (integer dtype, or floats like 3.0)."""
     if values.dtype.kind in "iub":
         return True
-    return values.dtype.kind == "f" and bool(np.all(np.isfinite(values))) and bool(
+    return values.dtype.kind == "f" and bool(np.all(np.abs(values) < 2.0**53)) and bool(
         np.all(values == np.round(values)))
 
 

@@ -1,0 +1,113 @@
+"""Seeded train/validation/test splits and k-fold indices, stratified for classification.
+
+A stratified split gives every class its share of each part (largest remainder rounding) and
+always keeps at least one sample of every class in the training part. The same seed gives the
+same indices; the indices inside each part come in a seeded random order.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from simulator.data.options import check_float, check_int
+from simulator.errors import DataError
+
+MAX_SEED = 2**32 - 1
+
+
+class SplitIndices(NamedTuple):
+    train: np.ndarray
+    val: np.ndarray
+    test: np.ndarray
+
+
+def _count(n: int, fraction: float) -> int:
+    return 0 if fraction == 0 else max(1, int(np.floor(n * fraction + 0.5)))
+
+
+def _allocate(counts: np.ndarray, total: int, capacity: np.ndarray) -> np.ndarray:
+    """Split ``total`` across classes in proportion to ``counts``, never above ``capacity``."""
+    exact = counts * total / counts.sum()
+    take = np.minimum(np.floor(exact).astype(np.int64), capacity)
+    order = np.argsort(-(exact - np.floor(exact)), kind="stable")
+    while take.sum() < total:
+        room = [c for c in order if take[c] < capacity[c]]
+        if not room:
+            break
+        for c in room[: total - int(take.sum())]:
+            take[c] += 1
+    return take
+
+
+def _check_labels(stratify: np.ndarray | None, n: int) -> np.ndarray | None:
+    if stratify is None:
+        return None
+    labels = np.asarray(stratify)
+    if labels.ndim != 1 or len(labels) != n:
+        raise DataError(f"stratify must hold one label per sample ({n}), got shape "
+                        f"{list(labels.shape)}")
+    return labels
+
+
+def train_val_test_split(n_samples: int, *, val: float = 0.2, test: float = 0.0, seed: int = 0,
+                         stratify: np.ndarray | None = None) -> SplitIndices:
+    """Indices of the training, validation and test parts of ``n_samples`` samples.
+
+    ``val`` and ``test`` are fractions (each part gets at least one sample when its fraction
+    is above 0); ``stratify`` holds the class label of each sample.
+    """
+    n = check_int("n_samples", n_samples, 1)
+    val, test = check_float("val", val, 0.0, 1.0), check_float("test", test, 0.0, 1.0)
+    if val + test >= 1:
+        raise DataError(f"the validation ({val}) and test ({test}) fractions add up to "
+                        f"{val + test:g}; they must stay below 1 to leave training samples")
+    check_int("seed", seed, 0, MAX_SEED)
+    labels = _check_labels(stratify, n)
+    n_val, n_test = _count(n, val), _count(n, test)
+    if n - n_val - n_test < 1:
+        raise DataError(f"{n} samples are too few to hold out {n_val} for validation and "
+                        f"{n_test} for testing; lower the validation split or add data")
+    rng = np.random.default_rng(seed)
+    if labels is None:
+        order = rng.permutation(n)
+        return SplitIndices(order[n_test + n_val:], order[n_test:n_test + n_val], order[:n_test])
+    _, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    take_test = _allocate(counts, n_test, counts - 1)
+    take_val = _allocate(counts, n_val, counts - 1 - take_test)
+    parts: tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]] = ([], [], [])
+    for c in range(len(counts)):
+        members = rng.permutation(np.flatnonzero(inverse == c))
+        t, v = take_test[c], take_test[c] + take_val[c]
+        for part, chunk in zip(parts, (members[v:], members[t:v], members[:t]), strict=True):
+            part.append(chunk)
+    train, val_idx, test_idx = (rng.permutation(np.concatenate(p)).astype(np.int64)
+                                for p in parts)
+    return SplitIndices(train, val_idx, test_idx)
+
+
+def kfold_indices(n: int, k: int, seed: int = 0, stratify: np.ndarray | None = None
+                  ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``k`` (train, validation) index pairs; every sample is validated exactly once.
+
+    Shuffled with ``seed``; with ``stratify`` (class labels) each fold keeps the class
+    proportions (scikit-learn's StratifiedKFold), which needs ``k`` samples of every class.
+    """
+    check_int("n", n, 2)
+    check_int("k", k, 2, n)
+    check_int("seed", seed, 0, MAX_SEED)
+    labels = _check_labels(stratify, n)
+    from sklearn.model_selection import KFold, StratifiedKFold  # slow to import: on demand
+
+    dummy = np.zeros((n, 1))
+    if labels is None:
+        folds = KFold(n_splits=k, shuffle=True, random_state=seed).split(dummy)
+    else:
+        values, counts = np.unique(labels, return_counts=True)
+        if counts.min() < k:
+            rare = values[np.argmin(counts)].item()
+            raise DataError(f"class {rare!r} has only {counts.min()} samples, fewer than the "
+                            f"{k} folds; use k <= {counts.min()} or do not stratify")
+        folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(dummy, labels)
+    return [(train.astype(np.int64), valid.astype(np.int64)) for train, valid in folds]

@@ -1,0 +1,92 @@
+"""prepare(): reshaping rules, split sizes, train-only statistics, dtypes and test splits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulator.data import Dataset, load_dataset, prepare, train_val_test_split
+from simulator.errors import DataError
+from simulator.training_config import TrainingConfig
+
+
+def test_digits_feed_flat_or_image_inputs() -> None:
+    digits = load_dataset("digits")
+    config = TrainingConfig(validation_split=0.25, preprocessing="minmax")
+    flat = prepare(digits, config, [64])
+    image = prepare(digits, config, (1, 8, 8))
+    assert flat.x_train.shape == (1348, 64)
+    assert flat.x_val.shape == (449, 64)
+    assert image.x_train.shape == (1348, 1, 8, 8)
+    np.testing.assert_array_equal(flat.x_train, image.x_train.reshape(1348, 64))
+    assert flat.x_train.dtype == np.float32
+    assert flat.y_train.dtype == np.int64
+    assert flat.x_train.min() == 0
+    assert flat.x_train.max() == 1
+
+
+def test_mismatched_shape_names_both() -> None:
+    with pytest.raises(DataError, match=r"dataset 'digits' has samples of shape \[1, 8, 8\] "
+                                        r"\(64 values\) but the network's input_shape is \[2\] "
+                                        r"\(2 values\)"):
+        prepare(load_dataset("digits"), TrainingConfig(), [2])
+
+
+def test_statistics_come_from_the_training_split_only() -> None:
+    """Validation samples are far away; if they leaked into the mean it would move."""
+    labels = np.array([0, 1] * 50)
+    x = np.zeros((100, 2))
+    dataset = Dataset("leak", x, labels)
+    config = TrainingConfig(validation_split=0.2, preprocessing="center", seed=3)
+    first = prepare(dataset, config, [2])
+    split = train_val_test_split(100, val=0.2, seed=3, stratify=labels)
+    x = x.copy()
+    x[split.val] = 1000.0
+    x[split.train] = np.arange(160, dtype=np.float64).reshape(80, 2)
+    prepared = prepare(Dataset("leak", x, labels), config, [2])
+    np.testing.assert_allclose(prepared.preprocessor.shift, x[split.train].mean(axis=0))
+    np.testing.assert_allclose(prepared.x_train.mean(axis=0), 0, atol=1e-9)
+    expected = np.broadcast_to(1000.0 - x[split.train].mean(axis=0), (20, 2))
+    np.testing.assert_allclose(prepared.x_val, expected)
+    assert len(first.x_val) == 20
+
+
+def test_split_is_stratified_and_seeded() -> None:
+    data = load_dataset("blobs", n=300, classes=3)
+    config = TrainingConfig(validation_split=0.2, seed=9)
+    a, b = prepare(data, config, [2]), prepare(data, config, [2])
+    np.testing.assert_array_equal(a.x_val, b.x_val)
+    assert np.bincount(a.y_val).tolist() == [20, 20, 20]
+    c = prepare(data, config.replace(seed=10), [2])
+    assert not np.array_equal(a.x_val, c.x_val)
+
+
+def test_regression_targets_and_float64() -> None:
+    data = load_dataset("sine", n=50)
+    prepared = prepare(data, TrainingConfig(loss="mse", dtype="float64"), [1])
+    assert prepared.y_train.shape == (40, 1)
+    assert prepared.y_train.dtype == np.float64
+    assert prepared.x_train.dtype == np.float64
+
+
+def test_no_validation_split_gives_empty_arrays() -> None:
+    prepared = prepare(load_dataset("xor", n=20), TrainingConfig(validation_split=0.0), [2])
+    assert prepared.x_val.shape == (0, 2)
+    assert prepared.y_val.shape == (0,)
+    assert len(prepared.x_train) == 20
+
+
+def test_course_table_keeps_both_classes_in_training() -> None:
+    prepared = prepare(load_dataset("course_table"), TrainingConfig(), [3])
+    assert sorted(set(prepared.y_train.tolist())) == [0, 1]
+    assert len(prepared.x_val) == 1
+
+
+def test_dataset_test_split_is_preprocessed_with_training_statistics() -> None:
+    x = np.arange(20, dtype=np.float64).reshape(10, 2)
+    data = Dataset("t", x, np.array([0, 1] * 5), x_test=np.full((2, 2), 100.0),
+                   y_test=np.array([1, 0]))
+    prepared = prepare(data, TrainingConfig(preprocessing="center", validation_split=0.0), [2])
+    np.testing.assert_allclose(prepared.x_test, np.broadcast_to(100.0 - x.mean(axis=0), (2, 2)))
+    assert prepared.y_test.tolist() == [1, 0]
+    assert prepared.dataset is data
