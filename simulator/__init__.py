@@ -12,6 +12,7 @@ from simulator.errors import (
     SpecError,
     TrainingError,
 )
+from simulator.io import load_model, save_model
 from simulator.network import Network, compile_network
 from simulator.spec import LayerSpec, NetworkSpec
 from simulator.training import Trainer, TrainerControl
@@ -34,5 +35,7 @@ __all__ = [
     "TrainingError",
     "compile_network",
     "get_backend",
+    "load_model",
+    "save_model",
     "to_numpy",
 ]

@@ -68,7 +68,10 @@ class LayerSpec:
         if position is not None:
             if not (isinstance(position, list | tuple) and len(position) == 2):
                 raise SpecError(f"layer #{index + 1}: 'position' must be [x, y]")
-            position = (float(position[0]), float(position[1]))
+            try:
+                position = (float(position[0]), float(position[1]))
+            except (TypeError, ValueError):
+                raise SpecError(f"layer #{index + 1}: 'position' must be two numbers") from None
         config = {k: v for k, v in data.items() if k not in _RESERVED_KEYS}
         return cls(data["type"], config, name, inputs, position)
 

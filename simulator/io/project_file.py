@@ -1,0 +1,187 @@
+"""The ``.bpproj`` project file: a design, its data and (optionally) a run to resume.
+
+A zip archive, written reproducibly and atomically like the model file:
+
+``project.json`` (always)
+    ``format_version``, ``app_version``, ``network`` (the design: layers, connections, canvas
+    positions and the ``training`` section, as :meth:`NetworkSpec.to_dict` writes it),
+    ``dataset`` (``{"source": name or path, "options": {...}}`` or null), ``history`` (metric
+    curves, ``{name: [number or null, ...]}``) and ``settings`` (free JSON for the app).
+``weights.npz`` (when the network was trained)
+    As in a model file, keys ``"layer.key"``.
+``trainer.json`` + ``trainer.npz`` (when a run can be resumed)
+    ``Trainer.state_dict()`` with every array replaced by ``{"__array__": key}`` and stored
+    in ``trainer.npz`` (optimizer slots, random generator states, epoch, step, callbacks).
+
+Loading checks everything, including that the weights fit the design, before returning; the
+trainer state is checked again by ``Trainer.load_state_dict`` when a run is resumed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from simulator.errors import BackpropError, ModelFileError
+from simulator.io import safe_npz, safe_zip
+from simulator.io.atomic import atomic_write
+from simulator.io.common import (
+    app_version,
+    check_format_version,
+    clean_metrics,
+    compile_checked,
+    compile_for_weights,
+    dump_json,
+    open_checked,
+    parse_json,
+    parse_spec,
+    require_dict,
+)
+from simulator.network import Network
+from simulator.spec import NetworkSpec
+from simulator.trainer_state import join_arrays, split_arrays
+
+FORMAT_VERSION = 1
+MEMBERS = ("project.json", "trainer.json", "trainer.npz", "weights.npz")
+MAX_SOURCE_CHARS = 4096
+
+
+@dataclass
+class DatasetChoice:
+    """Which data the project trains on: a built-in name or a file path, plus loader options."""
+
+    source: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "options": dict(self.options)}
+
+    @classmethod
+    def from_dict(cls, data: Any, what: str = "dataset") -> DatasetChoice:
+        data = require_dict(data, what)
+        source, options = data.get("source"), data.get("options", {})
+        if not isinstance(source, str) or not source or len(source) > MAX_SOURCE_CHARS:
+            raise ModelFileError(f"{what}: 'source' must be a dataset name or path")
+        unknown = sorted(set(data) - {"source", "options"})
+        if unknown:
+            raise ModelFileError(f"{what}: unknown keys {unknown}")
+        return cls(source, require_dict(options, f"{what}: options"))
+
+
+@dataclass
+class Project:
+    """Everything a saved project holds. Only ``spec`` is required."""
+
+    spec: NetworkSpec
+    dataset: DatasetChoice | None = None
+    weights: dict[str, np.ndarray] | None = None
+    trainer_state: dict[str, Any] | None = None
+    history: dict[str, list[float | None]] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def capture(cls, spec: NetworkSpec, *, dataset: DatasetChoice | None = None,
+                network: Network | None = None, trainer: Any = None,
+                settings: dict[str, Any] | None = None) -> Project:
+        """A project from the live objects: weights from ``network``, state from ``trainer``."""
+        if trainer is not None and network is None:
+            network = trainer.network
+        return cls(spec.copy(), dataset,
+                   None if network is None else network.get_weights(),
+                   None if trainer is None else trainer.state_dict(),
+                   {} if trainer is None else {k: list(v) for k, v in trainer.history.items()},
+                   dict(settings or {}))
+
+    def build_network(self, backend: str = "numpy") -> Network:
+        """Compile the design, with the saved weights when there are any."""
+        network = compile_checked(self.spec, backend, "project")
+        if self.weights is not None:
+            network.set_weights(self.weights)
+        return network
+
+    def restore_trainer(self, trainer: Any) -> bool:
+        """Resume ``trainer`` from the saved state; False when the project has none."""
+        if self.trainer_state is None:
+            return False
+        trainer.load_state_dict(self.trainer_state)
+        return True
+
+
+def save_project(path: str | os.PathLike[str], project: Project) -> Path:
+    """Write ``project`` to a ``.bpproj`` file, atomically."""
+    data = {
+        "format_version": FORMAT_VERSION,
+        "app_version": app_version(),
+        "network": project.spec.to_dict(),
+        "dataset": None if project.dataset is None else project.dataset.to_dict(),
+        "history": {k: [_number(v) for v in values] for k, values in project.history.items()},
+        "settings": project.settings,
+    }
+    members = {"project.json": _dump(data, "project")}
+    if project.weights is not None:
+        members["weights.npz"] = safe_npz.write_npz(project.weights)
+    if project.trainer_state is not None:
+        tree, arrays = split_arrays(project.trainer_state)
+        members["trainer.json"] = _dump(tree, "training state")
+        members["trainer.npz"] = safe_npz.write_npz(arrays, safe_npz.NUMERIC_DTYPES)
+    stored = {"weights.npz", "trainer.npz"}
+    return atomic_write(path, safe_zip.write_zip(members, stored=stored))
+
+
+def load_project(path: str | os.PathLike[str]) -> Project:
+    """Read a ``.bpproj`` file; any problem raises :class:`ModelFileError`."""
+    what = f"project file '{Path(path).name}'"
+    with open_checked(path, what) as handle:
+        members = safe_zip.read_zip(handle, what, allowed=MEMBERS)
+    if "project.json" not in members:
+        raise ModelFileError(f"{what} lacks project.json; it is not a Backprop Studio project")
+    if ("trainer.json" in members) != ("trainer.npz" in members):
+        raise ModelFileError(f"{what} holds only half of the training state")
+    data = require_dict(parse_json(members["project.json"], f"{what}: project.json"), what)
+    check_format_version(data.get("format_version"), what, FORMAT_VERSION)
+    unknown = sorted(set(data) - {"format_version", "app_version", "network", "dataset",
+                                  "history", "settings"})
+    if unknown:
+        raise ModelFileError(f"{what}: unknown keys {unknown} in project.json")
+    spec = parse_spec(data.get("network"), f"{what}: network")
+    dataset = data.get("dataset")
+    choice = None if dataset is None else DatasetChoice.from_dict(dataset, f"{what}: dataset")
+    project = Project(spec, choice, history=_history(data.get("history", {}), what),
+                      settings=require_dict(data.get("settings", {}), f"{what}: settings"))
+    if "weights.npz" in members:
+        project.weights = safe_npz.read_npz(members["weights.npz"], f"{what}: weights.npz")
+        compile_for_weights(spec, project.weights, "numpy", what)
+    if "trainer.json" in members:
+        tree = parse_json(members["trainer.json"], f"{what}: trainer.json")
+        arrays = safe_npz.read_npz(members["trainer.npz"], f"{what}: trainer.npz",
+                                   safe_npz.NUMERIC_DTYPES)
+        try:
+            project.trainer_state = require_dict(join_arrays(tree, arrays), "training state")
+        except (BackpropError, TypeError, RecursionError) as exc:
+            raise ModelFileError(f"{what}: {exc}") from None
+    return project
+
+
+def _history(value: Any, what: str) -> dict[str, list[float | None]]:
+    history: dict[str, list[float | None]] = {}
+    for key, values in require_dict(value, f"{what}: history").items():
+        if not isinstance(values, list):
+            raise ModelFileError(f"{what}: history '{key}' must be a list of numbers")
+        cleaned = clean_metrics(dict(enumerate(values)), f"{what}: history '{key}'")
+        history[key] = list(cleaned.values())
+    return history
+
+
+def _number(value: Any) -> float | None:
+    return clean_metrics({"v": value}, "history")["v"]
+
+
+def _dump(data: Any, what: str) -> bytes:
+    try:
+        return dump_json(data)
+    except (TypeError, ValueError) as exc:
+        raise ModelFileError(f"the {what} cannot be saved as JSON ({exc})") from None
