@@ -89,28 +89,36 @@ class ReLU(Activation):
         return self.out
 
     def backward(self, grad: Array, xp: Any) -> Array:
-        return grad * (self.out > 0)
+        # (out > 0) written straight into a float array, then one float multiply: faster
+        # than grad * bool_mask, which casts the mask element by element inside the multiply
+        slope = xp.greater(self.out, 0, out=xp.empty_like(grad))
+        slope *= grad
+        return slope
 
 
 @_register
 class LeakyReLU(Activation):
-    """f(z) = z for z > 0, alpha·z otherwise."""
+    """f(z) = z for z > 0, alpha·z otherwise; computed as max(z, alpha·z) since alpha < 1."""
 
     name = "leaky_relu"
 
     def __init__(self, alpha: float = 0.01) -> None:
         super().__init__()
-        if not isinstance(alpha, int | float) or not 0 <= alpha < 1:
+        if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 <= alpha < 1:
             raise SpecError(f"leaky_relu 'alpha' must be a number in [0, 1), got {alpha!r}")
         self.alpha = float(alpha)
 
     def forward(self, z: Array, xp: Any, inplace: bool = False) -> Array:
-        self.mask = z > 0
-        self.out = xp.where(self.mask, z, z * self.alpha)
+        self.out = xp.maximum(z, z * self.alpha, out=z if inplace else None)
         return self.out
 
     def backward(self, grad: Array, xp: Any) -> Array:
-        return xp.where(self.mask, grad, grad * self.alpha)
+        # slope = 1 where out > 0 (exactly where z > 0), alpha elsewhere
+        slope = xp.greater(self.out, 0, out=xp.empty_like(grad))
+        slope *= 1.0 - self.alpha
+        slope += self.alpha
+        slope *= grad
+        return slope
 
     def get_config(self) -> dict[str, Any]:
         return {"type": self.name, "alpha": self.alpha}
@@ -155,7 +163,7 @@ def get_activation(spec: str | dict[str, Any] | None) -> Activation:
         name = options.pop("type", None)
     else:
         name, options = spec, {}
-    key = ALIASES.get(str(name).lower(), str(name).lower()) if isinstance(name, str) else name
+    key = ALIASES.get(name.lower(), name.lower()) if isinstance(name, str) else None
     if key not in _ACTIVATIONS:
         raise SpecError(
             f"unknown activation {name!r}; use one of: {', '.join(activation_names())}"

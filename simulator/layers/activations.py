@@ -25,6 +25,8 @@ class ActivationLayer(Layer):
         return self.activation.forward(x, self.xp)
 
     def backward(self, grad_out: Array) -> Array:
+        if not self.needs_input_grad:
+            return None
         return self.activation.backward(grad_out, self.xp)
 
     @property
@@ -34,7 +36,7 @@ class ActivationLayer(Layer):
 
     def backward_linear(self, grad_out: Array) -> Array:
         """Backward pass skipping the activation (its gradient was fused into the loss)."""
-        return grad_out
+        return grad_out if self.needs_input_grad else None
 
 
 @register_layer("Linear", category="Activations")

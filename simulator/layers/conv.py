@@ -5,12 +5,15 @@
 Images are NCHW; ``W`` is laid out ``[filters][channels][kh][kw]``.
 
 How it is computed (im2col + one GEMM): every receptive field is copied into a column of
-``cols`` with shape ``(C·kh·kw, N·Ho·Wo)`` and the convolution becomes ``Y = W₂ · cols``
-with ``W₂ = W.reshape(F, C·kh·kw)``. Channels are kept *outermost* in memory (C, N, H, W),
-because then every copy runs along whole image rows and ``Y`` comes out of the GEMM already in
-that order. The array handed to the next layer is a transposed *view* of it, so its shape is
-NCHW as the contract says while its memory stays channel-major; pooling, ReLU and the next
-convolution keep that layout, and Flatten makes the one copy back to C order.
+``cols`` with shape ``(C·kh·kw, Ho·Wo·N)`` and the convolution becomes ``Y = W₂ · cols`` with
+``W₂ = W.reshape(F, C·kh·kw)``. In memory the batch axis is kept *innermost* (C, H, W, N):
+then every copy of a window, every col2im add and every pooling slice moves runs of
+``Wo·N`` contiguous values instead of a few pixels, which is what makes NumPy fast here, and
+``Y`` comes out of the GEMM already in that order. The array handed to the next layer is a
+transposed *view* of it, so its shape is NCHW as the contract says; element-wise layers,
+pooling, BatchNorm and the next convolution keep that memory order, and Flatten makes the one
+copy back to C order. (Anything that needs C order, e.g. a raw buffer for an image widget,
+calls ``numpy.ascontiguousarray``.)
 
 Backward: ``dW₂ = dY · colsᵀ``, ``db = Σ dY``, ``dcols = W₂ᵀ · dY``, and col2im adds each
 kernel position's slice of ``dcols`` back into the padded input gradient (one add per kernel
@@ -24,20 +27,14 @@ from typing import Any
 
 import numpy as np
 
-from simulator import activations as act
 from simulator.backend import Backend
 from simulator.errors import SpecError
-from simulator.initializers import initialize
-from simulator.layers.base import (
-    Array,
-    Layer,
-    Shape,
-    explicit_array,
-    pair,
-    positive_int,
-    register_layer,
-)
-from simulator.regularizers import parse_regularizer
+from simulator.layers._weighted import WeightedLayer
+from simulator.layers.base import Array, Shape, pair, positive_int, register_layer
+
+#: Inference on a larger batch than this many im2col entries runs in slices of the batch, so
+#: that evaluating a big data set never allocates hundreds of megabytes at once.
+MAX_COLS_ELEMENTS = 1 << 24
 
 
 def _check_padding(padding: object) -> str | int:
@@ -50,10 +47,10 @@ def _check_padding(padding: object) -> str | int:
 
 
 @register_layer("Conv2D", category="Convolution")
-class Conv2D(Layer):
+class Conv2D(WeightedLayer):
     """A bank of ``filters`` learned kh×kw filters slid over a (C, H, W) image."""
 
-    weight_keys = ("W",)
+    default_kernel_initializer = "he_uniform"
 
     def __init__(
         self,
@@ -76,19 +73,13 @@ class Conv2D(Layer):
         self.kernel_size = kernel_size if isinstance(kernel_size, int) else list(self.kernel)
         self.stride = stride if isinstance(stride, int) else list(self.strides)
         self.padding = _check_padding(padding)
-        self.activation = act.get_activation(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = kernel_initializer
-        self.bias_initializer = bias_initializer
-        self.explicit_weights = weights
-        self.explicit_bias = bias
-        self.regularizer = parse_regularizer(regularizer)
-        if bias is not None and not self.use_bias:
-            raise SpecError("explicit 'bias' given but 'use_bias' is false")
+        self._init_weighted(activation, use_bias, kernel_initializer, bias_initializer,
+                            weights, bias, regularizer)
         self._cols: Array = None
         self._dcols: Array = None
         self._xpad: Array = None
         self._pads = (0, 0, 0, 0)
+        self.cols: Array = None
 
     # ----- shapes ---------------------------------------------------------------------------
     def pads(self, input_shape: Shape) -> tuple[int, int, int, int]:
@@ -131,20 +122,6 @@ class Conv2D(Layer):
             shapes["b"] = (self.filters,)
         return shapes
 
-    def initial_params(self, input_shape: Shape, rng: np.random.Generator) -> dict[str, np.ndarray]:
-        shapes = self.param_shapes(input_shape)
-        params = {}
-        if self.explicit_weights is not None:
-            params["W"] = explicit_array(self.explicit_weights, shapes["W"], "weights")
-        else:
-            params["W"] = initialize(self.kernel_initializer, shapes["W"], rng)
-        if self.use_bias:
-            if self.explicit_bias is not None:
-                params["b"] = explicit_array(self.explicit_bias, shapes["b"], "bias")
-            else:
-                params["b"] = initialize(self.bias_initializer, shapes["b"], rng)
-        return params
-
     # ----- computation ------------------------------------------------------------------------
     def build(self, input_shape: Shape, backend: Backend, rng: np.random.Generator) -> Shape:
         self._pads = self.pads(input_shape)
@@ -162,49 +139,49 @@ class Conv2D(Layer):
         return array
 
     def _im2col(self, x: Array, training: bool) -> Array:
-        """cols[c, u, v, n, i, j] = x_pad[n, c, i·sh + u, j·sw + v] as (C·kh·kw, N·Ho·Wo)."""
+        """cols[c, u, v, i, j, n] = x_pad[n, c, i·sh + u, j·sw + v] as (C·kh·kw, Ho·Wo·N)."""
         n, c, h, w = x.shape
         top, left, bottom, right = self._pads
-        xt = x.transpose(1, 0, 2, 3)
-        if top or left or bottom or right:
-            xpad = self._buffer("_xpad", (c, n, h + top + bottom, w + left + right),
-                                x.dtype, training)
-            xpad[:, :, top:top + h, left:left + w] = xt
-        else:
-            xpad = xt
+        xpad = self._buffer("_xpad", (c, h + top + bottom, w + left + right, n), x.dtype,
+                            training)
+        xpad[:, top:top + h, left:left + w, :] = x.transpose(1, 2, 3, 0)
         (kh, kw), (sh, sw) = self.kernel, self.strides
         _, ho, wo = self.output_shape
-        cols = self._buffer("_cols", (c, kh, kw, n, ho, wo), x.dtype, training)
+        cols = self._buffer("_cols", (c, kh, kw, ho, wo, n), x.dtype, training)
         s = xpad.strides
         windows = self.xp.lib.stride_tricks.as_strided(
-            xpad, (c, kh, kw, n, ho, wo), (s[0], s[2], s[3], s[1], s[2] * sh, s[3] * sw))
+            xpad, cols.shape, (s[0], s[1], s[2], s[1] * sh, s[2] * sw, s[3]))
         cols[...] = windows
-        return cols.reshape(c * kh * kw, n * ho * wo)
+        return cols.reshape(c * kh * kw, ho * wo * n)
+
+    def _linear(self, x: Array, training: bool) -> Array:
+        """z = conv(x) + b as an NCHW view of batch-innermost memory."""
+        n = x.shape[0]
+        cols = self._im2col(x, training)
+        self.cols = cols if training else None     # inference keeps no large buffers
+        z = self.params["W"].reshape(self.filters, -1) @ cols     # (F, Ho·Wo·N)
+        if self.use_bias:
+            z += self.params["b"][:, None]
+        return z.reshape(self.filters, *self.output_shape[1:], n).transpose(3, 0, 1, 2)
 
     def forward(self, x: Array, training: bool = False) -> Array:
         n = x.shape[0]
-        cols = self._im2col(x, training)
-        if training:
-            self.cols = cols
-        w2 = self.params["W"].reshape(self.filters, -1)
-        y = w2 @ cols                                    # (F, N·Ho·Wo), channel-major
-        if self.use_bias:
-            y += self.params["b"][:, None]
-        y = y.reshape(self.filters, n, *self.output_shape[1:]).transpose(1, 0, 2, 3)
-        return self.activation.forward(y, self.xp, inplace=True)
-
-    def backward(self, grad_out: Array) -> Array:
-        return self.backward_linear(self.activation.backward(grad_out, self.xp))
-
-    @property
-    def output_activation(self) -> act.Activation:
-        return self.activation
+        per_sample = self.params["W"][0].size * self.output_shape[1] * self.output_shape[2]
+        if training or n * per_sample <= MAX_COLS_ELEMENTS:
+            z = self._linear(x, training)
+        else:                                      # big inference batches: bounded memory
+            step = max(1, MAX_COLS_ELEMENTS // per_sample)
+            z = self.xp.concatenate([self._linear(x[i:i + step], False)
+                                     for i in range(0, n, step)])
+        return self.activation.forward(z, self.xp, inplace=True)
 
     def backward_linear(self, grad_z: Array) -> Array:
         """Backward from d(loss)/d(z) where z is the convolution before its activation."""
         xp = self.xp
+        if self.cols is None:
+            raise RuntimeError("Conv2D.backward() needs a forward(x, training=True) first")
         n = grad_z.shape[0]
-        g2 = grad_z.transpose(1, 0, 2, 3).reshape(self.filters, -1)   # free when channel-major
+        g2 = grad_z.transpose(1, 2, 3, 0).reshape(self.filters, -1)  # free if batch-innermost
         xp.matmul(g2, self.cols.T, out=self.grads["W"].reshape(self.filters, -1))
         if self.use_bias:
             g2.sum(axis=1, out=self.grads["b"])
@@ -216,28 +193,13 @@ class Conv2D(Layer):
         top, left, bottom, right = self._pads
         dcols = self._buffer("_dcols", self.cols.shape, grad_z.dtype, True)
         xp.matmul(self.params["W"].reshape(self.filters, -1).T, g2, out=dcols)
-        dcols = dcols.reshape(c, kh, kw, n, ho, wo)
-        dx = xp.zeros((c, n, h + top + bottom, w + left + right), dtype=grad_z.dtype)
+        dcols = dcols.reshape(c, kh, kw, ho, wo, n)
+        dx = xp.zeros((c, h + top + bottom, w + left + right, n), dtype=grad_z.dtype)
         for u in range(kh):
             for v in range(kw):
-                dx[:, :, u:u + sh * (ho - 1) + 1:sh, v:v + sw * (wo - 1) + 1:sw] += dcols[:, u, v]
-        return dx[:, :, top:top + h, left:left + w].transpose(1, 0, 2, 3)
+                dx[:, u:u + sh * (ho - 1) + 1:sh, v:v + sw * (wo - 1) + 1:sw] += dcols[:, u, v]
+        return dx[:, top:top + h, left:left + w].transpose(3, 0, 1, 2)
 
     def get_config(self) -> dict[str, Any]:
-        config: dict[str, Any] = {
-            "filters": self.filters, "kernel_size": self.kernel_size, "stride": self.stride,
-            "padding": self.padding, "activation": self.activation.get_config(),
-        }
-        if not self.use_bias:
-            config["use_bias"] = False
-        if self.kernel_initializer != "he_uniform":
-            config["kernel_initializer"] = self.kernel_initializer
-        if self.bias_initializer != "zeros":
-            config["bias_initializer"] = self.bias_initializer
-        if self.regularizer is not None:
-            config["regularizer"] = self.regularizer.get_config()
-        if self.explicit_weights is not None:
-            config["weights"] = self.explicit_weights
-        if self.explicit_bias is not None:
-            config["bias"] = self.explicit_bias
-        return config
+        return {"filters": self.filters, "kernel_size": self.kernel_size, "stride": self.stride,
+                "padding": self.padding, **self._weighted_config()}

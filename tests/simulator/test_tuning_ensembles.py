@@ -52,7 +52,8 @@ def test_with_changes_sets_dotted_paths_and_validates() -> None:
 
 def test_grid_and_random_candidates() -> None:
     grid = grid_candidates({"a": [1, 2], "b": [3, 4, 5]})
-    assert len(grid) == 6 and {"a": 2, "b": 5} in grid
+    assert len(grid) == 6
+    assert {"a": 2, "b": 5} in grid
     first = random_candidates({"lr": {"log_uniform": [1e-4, 1e-1]}, "n": {"int": [2, 4]},
                                "act": ["relu", "tanh"]}, 20, seed=1)
     assert first == random_candidates({"lr": {"log_uniform": [1e-4, 1e-1]},
@@ -78,7 +79,8 @@ def test_folds_partition_the_data_and_are_stratified() -> None:
 def test_cross_validation_and_search_pick_the_sensible_learning_rate() -> None:
     x, y = _blobs()
     scores = cross_validate(_spec(), x, y, k=3)
-    assert len(scores) == 3 and min(scores) > 0.85
+    assert len(scores) == 3
+    assert min(scores) > 0.85
     trials = list(search(_spec(), x, y, grid_candidates(
         {"training.optimizer.learning_rate": [1e-5, 0.1]}), k=3))
     assert [t.index for t in trials] == [0, 1]
