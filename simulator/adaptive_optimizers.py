@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.optimizers import Array, Optimizer, _number, _register
+from simulator.optimizers import Array, Optimizer, Slots, _number, _register
 
 
 @_register
@@ -24,9 +24,10 @@ class RMSprop(Optimizer):
         self.momentum = _number(momentum, "momentum", 0.0, 1.0)
         self.slot_names = ("mean_square", "momentum") if self.momentum else ("mean_square",)
 
-    def _update(self, params: Array, grads: Array, lr: float) -> None:
-        xp, tmp = self.backend.xp, self._scratch[0]
-        s = self.slots["mean_square"]
+    def _update(self, params: Array, grads: Array, lr: float, slots: Slots,
+                scratch: list[Array]) -> None:
+        xp, tmp = self.backend.xp, scratch[0]
+        s = slots["mean_square"]
         s *= self.rho
         xp.multiply(grads, grads, out=tmp)
         tmp *= 1.0 - self.rho
@@ -36,7 +37,7 @@ class RMSprop(Optimizer):
         xp.divide(grads, tmp, out=tmp)
         tmp *= lr                                        # α g / (√S + ε)
         if self.momentum:
-            mom = self.slots["momentum"]
+            mom = slots["momentum"]
             mom *= self.momentum
             mom += tmp
             params -= mom
@@ -66,9 +67,10 @@ class Adagrad(Optimizer):
     def _initial(self, slot: str) -> float:
         return self.initial_accumulator
 
-    def _update(self, params: Array, grads: Array, lr: float) -> None:
-        xp, tmp = self.backend.xp, self._scratch[0]
-        acc = self.slots["accumulator"]
+    def _update(self, params: Array, grads: Array, lr: float, slots: Slots,
+                scratch: list[Array]) -> None:
+        xp, tmp = self.backend.xp, scratch[0]
+        acc = slots["accumulator"]
         xp.multiply(grads, grads, out=tmp)
         acc += tmp                                       # G = G + g²
         xp.sqrt(acc, out=tmp)
@@ -96,9 +98,10 @@ class Adadelta(Optimizer):
         self.rho = _number(rho, "rho", 0.0, 1.0)
         self.epsilon = _number(epsilon, "epsilon", 0.0)
 
-    def _update(self, params: Array, grads: Array, lr: float) -> None:
-        xp, (delta, tmp) = self.backend.xp, self._scratch
-        s, d = self.slots["mean_square_grad"], self.slots["mean_square_delta"]
+    def _update(self, params: Array, grads: Array, lr: float, slots: Slots,
+                scratch: list[Array]) -> None:
+        xp, (delta, tmp) = self.backend.xp, scratch
+        s, d = slots["mean_square_grad"], slots["mean_square_delta"]
         s *= self.rho
         xp.multiply(grads, grads, out=tmp)
         tmp *= 1.0 - self.rho

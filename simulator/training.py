@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from simulator.backend import to_numpy
 from simulator.callbacks import Callback, callbacks_from_config
 from simulator.losses import Loss, get_loss
 from simulator.metrics import confusion_matrix, n_classes_of, predicted_labels, true_labels
@@ -204,7 +205,11 @@ class Trainer:
         """Yield one epoch's events; return the closing events if the run must end now."""
         x, y = self._epoch_order()
         xp, size, n_train = self.xp, self.config.batch_size, int(x.shape[0])
-        total_loss, correct = 0.0, 0
+        total_loss = 0.0
+        # Training-set confusion counts, gathered from the batches as they are trained (no
+        # second pass over the data): counts[true * K + predicted].
+        k = self.n_classes
+        counts = xp.zeros(k * k, dtype=xp.int64) if self.classification else None
         for batch, start in enumerate(range(0, n_train, size), start=1):
             if self.control.stop_requested:
                 self.control.stop_requested = False
@@ -220,22 +225,22 @@ class Trainer:
                 return self._fail(problem, epoch, batch)
             self.step += 1
             total_loss += loss * int(xb.shape[0])
-            if self.classification:
-                correct += int((predicted_labels(output, xp) == true_labels(yb, xp)).sum())
+            if counts is not None:
+                pairs = true_labels(yb, xp) * k + predicted_labels(output, xp)
+                counts += xp.bincount(pairs, minlength=k * k)[: k * k]
             yield BatchEnd(epoch, batch, self.step, loss, lr, norm)
             if self.probes and time.monotonic() - self._last_snapshot >= self.snapshot_interval:
                 yield self.snapshot()
         logs = {"loss": total_loss / max(n_train, 1)}
-        if self.classification:
-            logs["accuracy"] = correct / max(n_train, 1)
         confusion = None
+        if counts is not None:
+            confusion = np.asarray(to_numpy(counts)).reshape(k, k)
+            logs["accuracy"] = float(np.trace(confusion)) / max(n_train, 1)
         if self.x_val is not None:
             val_loss, val_acc, confusion = self.evaluate(self.x_val, self.y_val)
             logs["val_loss"] = val_loss
             if val_acc is not None:
                 logs["val_accuracy"] = val_acc
-        elif self.classification:
-            confusion = self.evaluate(self.x_train, self.y_train)[2]
         logs["learning_rate"] = self.learning_rate_at(max(self.step - 1, 0))
         for key, value in logs.items():
             self.history.setdefault(key, []).append(value)

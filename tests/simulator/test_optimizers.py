@@ -194,3 +194,29 @@ def test_step_allocates_no_new_state_arrays() -> None:
     ids = [id(a) for a in opt.slots.values()]
     opt.step(np.zeros(3), np.ones(3), 0.1)
     assert ids == [id(a) for a in opt.slots.values()]
+
+
+@pytest.mark.parametrize("name", ["sgd", "adam", "nadam", "rmsprop", "adagrad", "adadelta"])
+def test_chunked_steps_equal_whole_buffer_steps(name: str, monkeypatch) -> None:
+    """The CPU walks the buffer in cache-sized chunks; the result must not change."""
+    from simulator import optimizers as opt_module
+
+    backend = get_backend("numpy", "float64")
+    rng = np.random.default_rng(7)
+    grads = [rng.normal(size=10) for _ in range(3)]
+    results = []
+    for chunk in (10, 3):
+        monkeypatch.setattr(opt_module, "CPU_CHUNK", chunk)
+        config = {"type": name, "learning_rate": 0.1}
+        if name == "sgd":
+            config["momentum"] = 0.9
+        opt = get_optimizer(config)
+        opt.build(10, backend)
+        params = np.linspace(-1, 1, 10)
+        for g in grads:
+            opt.step(params, g.copy(), 0.1)
+        results.append((params, {k: v.copy() for k, v in opt.slots.items()}))
+    assert len(opt._chunks) == 4
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    for key in results[0][1]:
+        np.testing.assert_array_equal(results[0][1][key], results[1][1][key])
