@@ -56,7 +56,12 @@ class Sigmoid(Activation):
 
     name = "sigmoid"
 
+    #: Set when a binary cross-entropy loss fuses with this output: keep z for an exact loss.
+    keep_logits = False
+
     def forward(self, z: Array, xp: Any, inplace: bool = False) -> Array:
+        if self.keep_logits:
+            self.logits = z.copy() if inplace else z
         out = xp.multiply(z, 0.5, out=z if inplace else None)
         xp.tanh(out, out=out)
         out += 1.0

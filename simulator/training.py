@@ -81,6 +81,8 @@ class Trainer:
         self.snapshot_interval = snapshot_interval
         self.loss: Loss = get_loss(config.loss)
         self.fused = network.fused_activation(self.loss)
+        if self.fused is not None and hasattr(self.fused, "keep_logits"):
+            self.fused.keep_logits = True
         self.optimizer = optimizer or get_optimizer(config.optimizer)
         if self.optimizer.size != network.param_count:
             self.optimizer.build(network.param_count, backend)

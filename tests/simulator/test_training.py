@@ -316,3 +316,19 @@ def test_state_taken_mid_epoch_counts_completed_epochs_only() -> None:
     restarted = run(trainer)
     assert restarted[0].initial_epoch == 1
     assert [e.epoch for e in restarted if isinstance(e, EpochEnd)] == [2, 3]
+
+
+def test_binary_cross_entropy_fused_with_sigmoid_is_exact_when_saturated() -> None:
+    """Outputs that round to 0 or 1 still give the true loss (from the logits), not a clip."""
+    spec = NetworkSpec.from_dict({
+        "input_shape": [1],
+        "layers": [{"type": "Dense", "units": 1, "activation": "sigmoid",
+                    "weights": [[100.0]], "bias": [0.0]}],
+        "training": {"loss": "binary_cross_entropy", "epochs": 1, "batch_size": 2,
+                     "validation_split": 0, "dtype": "float64",
+                     "optimizer": {"type": "sgd", "learning_rate": 0.0}},
+    })
+    trainer = Trainer(compile_network(spec), spec.training, np.array([[1.0], [-1.0]]),
+                      np.array([0, 1]))
+    epoch = next(e for e in trainer.run() if isinstance(e, EpochEnd))
+    assert epoch.metrics["loss"] == pytest.approx(100.0, rel=1e-12)
