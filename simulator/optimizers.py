@@ -28,17 +28,14 @@ import numpy as np
 
 from simulator.backend import Backend, to_numpy
 from simulator.errors import ModelFileError, SpecError
+from simulator.registry import Registry
 
 Array = Any
 Slots = dict[str, Any]
 #: Entries per optimizer chunk on the CPU: with ~6 arrays in play a chunk stays in L2 cache.
 CPU_CHUNK = 32_768
-_OPTIMIZERS: dict[str, type[Optimizer]] = {}
-
-
-def _register(cls: type[Optimizer]) -> type[Optimizer]:
-    _OPTIMIZERS[cls.name] = cls
-    return cls
+_OPTIMIZERS: Registry[Optimizer] = Registry("optimizer", default="sgd")
+_register = _OPTIMIZERS.register
 
 
 def _number(value: object, key: str, low: float, high: float | None = None) -> float:
@@ -245,23 +242,14 @@ class Nadam(Adam):
 
 
 def optimizer_names() -> list[str]:
-    return sorted(_OPTIMIZERS)
+    return _OPTIMIZERS.names()
 
 
 def get_optimizer(spec: str | dict[str, Any] | Optimizer) -> Optimizer:
     """Build an optimizer from ``"adam"`` or ``{"type": "sgd", "learning_rate": 0.1, ...}``."""
     if isinstance(spec, Optimizer):
         return spec
-    if not isinstance(spec, str | dict):
-        raise SpecError(f"'optimizer' must be a name or an object, got {spec!r}")
-    options = dict(spec) if isinstance(spec, dict) else {"type": spec}
-    name = str(options.pop("type", "sgd")).lower()
-    if name not in _OPTIMIZERS:
-        raise SpecError(f"unknown optimizer {name!r}; use one of: {', '.join(optimizer_names())}")
-    try:
-        return _OPTIMIZERS[name](**options)
-    except TypeError as exc:
-        raise SpecError(f"optimizer {name!r}: invalid options ({exc})") from None
+    return _OPTIMIZERS.build(spec)
 
 
 # RMSprop, Adagrad and Adadelta live in their own module; importing it registers them.

@@ -23,13 +23,10 @@ from typing import Any, ClassVar
 import numpy as np
 
 from simulator.errors import SpecError
+from simulator.registry import Registry
 
-_SCHEDULES: dict[str, type[Schedule]] = {}
-
-
-def _register(cls: type[Schedule]) -> type[Schedule]:
-    _SCHEDULES[cls.name] = cls
-    return cls
+_SCHEDULES: Registry[Schedule] = Registry("schedule", default="constant")
+_register = _SCHEDULES.register
 
 
 def _positive_int(value: object, key: str, name: str) -> int:
@@ -203,7 +200,7 @@ class Warmup(Schedule):
 
 
 def schedule_names() -> list[str]:
-    return sorted(_SCHEDULES)
+    return _SCHEDULES.names()
 
 
 def get_schedule(spec: str | dict[str, Any] | Schedule | None) -> Schedule:
@@ -212,16 +209,7 @@ def get_schedule(spec: str | dict[str, Any] | Schedule | None) -> Schedule:
         return Constant()
     if isinstance(spec, Schedule):
         return spec
-    if not isinstance(spec, str | dict):
-        raise SpecError(f"'schedule' must be a name or an object, got {spec!r}")
-    options = dict(spec) if isinstance(spec, dict) else {"type": spec}
-    name = str(options.pop("type", "constant")).lower()
-    if name not in _SCHEDULES:
-        raise SpecError(f"unknown schedule {name!r}; use one of: {', '.join(schedule_names())}")
-    try:
-        return _SCHEDULES[name](**options)
-    except TypeError as exc:
-        raise SpecError(f"schedule {name!r}: invalid options ({exc})") from None
+    return _SCHEDULES.build(spec)
 
 
 def preview(schedule: str | dict[str, Any] | Schedule | None, base_lr: float, epochs: int,
