@@ -1,18 +1,34 @@
-"""The decision boundary: the network's class probabilities over the plane, with the data."""
+"""The decision boundary over the plane with the data, or the fitted curve of a 1-D regression.
+
+Reads ``Snapshot.data["decision"]`` (:func:`simulator.observe.decision_grid`: ``grid`` (R, R, K)
+and ``bounds``) for 2-input networks, and ``Snapshot.data["curve"]`` (``x``, ``y``) for
+1-input regression. Training points are circles, validation points triangles.
+"""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from simulator.training import Snapshot
 from ui.panels.base import Panel
-from ui.theme import CLASS_COLORS
+from ui.panels.common import Notice
+from ui.theme import (
+    CLASS_COLORS,
+    COLORS,
+    LABEL_FONT_PT,
+    VALUE_CMAP,
+    class_color,
+    style_plot,
+)
 from ui.training.session import TrainingSession
+
+POINT_PEN = pg.mkPen(40, 40, 40, 200, width=0.8)
 
 
 def probabilities_to_rgb(grid: np.ndarray) -> np.ndarray:
@@ -21,13 +37,27 @@ def probabilities_to_rgb(grid: np.ndarray) -> np.ndarray:
         grid = np.concatenate([1.0 - grid, grid], axis=-1)
     k = grid.shape[-1]
     colors = np.array([CLASS_COLORS[i % len(CLASS_COLORS)] for i in range(k)], dtype=float)
-    probs = np.clip(grid, 0.0, 1.0)
+    probs = np.clip(np.nan_to_num(grid), 0.0, 1.0)
     probs = probs / np.maximum(probs.sum(axis=-1, keepdims=True), 1e-12)
     rgb = probs @ colors
     confidence = probs.max(axis=-1, keepdims=True)
-    strength = 0.25 + 0.55 * (confidence - 1.0 / k) / (1.0 - 1.0 / k)
+    strength = 0.2 + 0.5 * (confidence - 1.0 / k) / (1.0 - 1.0 / k)
     rgb = 255.0 * (1.0 - strength) + rgb * strength
     return np.clip(rgb, 0, 255).astype(np.uint8)
+
+
+def legend_html(class_names: list[str], curve: bool) -> str:
+    """One line under the plot: the class colours, then what the symbols mean."""
+    parts = [f"<span style='color: rgb{class_color(i)}; font-size: 14pt'>&#9632;</span>&nbsp;"
+             f"{html.escape(name)}" for i, name in enumerate(class_names)]
+    parts.append("&#9679;&nbsp;training &nbsp;&#9650;&nbsp;validation")
+    if curve:
+        parts.append(f"<span style='color: {COLORS['val']}'>&#9472;&#9472;</span>&nbsp;network")
+    return " &nbsp; ".join(parts)
+
+
+def _column(y: np.ndarray) -> np.ndarray:
+    return np.asarray(y, dtype=float).reshape(len(y), -1)[:, 0]
 
 
 class BoundaryPanel(Panel):
@@ -36,40 +66,117 @@ class BoundaryPanel(Panel):
     def __init__(self) -> None:
         super().__init__()
         self.plot = pg.PlotWidget()
-        self.plot.setAspectLocked(True)
-        self.plot.hideButtons()
+        style_plot(self.plot, grid=False)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
-        self.scatter = pg.ScatterPlotItem(size=7, pen=pg.mkPen(40, 40, 40, 200, width=0.8))
-        self.plot.addItem(self.scatter)
-        self.message = QLabel("The decision boundary is drawn for networks with 2 inputs.")
-        self.message.setWordWrap(True)
+        self.curve = self.plot.plot(pen=pg.mkPen(COLORS["val"], width=3))
+        self.train_points = pg.ScatterPlotItem(size=7, pen=POINT_PEN, symbol="o")
+        self.val_points = pg.ScatterPlotItem(size=9, pen=POINT_PEN, symbol="t1")
+        self.plot.addItem(self.train_points)
+        self.plot.addItem(self.val_points)
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+        self.legend.setStyleSheet(f"font-size: {LABEL_FONT_PT}pt; padding: 2px;")
+        self.message = Notice("The decision boundary is drawn for networks with 2 inputs, "
+                              "the fitted curve for networks with 1 input.")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.legend)
         layout.addWidget(self.message)
+        self.mode = "none"
+        self.task = "classification"
         self.last_grid: np.ndarray | None = None
+        self.last_curve: np.ndarray | None = None
+        self._value_range = (0.0, 1.0)
 
     def reset(self, session: TrainingSession | None) -> None:
-        self.last_grid = None
+        self.last_grid = self.last_curve = None
         self.image.clear()
-        show = session is not None and session.grid_bounds is not None
-        self.plot.setVisible(show)
-        self.message.setVisible(not show)
-        if not show:
-            self.scatter.setData([])
+        self.curve.setData([], [])
+        self.legend.setText("")
+        self.mode = "none"
+        if session is not None and session.grid_bounds is not None:
+            self.mode = "boundary"
+        elif session is not None and session.curve_range is not None:
+            self.mode = "curve"
+        self.plot.setVisible(self.mode != "none")
+        self.legend.setVisible(self.mode != "none")
+        self.message.setVisible(self.mode == "none")
+        if session is None or self.mode == "none":
+            self.train_points.setData([])
+            self.val_points.setData([])
             return
-        x, y = session.x_train, session.y_train
-        brushes = [pg.mkBrush(*CLASS_COLORS[int(c) % len(CLASS_COLORS)]) for c in y]
-        self.scatter.setData(x=x[:, 0], y=x[:, 1], brush=brushes)
-        x0, x1, y0, y1 = session.grid_bounds
+        self.task = session.dataset.task
+        if self.mode == "curve":
+            self._reset_curve(session)
+        else:
+            self._reset_boundary(session)
+
+    def _reset_curve(self, session: TrainingSession) -> None:
+        brush = pg.mkBrush(*class_color(1))
+        self.plot.setAspectLocked(False)
+        style_plot(self.plot, bottom="x", left="y", grid=True)
+        self.train_points.setData(x=_column(session.x_train), y=_column(session.y_train),
+                                  brush=brush)
+        if session.x_val is not None and session.y_val is not None:
+            self.val_points.setData(x=_column(session.x_val), y=_column(session.y_val),
+                                    brush=pg.mkBrush(255, 255, 255, 230))
+        else:
+            self.val_points.setData([])
+        self.legend.setText(legend_html([], curve=True))
+        self.plot.autoRange()
+
+    def _reset_boundary(self, session: TrainingSession) -> None:
+        self.plot.setAspectLocked(True)
+        style_plot(self.plot, bottom="x₁", left="x₂", grid=False)
+        brushes = self._brushes(session, session.y_train)
+        self.train_points.setData(x=session.x_train[:, 0], y=session.x_train[:, 1],
+                                  brush=brushes)
+        if session.x_val is not None and session.y_val is not None:
+            self.val_points.setData(x=session.x_val[:, 0], y=session.x_val[:, 1],
+                                    brush=self._brushes(session, session.y_val))
+        else:
+            self.val_points.setData([])
+        names = session.dataset.class_names if self.task == "classification" else []
+        text = legend_html(names, curve=False)
+        if self.task != "classification":
+            low, high = self._value_range
+            text += f" &nbsp; colour: the value, from dark ({low:.2g}) to yellow ({high:.2g})"
+        self.legend.setText(text)
+        x0, x1, y0, y1 = session.grid_bounds or (0.0, 1.0, 0.0, 1.0)
         self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
 
+    def _brushes(self, session: TrainingSession, y: np.ndarray) -> list[Any]:
+        if self.task == "classification":
+            return [pg.mkBrush(*class_color(int(c))) for c in np.ravel(y)]
+        values = _column(y)
+        low, high = float(np.nanmin(session.y_train)), float(np.nanmax(session.y_train))
+        self._value_range = (low, max(high, low + 1e-12))
+        scaled = (values - low) / (self._value_range[1] - low)
+        return [pg.mkBrush(c) for c in pg.colormap.get(VALUE_CMAP).mapToQColor(scaled)]
+
     def on_event(self, event: Any) -> None:
-        if isinstance(event, Snapshot) and "decision" in event.data:
-            payload = event.data["decision"]
-            self.last_grid = payload["grid"]
-            x0, x1, y0, y1 = payload["bounds"]
-            self.image.setImage(probabilities_to_rgb(self.last_grid), autoLevels=False,
-                                levels=(0, 255))
-            self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        if not isinstance(event, Snapshot):
+            return
+        if self.mode == "boundary" and "decision" in event.data:
+            self._show_grid(event.data["decision"])
+        elif self.mode == "curve" and "curve" in event.data:
+            payload = event.data["curve"]
+            self.last_curve = np.asarray(payload["y"], dtype=float)
+            self.curve.setData(np.asarray(payload["x"], dtype=float), self.last_curve,
+                               connect="finite")
+
+    def _show_grid(self, payload: dict[str, Any]) -> None:
+        grid = np.asarray(payload["grid"], dtype=float)
+        self.last_grid = grid
+        x0, x1, y0, y1 = (float(b) for b in payload["bounds"])
+        if self.task == "classification":
+            self.image.setImage(probabilities_to_rgb(grid), autoLevels=False, levels=(0, 255))
+        else:
+            self.image.setColorMap(pg.colormap.get(VALUE_CMAP))
+            self.image.setImage(np.nan_to_num(grid[..., 0]), autoLevels=False,
+                                levels=self._value_range)
+            self.image.setOpacity(0.75)
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))

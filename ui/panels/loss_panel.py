@@ -1,4 +1,4 @@
-"""Loss and accuracy curves: every batch (faint), its moving average, and per-epoch values."""
+"""The loss: every batch (faint), its moving average, and the validation loss per epoch."""
 
 from __future__ import annotations
 
@@ -6,14 +6,18 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout
 
-from simulator.training import EpochEnd, Started
+from simulator.training import EpochEnd, Failed, Started
 from ui.panels.base import Panel
+from ui.panels.common import Notice, finite_points, live_plot
 from ui.panels.growing import GrowingArray
-from ui.theme import COLORS
+from ui.theme import COLORS, add_legend
 from ui.training.session import TrainingSession
 from ui.training.worker import BatchChunk
+
+#: Weight of the newest batch in the smoothed curve (an exponential moving average).
+SMOOTHING = 0.05
 
 
 class LossPanel(Panel):
@@ -21,24 +25,25 @@ class LossPanel(Panel):
 
     def __init__(self) -> None:
         super().__init__()
-        self.plot = pg.PlotWidget()
-        self.plot.setLabel("bottom", "epoch")
-        self.plot.setLabel("left", "loss")
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.plot.getAxis("left").enableAutoSIPrefix(False)
-        self.plot.addLegend(offset=(-10, 10))
-        item = self.plot.getPlotItem()
-        item.setClipToView(True)
-        item.setDownsampling(mode="peak")
+        self.plot = live_plot("epoch", "loss")
+        add_legend(self.plot)
         self.batch_curve = self.plot.plot(pen=pg.mkPen(COLORS["batch"], width=1), name="batch")
-        self.smooth_curve = self.plot.plot(pen=pg.mkPen(COLORS["train"], width=2),
+        self.smooth_curve = self.plot.plot(pen=pg.mkPen(COLORS["train"], width=2.5),
                                            name="train (smoothed)")
-        self.val_curve = self.plot.plot(pen=pg.mkPen(COLORS["val"], width=2), symbol="o",
-                                        symbolSize=5, symbolBrush=COLORS["val"],
-                                        name="validation")
+        self.val_curve = self.plot.plot(pen=pg.mkPen(COLORS["val"], width=2.5), symbol="o",
+                                        symbolSize=6, symbolBrush=COLORS["val"],
+                                        symbolPen=None, name="validation")
+        self.log_box = QCheckBox("log scale")
+        self.log_box.toggled.connect(lambda on: self.plot.setLogMode(y=on))
+        self.notice = Notice(warning=True)
+        controls = QHBoxLayout()
+        controls.addStretch(1)
+        controls.addWidget(self.log_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
+        layout.addLayout(controls)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.plot, 1)
         self._x, self._loss, self._smooth = GrowingArray(), GrowingArray(), GrowingArray()
         self._val_x, self._val = GrowingArray(64), GrowingArray(64)
         self._steps_per_epoch = 1
@@ -49,6 +54,10 @@ class LossPanel(Panel):
         return self._loss.values
 
     @property
+    def smoothed_losses(self) -> np.ndarray:
+        return self._smooth.values
+
+    @property
     def validation_losses(self) -> np.ndarray:
         return self._val.values
 
@@ -56,6 +65,9 @@ class LossPanel(Panel):
         for array in (self._x, self._loss, self._smooth, self._val_x, self._val):
             array.clear()
         self._ema = None
+        self.notice.show_text("")
+        if session is not None:
+            self._steps_per_epoch = max(1, session.trainer.steps_per_epoch)
         for curve in (self.batch_curve, self.smooth_curve, self.val_curve):
             curve.setData([], [])
 
@@ -65,17 +77,26 @@ class LossPanel(Panel):
         elif isinstance(event, EpochEnd) and "val_loss" in event.metrics:
             self._val_x.extend(np.array([event.epoch]))
             self._val.extend(np.array([event.metrics["val_loss"]]))
-            self.val_curve.setData(self._val_x.values, self._val.values)
+            self.val_curve.setData(*finite_points(self._val_x.values, self._val.values))
 
     def on_batches(self, chunk: BatchChunk) -> None:
-        smooth = np.empty(chunk.losses.size)
+        losses = np.asarray(chunk.losses, dtype=float)
+        smooth = np.empty(losses.size)
         ema = self._ema
-        for i, value in enumerate(chunk.losses):
-            ema = value if ema is None or not np.isfinite(ema) else 0.95 * ema + 0.05 * value
+        for i, value in enumerate(losses):
+            if ema is None or not np.isfinite(ema):
+                ema = value
+            elif np.isfinite(value):
+                ema = (1.0 - SMOOTHING) * ema + SMOOTHING * value
             smooth[i] = ema
         self._ema = ema
-        self._x.extend(chunk.steps / self._steps_per_epoch)
-        self._loss.extend(chunk.losses)
+        self._x.extend(np.asarray(chunk.steps, dtype=float) / self._steps_per_epoch)
+        self._loss.extend(losses)
         self._smooth.extend(smooth)
-        self.batch_curve.setData(self._x.values, self._loss.values, connect="finite")
-        self.smooth_curve.setData(self._x.values, self._smooth.values, connect="finite")
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.batch_curve.setData(self._x.values, self._loss.values, connect="finite")
+            self.smooth_curve.setData(self._x.values, self._smooth.values, connect="finite")
+
+    def on_done(self, event: Any) -> None:
+        if isinstance(event, Failed):
+            self.notice.show_text(f"Training stopped: {event.message}")

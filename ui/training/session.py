@@ -1,7 +1,11 @@
 """Build a ready-to-run Trainer from a design and a dataset (in the GUI thread, quickly).
 
-The probes given to the trainer run in the worker thread between batches and return NumPy
-arrays, which is all the panels ever receive.
+The probes given to the trainer (:mod:`simulator.observe`, plus a few defined here) run in the
+worker thread between batches and return NumPy arrays, which is all the panels ever receive.
+Snapshot keys: ``weights``, ``gradients``, ``activations`` (dead/saturated units on a fixed
+probe batch), ``samples`` (every layer's output for a small pool of validation samples, so the
+feature-map panel can switch samples at once, even while paused), and ``decision`` (networks
+with 2 inputs) or ``curve`` (networks with 1 input and 1 output).
 """
 
 from __future__ import annotations
@@ -11,12 +15,23 @@ from typing import Any
 
 import numpy as np
 
+from simulator.backend import to_numpy
 from simulator.data import Dataset
 from simulator.network import Network, compile_network
+from simulator.observe import default_probes, layer_outputs
 from simulator.spec import NetworkSpec
 from simulator.training import Trainer, TrainerControl
 
 GRID_RESOLUTION = 80
+CURVE_POINTS = 200
+#: Samples whose activations every snapshot carries (the feature-map panel's choice).
+SAMPLE_POOL = 16
+#: Samples in the fixed batch that measures dead and saturated units.
+PROBE_BATCH = 128
+#: Seconds between snapshots: often enough to look live, rare enough to keep training fast.
+SNAPSHOT_INTERVAL = 0.2
+
+Probe = Any
 
 
 @dataclass
@@ -28,6 +43,21 @@ class TrainingSession:
     x_train: np.ndarray
     y_train: np.ndarray
     grid_bounds: tuple[float, float, float, float] | None = None
+    x_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
+    #: The samples of the ``samples`` probe (network inputs) and their targets.
+    sample_x: np.ndarray | None = None
+    sample_y: np.ndarray | None = None
+    #: (low, high) of the input of a 1-input network (the ``curve`` probe's range).
+    curve_range: tuple[float, float] | None = None
+
+    @property
+    def task(self) -> str:
+        return self.dataset.task
+
+    @property
+    def class_names(self) -> list[str]:
+        return list(self.dataset.class_names)
 
 
 def _split(dataset: Dataset, spec: NetworkSpec) -> tuple[Any, Any, Any, Any, Any]:
@@ -37,31 +67,74 @@ def _split(dataset: Dataset, spec: NetworkSpec) -> tuple[Any, Any, Any, Any, Any
     return prepared.x_train, prepared.y_train, prepared.x_val, prepared.y_val, prepared
 
 
-def decision_grid_probe(bounds: tuple[float, float, float, float], resolution: int):
-    """A probe evaluating the network on a resolution² grid over ``bounds`` (x0, x1, y0, y1)."""
-    x0, x1, y0, y1 = bounds
-    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
-    grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+def padded_bounds(x: np.ndarray, pad: float = 0.1) -> tuple[float, float, float, float]:
+    """(x0, x1, y0, y1) around the first two columns of ``x``, ``pad`` of the span added."""
+    lo, hi = x.min(axis=0), x.max(axis=0)
+    span = np.maximum(hi - lo, 1e-6)
+    return (float(lo[0] - pad * span[0]), float(hi[0] + pad * span[0]),
+            float(lo[1] - pad * span[1]), float(hi[1] + pad * span[1]))
+
+
+def curve_probe(low: float, high: float, points: int = CURVE_POINTS) -> Probe:
+    """The network's first output over ``points`` inputs from ``low`` to ``high``."""
+    xs = np.linspace(low, high, points)
 
     def probe(network: Network) -> dict[str, Any]:
-        out = network.predict(grid)
-        return {"grid": out.reshape(resolution, resolution, -1), "bounds": bounds}
+        out = network.predict(xs[:, None])
+        return {"x": xs, "y": np.asarray(out, dtype=np.float64).reshape(points, -1)[:, 0]}
 
     return probe
 
 
+def sample_pool_probe(network: Network, x_pool: np.ndarray) -> Probe:
+    """Every layer's output for each sample of ``x_pool``: {"input": (K, ...), layer: (K, ...)}."""
+    batch = network.backend.asarray(network.check_input(x_pool))
+    inputs = np.array(to_numpy(batch))
+
+    def probe(net: Network) -> dict[str, Any]:
+        result: dict[str, Any] = {"input": inputs}
+        for name, _, out in layer_outputs(net, batch):
+            result[name] = np.array(to_numpy(out))
+        return result
+
+    return probe
+
+
+def build_probes(network: Network, x_train: np.ndarray, x_pool: np.ndarray,
+                 bounds: tuple[float, float, float, float] | None,
+                 curve_range: tuple[float, float] | None) -> dict[str, Probe]:
+    probes = default_probes(network, x_train, probe_size=PROBE_BATCH, grid_bounds=bounds,
+                            grid_resolution=GRID_RESOLUTION)
+    probes.pop("sample", None)   # replaced by the pool below
+    probes["samples"] = sample_pool_probe(network, x_pool)
+    if curve_range is not None:
+        probes["curve"] = curve_probe(*curve_range)
+    return probes
+
+
 def build_session(spec: NetworkSpec, dataset: Dataset, backend: str = "numpy") -> TrainingSession:
-    x_train, y_train, x_val, y_val, prepared = _split(dataset, spec)
+    x_train, y_train, x_val, y_val, _ = _split(dataset, spec)
     network = compile_network(spec, backend)
-    probes = {}
-    bounds = None
-    if tuple(spec.input_shape) == (2,) and x_train.ndim == 2:
-        pad = 0.1
-        lo, hi = x_train.min(axis=0), x_train.max(axis=0)
-        span = np.maximum(hi - lo, 1e-6)
-        bounds = (float(lo[0] - pad * span[0]), float(hi[0] + pad * span[0]),
-                  float(lo[1] - pad * span[1]), float(hi[1] + pad * span[1]))
-        probes["decision"] = decision_grid_probe(bounds, GRID_RESOLUTION)
+    x_train, y_train = np.asarray(x_train), np.asarray(y_train)
+    has_val = x_val is not None and len(x_val) > 0
+    pool_x, pool_y = (x_val, y_val) if has_val else (x_train, y_train)
+    sample_x = np.asarray(pool_x)[:SAMPLE_POOL]
+    sample_y = np.asarray(pool_y)[:SAMPLE_POOL]
+    bounds = curve_range = None
+    flat = x_train.reshape(len(x_train), -1)
+    if tuple(spec.input_shape) == (2,):
+        bounds = padded_bounds(flat)
+    elif tuple(spec.input_shape) == (1,) and spec.infer_shapes()[-1].output_shape == (1,):
+        low, high = float(flat.min()), float(flat.max())
+        pad = 0.1 * max(high - low, 1e-6)
+        curve_range = (low - pad, high + pad)
+    probes = build_probes(network, x_train, sample_x, bounds, curve_range)
     trainer = Trainer(network, spec.training, x_train, y_train, x_val, y_val,
-                      control=TrainerControl(), probes=probes, snapshot_interval=0.1)
-    return TrainingSession(spec, dataset, network, trainer, x_train, y_train, bounds)
+                      control=TrainerControl(), probes=probes,
+                      snapshot_interval=SNAPSHOT_INTERVAL)
+    return TrainingSession(
+        spec, dataset, network, trainer, x_train, y_train, bounds,
+        x_val=np.asarray(x_val) if has_val else None,
+        y_val=np.asarray(y_val) if has_val else None,
+        sample_x=sample_x, sample_y=sample_y, curve_range=curve_range,
+    )

@@ -1,0 +1,63 @@
+"""Weight histograms: one small plot per weight tensor, updated in place from snapshots."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.training import Snapshot
+from tests.ui.panels.conftest import distinct_colors, has_color, pixels
+from ui.panels.weights_panel import WeightsPanel
+from ui.theme import series_color
+
+
+def _stats(scale: float) -> dict:
+    edges = np.linspace(-1.0, 1.0, 9)
+    counts = np.array([0, 1, 3, 8, 8, 3, 1, 0]) * scale
+    return {"counts": counts.astype(np.int64), "edges": edges, "mean": 0.0, "std": 0.3 * scale,
+            "norm": 2.0}
+
+
+def test_histograms_from_the_real_probe(qtbot, spiral_session) -> None:
+    panel = WeightsPanel()
+    qtbot.addWidget(panel)
+    panel.reset(spiral_session)
+    assert list(panel.histograms) == ["hidden_1.W", "hidden_2.W", "output.W"]
+    snapshot = spiral_session.trainer.snapshot()
+    panel.on_event(snapshot)
+    for name, histogram in panel.histograms.items():
+        x, y = histogram.now.getData()
+        stats = snapshot.data["weights"][name]
+        assert len(x) == len(stats["edges"])
+        np.testing.assert_array_equal(y, stats["counts"])
+        assert y.sum() > 0
+    image = pixels(panel)
+    assert distinct_colors(image) > 10
+    assert has_color(image, series_color(0))
+    assert has_color(image, series_color(1))
+
+
+def test_updates_in_place_and_keeps_the_start(qtbot, spiral_session) -> None:
+    panel = WeightsPanel()
+    qtbot.addWidget(panel)
+    panel.reset(spiral_session)
+    names = ["hidden_1.W", "hidden_1.b", "output.W"]
+    panel.on_event(Snapshot(1, 10, {"weights": {n: _stats(1) for n in names}}))
+    items = {n: h.now for n, h in panel.histograms.items()}
+    panel.on_event(Snapshot(2, 20, {"weights": {n: _stats(3) for n in names}}))
+    assert {n: h.now for n, h in panel.histograms.items()} == items   # same items, new data
+    start = panel.histograms["output.W"].start.getData()[1]
+    now = panel.histograms["output.W"].now.getData()[1]
+    np.testing.assert_array_equal(start * 3, now)
+    assert "hidden_1.b" not in panel.histograms
+    panel.bias_box.setChecked(True)
+    assert "hidden_1.b" in panel.histograms
+    np.testing.assert_array_equal(panel.histograms["hidden_1.b"].now.getData()[1],
+                                  _stats(3)["counts"])
+
+
+def test_reset_without_session_is_empty(qtbot) -> None:
+    panel = WeightsPanel()
+    qtbot.addWidget(panel)
+    panel.reset(None)
+    assert panel.histograms == {}
+    assert distinct_colors(pixels(panel)) > 1

@@ -1,0 +1,111 @@
+"""The confusion matrix of the latest epoch: counts coloured by size, the numbers in the cells."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QVBoxLayout
+
+from simulator.training import EpochEnd
+from ui.panels.base import Panel
+from ui.panels.common import Notice
+from ui.theme import COUNT_CMAP, fit_axis_to_labels, style_plot
+from ui.training.session import TrainingSession
+
+#: Above this many classes the numbers no longer fit in the cells (the colours still tell).
+MAX_WRITTEN_CLASSES = 16
+
+
+def _cell_font(n: int) -> QFont:
+    font = QFont()
+    font.setPointSize(11 if n <= 6 else 9 if n <= 10 else 7)
+    font.setBold(True)
+    return font
+
+
+class ConfusionPanel(Panel):
+    title = "Confusion matrix"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plot = pg.PlotWidget()
+        style_plot(self.plot, bottom="predicted class", left="true class", grid=False)
+        self.plot.setAspectLocked(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.invertY(True)
+        self.cmap = pg.colormap.get(COUNT_CMAP)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(self.cmap)
+        self.plot.addItem(self.image)
+        self.notice = Notice("The confusion matrix is shown for classification.")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.plot, 1)
+        self.class_names: list[str] = []
+        self.cells: list[pg.TextItem] = []
+        self.matrix: np.ndarray | None = None
+        self.epoch = 0
+
+    def reset(self, session: TrainingSession | None) -> None:
+        classification = session is not None and session.dataset.task == "classification"
+        self.plot.setVisible(classification)
+        self.notice.setVisible(not classification)
+        self.matrix = None
+        self.image.clear()
+        names = list(session.dataset.class_names) if classification and session else []
+        if names != self.class_names:
+            self._build_cells(names)
+        for cell in self.cells:
+            cell.setText("")
+        self.plot.setTitle("")
+
+    def _build_cells(self, names: list[str]) -> None:
+        for cell in self.cells:
+            self.plot.removeItem(cell)
+        self.class_names, self.cells = names, []
+        n = len(names)
+        ticks = [[(i + 0.5, name) for i, name in enumerate(names)]]
+        self.plot.getAxis("bottom").setTicks(ticks)
+        self.plot.getAxis("left").setTicks(ticks)
+        fit_axis_to_labels(self.plot.getAxis("left"), names, with_title=True)
+        if n == 0:
+            return
+        self.plot.setRange(xRange=(0, n), yRange=(0, n), padding=0.0)
+        if n <= MAX_WRITTEN_CLASSES:
+            font = _cell_font(n)
+            for index in range(n * n):
+                cell = pg.TextItem("", anchor=(0.5, 0.5))
+                cell.setFont(font)
+                cell.setPos(index % n + 0.5, index // n + 0.5)
+                self.plot.addItem(cell)
+                self.cells.append(cell)
+
+    def on_event(self, event: Any) -> None:
+        if not isinstance(event, EpochEnd) or event.confusion is None:
+            return
+        matrix = np.asarray(event.confusion, dtype=np.int64)
+        n = matrix.shape[0]
+        if n != len(self.class_names):
+            self._build_cells([str(i) for i in range(n)])
+        self.matrix, self.epoch = matrix, event.epoch
+        top = max(int(matrix.max()), 1)
+        self.image.setImage(matrix.astype(float), autoLevels=False, levels=(0, top))
+        self.image.setRect(QRectF(0, 0, n, n))
+        if self.cells:
+            for cell, value in zip(self.cells, matrix.ravel(), strict=True):
+                dark = value > 0.55 * top
+                cell.setColor((255, 255, 255) if dark else (20, 20, 20))
+                cell.setText(str(int(value)))
+        right = int(np.trace(matrix))
+        total = max(int(matrix.sum()), 1)
+        self.plot.setTitle(f"epoch {event.epoch}: {right} of {total} right "
+                           f"({100.0 * right / total:.1f} %)", size="11pt")
+
+    def cell_texts(self) -> list[str]:
+        """The numbers written in the cells, row by row (for tests and screen readers)."""
+        return [cell.textItem.toPlainText() for cell in self.cells]

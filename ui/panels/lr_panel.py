@@ -1,0 +1,112 @@
+"""The learning rate: the schedule's plan, drawn before training, and the rate actually used.
+
+The plan comes from :func:`simulator.schedules.preview`; the live curve is every batch's rate.
+A reduce-on-plateau step or a rate changed by hand makes the live curve leave the plan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QVBoxLayout
+
+from simulator.errors import BackpropError
+from simulator.schedules import preview
+from simulator.training import Started
+from ui.panels.base import Panel
+from ui.panels.common import Notice, live_plot
+from ui.panels.growing import GrowingArray
+from ui.theme import COLORS, add_legend
+from ui.training.session import TrainingSession
+from ui.training.worker import BatchChunk
+
+PLANNED_COLOR = (170, 170, 170, 150)
+#: Relative difference between the live rate and the plan that counts as leaving it.
+DEPARTURE = 1e-6
+
+
+class LearningRatePanel(Panel):
+    title = "Learning rate"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plot = live_plot("epoch", "learning rate")
+        add_legend(self.plot)
+        self.planned_curve = self.plot.plot(pen=pg.mkPen(PLANNED_COLOR, width=7),
+                                            name="schedule (planned)")
+        self.live_curve = self.plot.plot(pen=pg.mkPen(COLORS["accent"], width=2.5),
+                                         name="used")
+        self.notice = Notice()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.plot, 1)
+        self.planned = np.empty(0)
+        self._steps_per_epoch = 1
+        self._x, self._rates = GrowingArray(), GrowingArray()
+        self.departed_at: int | None = None
+        self._top = 0.0
+
+    @property
+    def live_rates(self) -> np.ndarray:
+        return self._rates.values
+
+    def reset(self, session: TrainingSession | None) -> None:
+        self._x.clear()
+        self._rates.clear()
+        self.departed_at = None
+        self.live_curve.setData([], [])
+        self.notice.show_text("")
+        self.planned = np.empty(0)
+        if session is not None:
+            trainer, config = session.trainer, session.spec.training
+            self._steps_per_epoch = max(1, trainer.steps_per_epoch)
+            try:
+                self.planned = preview(config.schedule, trainer.base_learning_rate,
+                                       config.epochs, self._steps_per_epoch)
+            except BackpropError as exc:
+                self.notice.show_text(f"Cannot preview the schedule: {exc}")
+        steps = np.arange(1, self.planned.size + 1) / self._steps_per_epoch
+        self.planned_curve.setData(steps, self.planned, connect="finite")
+        if self.planned.size:
+            self.plot.setXRange(0, steps[-1], padding=0.02)
+        self._fit_y()
+
+    def on_event(self, event: Any) -> None:
+        if isinstance(event, Started):
+            self._steps_per_epoch = max(1, event.steps_per_epoch)
+
+    def on_batches(self, chunk: BatchChunk) -> None:
+        steps = np.asarray(chunk.steps)
+        rates = np.asarray(chunk.learning_rates, dtype=float)
+        self._x.extend(steps / self._steps_per_epoch)
+        self._rates.extend(rates)
+        self.live_curve.setData(self._x.values, self._rates.values, connect="finite")
+        self._fit_y(rates)
+        if self.departed_at is None:
+            self._check_departure(steps, rates)
+
+    def _fit_y(self, values: np.ndarray | None = None) -> None:
+        """From zero to a little above the largest rate seen, planned or used."""
+        if values is None:
+            self._top = 0.0
+            values = self.planned
+        finite = values[np.isfinite(values)]
+        top = max(self._top, float(finite.max()) if finite.size else 0.0)
+        if top > self._top or values is self.planned:
+            self._top = top
+            self.plot.setYRange(0.0, top * 1.1 if top > 0 else 1.0, padding=0)
+
+    def _check_departure(self, steps: np.ndarray, rates: np.ndarray) -> None:
+        inside = (steps >= 1) & (steps <= self.planned.size)
+        if not inside.any():
+            return
+        planned = self.planned[steps[inside] - 1]
+        off = np.abs(rates[inside] - planned) > DEPARTURE * np.maximum(np.abs(planned), 1e-12)
+        if off.any():
+            self.departed_at = int(steps[inside][np.argmax(off)])
+            epoch = (self.departed_at - 1) // self._steps_per_epoch + 1
+            self.notice.show_text(f"The rate left the plan in epoch {epoch} "
+                                  "(reduced on a plateau, or changed by hand).")

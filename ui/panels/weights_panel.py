@@ -1,0 +1,120 @@
+"""Weight histograms per layer, small multiples updated in place, with the start for reference.
+
+Reads ``Snapshot.data["weights"]`` (:func:`simulator.observe.weight_stats`):
+``{"layer.param": {"counts", "edges", "mean", "std", "norm"}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout
+
+from simulator.training import Snapshot
+from ui.panels.base import Panel
+from ui.panels.common import Notice
+from ui.theme import COLORS, LABEL_FONT_PT, TICK_FONT_PT, series_color, style_plot
+from ui.training.session import TrainingSession
+
+
+def is_weight(name: str) -> bool:
+    """Weight matrices and kernels (``"dense.W"``), not biases or normalisation scales."""
+    return name.rsplit(".", 1)[-1] == "W"
+
+
+class _Histogram:
+    """One small plot: the current histogram filled, the first one seen as an outline."""
+
+    def __init__(self, plot: pg.PlotItem, color: str) -> None:
+        self.plot = plot
+        fill = pg.mkColor(color)
+        fill.setAlpha(110)
+        self.start = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(
+            COLORS["planned"], width=1.5, style=Qt.PenStyle.DashLine))
+        self.now = pg.PlotDataItem(stepMode="center", fillLevel=0, brush=fill,
+                                   pen=pg.mkPen(color, width=1.5))
+        plot.addItem(self.start)
+        plot.addItem(self.now)
+
+    def update(self, name: str, stats: dict[str, Any], first: dict[str, Any]) -> None:
+        self.start.setData(np.asarray(first["edges"], dtype=float),
+                           np.asarray(first["counts"], dtype=float))
+        self.now.setData(np.asarray(stats["edges"], dtype=float),
+                         np.asarray(stats["counts"], dtype=float))
+        self.plot.setLabel("bottom", f"mean {stats['mean']:+.2f}   std {stats['std']:.2f}",
+                           **{"font-size": f"{TICK_FONT_PT}pt"})
+
+
+class WeightsPanel(Panel):
+    title = "Weights"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setMinimumHeight(200)
+        self.bias_box = QCheckBox("biases too")
+        self.bias_box.toggled.connect(self._rebuild_from_last)
+        self.notice = Notice("Weight histograms appear when training starts.")
+        legend = QLabel("How many weights have each value; dashed: before training.")
+        legend.setStyleSheet("font-size: 10pt; color: #444444;")
+        controls = QHBoxLayout()
+        controls.addWidget(legend, 1)
+        controls.addWidget(self.bias_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(controls)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.view, 1)
+        self.histograms: dict[str, _Histogram] = {}
+        self._names: list[str] = []
+        self._last: dict[str, dict[str, Any]] | None = None
+        #: The first histogram seen of every tensor (drawn as the dashed outline).
+        self.first: dict[str, dict[str, Any]] = {}
+
+    def reset(self, session: TrainingSession | None) -> None:
+        self._last = None
+        self.first = {}
+        names = [] if session is None else list(session.network.param_slices)
+        self._build(names)
+        self.notice.show_text("Weight histograms appear when training starts."
+                              if self.histograms or session is None else
+                              "This network has no weights.")
+
+    def _shown(self, names: list[str]) -> list[str]:
+        return [n for n in names if self.bias_box.isChecked() or is_weight(n)]
+
+    def _build(self, names: list[str]) -> None:
+        self._names = list(names)
+        self.view.clear()
+        self.histograms = {}
+        shown = self._shown(names)
+        columns = 1 if len(shown) <= 1 else 2 if len(shown) <= 4 else 3
+        for i, name in enumerate(shown):
+            plot = self.view.addPlot(row=i // columns, col=i % columns)
+            style_plot(plot)
+            plot.setTitle(f"<b>{name}</b>", size=f"{LABEL_FONT_PT}pt")
+            plot.setMouseEnabled(x=False, y=False)
+            self.histograms[name] = _Histogram(plot, series_color(i))
+
+    def _rebuild_from_last(self) -> None:
+        last = self._last
+        self._build(self._names or list(last or {}))
+        if last is not None:
+            self._show(last)
+
+    def on_event(self, event: Any) -> None:
+        if isinstance(event, Snapshot) and "weights" in event.data:
+            self._show(event.data["weights"])
+
+    def _show(self, stats: dict[str, dict[str, Any]]) -> None:
+        if set(self._shown(list(stats))) != set(self.histograms):
+            self._build(list(stats))
+        self._last = stats
+        self.notice.show_text("")
+        for name, value in stats.items():
+            self.first.setdefault(name, value)
+        for name, histogram in self.histograms.items():
+            histogram.update(name, stats[name], self.first[name])
