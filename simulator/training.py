@@ -205,7 +205,8 @@ class Trainer:
 
     def _epoch(self, epoch: int) -> Iterator[Event]:
         """Yield one epoch's events; return the closing events if the run must end now."""
-        x, y = self._epoch_order()
+        order = self._epoch_order()
+        x, y = self.x_train, self.y_train
         xp, size, n_train = self.xp, self.config.batch_size, int(x.shape[0])
         total_loss = 0.0
         # Training-set confusion counts, gathered from the batches as they are trained (no
@@ -220,7 +221,11 @@ class Trainer:
             if self.control.new_learning_rate is not None:
                 self.base_learning_rate = self.control.new_learning_rate
                 self.control.new_learning_rate = None
-            xb, yb = x[start:start + size], y[start:start + size]
+            if order is None:
+                xb, yb = x[start:start + size], y[start:start + size]
+            else:  # gather one shuffled batch at a time: it stays in cache for the forward pass
+                rows = order[start:start + size]
+                xb, yb = xp.take(x, rows, axis=0), xp.take(y, rows, axis=0)
             lr = self.learning_rate
             loss, output, norm, problem = self._train_step(xb, yb, lr)
             if problem:
@@ -272,11 +277,11 @@ class Trainer:
                      "gradient clipping, or check the data for NaN values.",
                      epoch, batch, {k: list(v) for k, v in self.history.items()})
 
-    def _epoch_order(self) -> tuple[Array, Array]:
+    def _epoch_order(self) -> Array | None:
+        """This epoch's sample order (None when not shuffling), drawn from the run's RNG."""
         if not self.config.shuffle:
-            return self.x_train, self.y_train
-        index = self.xp.asarray(self.rng.permutation(self.x_train.shape[0]))
-        return self.x_train[index], self.y_train[index]
+            return None
+        return self.xp.asarray(self.rng.permutation(self.x_train.shape[0]))
 
     def _train_step(self, xb: Array, yb: Array, lr: float
                     ) -> tuple[float, Array, float, str | None]:
