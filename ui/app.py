@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from ui.theme import configure_plots
@@ -30,7 +30,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description="Build a neural network, train it live and watch it learn. "
                     "Subcommands train/evaluate/predict/export run headless.",
     )
-    parser.add_argument("project", nargs="?", help="a project or network file, or a preset name")
+    parser.add_argument("project", nargs="?",
+                        help="a project (.bpproj) or network/lesson (.json) file, or a lesson "
+                             "name such as spiral or digits_cnn")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="save a picture of the main window and exit")
     parser.add_argument("--train-seconds", type=float, default=0.0, metavar="S",
@@ -45,11 +47,19 @@ def run_gui(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Backprop Studio")
     configure_plots()
+    from simulator.errors import BackpropError
+    from ui.files import describe, read_design
     from ui.main_window import MainWindow
 
     window = MainWindow()
-    if args.project and not window.open_path(args.project):
-        return 1
+    if args.project:
+        try:
+            opened = read_design(args.project)
+        except (BackpropError, OSError) as exc:
+            print(f"backprop-studio: error: cannot open '{args.project}': {describe(exc)}",
+                  file=sys.stderr)
+            return 1
+        window.install(opened)
     window.resize(*args.size)
     window.show()
     if args.screenshot:
@@ -58,15 +68,20 @@ def run_gui(argv: list[str]) -> int:
 
 
 def _screenshot(app: QApplication, window, out: Path, train_seconds: float) -> int:
-    """Optionally train for a while, then save ``window.grab()`` and quit."""
+    """Optionally train for a while, then save ``window.grab()`` and return.
+
+    A local event loop (not ``app.exec``/``app.quit``) so that the application can go on
+    running other event loops afterwards (the tests call this several times in one process).
+    """
     result = {"code": 0}
+    loop = QEventLoop()
 
     def save() -> None:
         app.processEvents()
         if not window.grab().save(str(out)):
             print(f"backprop-studio: error: could not write {out}", file=sys.stderr)
             result["code"] = 1
-        app.quit()
+        loop.quit()
 
     def stop_then_save() -> None:
         if window.controller.running:
@@ -80,8 +95,11 @@ def _screenshot(app: QApplication, window, out: Path, train_seconds: float) -> i
         QTimer.singleShot(int(300 + train_seconds * 1000), stop_then_save)
     else:
         QTimer.singleShot(300, save)
-    app.exec()
-    window.controller.shutdown()
+    loop.exec()
+    window.stop_training()
+    window.stack.clear()   # a picture was taken: nothing to save
+    window.close()
+    window.deleteLater()
     return result["code"]
 
 

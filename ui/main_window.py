@@ -1,38 +1,34 @@
-"""The main window: toolbar, the design, the live panels and the status bar."""
+"""The main window: palette, canvas and editors on the left, live panels on the right.
+
+The design is one :class:`NetworkSpec` edited only through the undo commands on
+``self.stack``; every view redraws from ``spec.changed``. Training runs in the controller's
+thread on a *copy* of the spec, rebuilt whenever the design (not just its layout) changes.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QGridLayout,
-    QGroupBox,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QSplitter,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar
 
 from simulator.data import Dataset
-from simulator.errors import BackpropError
+from simulator.errors import BackpropError, DataError
+from simulator.io import DatasetChoice, Project
 from simulator.spec import NetworkSpec
-from simulator.training import EpochEnd, Failed, Finished, Started
-from ui.datasets import load_dataset
+from ui.canvas.commands import SetInputShape
+from ui.canvas.layout import fill_missing_positions
+from ui.datasets import fit_problem
+from ui.files import Opened, describe, open_preset, read_design
 from ui.panels.base import Panel
 from ui.panels.registry import default_panels
-from ui.presets import Preset, available_presets, load_preset
+from ui.presets import Preset, load_preset
 from ui.training.controller import TrainingController
 from ui.training.session import TrainingSession, build_session
-from ui.training.worker import BatchChunk
-
-SPEEDS = {"Slow (class demo)": 60.0, "Normal": 400.0, "Full speed": None}
+from ui.window_layout import build_window
+from ui.window_training import TrainingBridge
 
 
 class MainWindow(QMainWindow):
@@ -40,199 +36,202 @@ class MainWindow(QMainWindow):
 
     def __init__(self, preset: Preset | None = None) -> None:
         super().__init__()
-        self.setWindowTitle("Backprop Studio")
+        self.stack = QUndoStack(self)
         self.controller = TrainingController(self)
         self.session: TrainingSession | None = None
-        self.spec: NetworkSpec | None = None
+        self.spec: NetworkSpec = NetworkSpec((2,))
         self.dataset: Dataset | None = None
+        self.dataset_choice: DatasetChoice | None = None
+        self.project_path: Path | None = None
+        self.title = "Untitled"
         self.panels: list[Panel] = default_panels()
-        self._build_toolbar()
-        self._build_central()
-        self._build_status()
-        self.controller.batches.connect(self._on_batches)
-        self.controller.event.connect(self._on_event)
-        self.controller.done.connect(self._on_done)
-        self.controller.error.connect(self._on_error)
-        self.controller.state_changed.connect(self._on_state)
-        self.open_preset(preset or load_preset())
-
-    # ----- construction ---------------------------------------------------------------
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Training")
-        bar.setMovable(False)
-        self.addToolBar(bar)
-        self.preset_box = QComboBox()
-        self._presets = available_presets()
-        for preset in self._presets:
-            self.preset_box.addItem(preset.title, preset.key)
-        self.preset_box.activated.connect(self._on_preset_chosen)
-        bar.addWidget(QLabel(" Lesson: "))
-        bar.addWidget(self.preset_box)
-        bar.addSeparator()
-        self.train_action = QAction("Train", self)
-        self.pause_action = QAction("Pause", self)
-        self.stop_action = QAction("Stop", self)
-        self.reset_action = QAction("Reset", self)
-        self.train_action.triggered.connect(self.train)
-        self.pause_action.triggered.connect(self.toggle_pause)
-        self.stop_action.triggered.connect(self.controller.stop)
-        self.reset_action.triggered.connect(self.reset)
-        for action in (self.train_action, self.pause_action, self.stop_action, self.reset_action):
-            bar.addAction(action)
-        bar.addSeparator()
-        bar.addWidget(QLabel(" Speed: "))
-        self.speed_box = QComboBox()
-        for label in SPEEDS:
-            self.speed_box.addItem(label)
-        self.speed_box.setCurrentText("Normal")
-        self.speed_box.currentTextChanged.connect(
-            lambda text: self.controller.set_speed(SPEEDS[text]))
-        self.controller.set_speed(SPEEDS["Normal"])
-        bar.addWidget(self.speed_box)
-
-    def _build_central(self) -> None:
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.design_box = QGroupBox("Network")
-        design_layout = QVBoxLayout(self.design_box)
-        self.design_label = QLabel()
-        self.design_label.setTextFormat(Qt.TextFormat.RichText)
-        self.design_label.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.design_label.setWordWrap(True)
-        design_layout.addWidget(self.design_label)
-        splitter.addWidget(self.design_box)
-        panel_area = QWidget()
-        grid = QGridLayout(panel_area)
-        for i, panel in enumerate(self.panels):
-            box = QGroupBox(panel.title)
-            QVBoxLayout(box).addWidget(panel)
-            grid.addWidget(box, i // 2, i % 2)
-        splitter.addWidget(panel_area)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
-        self.setCentralWidget(splitter)
-
-    def _build_status(self) -> None:
+        self._session_key: str | None = None
+        self.dataset_modified = False
+        self._pending_project: Project | None = None
         self.status_label = QLabel("Ready")
         self.progress = QProgressBar()
-        self.progress.setMaximumWidth(260)
-        self.statusBar().addWidget(self.status_label, 1)
-        self.statusBar().addPermanentWidget(self.progress)
+        build_window(self)
+        self.training = TrainingBridge(self)
+        self.stack.cleanChanged.connect(self._update_title)
+        self.install(open_preset(preset or load_preset()))
 
-    # ----- project ------------------------------------------------------------------------
-    def open_preset(self, preset: Preset) -> None:
-        try:
-            spec = preset.spec()
-            dataset = load_dataset(preset.dataset_source, preset.dataset_options)
-        except BackpropError as exc:
-            QMessageBox.warning(self, "Cannot open preset", str(exc))
-            return
-        self.set_design(spec, dataset)
-        index = self.preset_box.findData(preset.key)
-        if index >= 0:
-            self.preset_box.setCurrentIndex(index)
-
-    def open_path(self, name: str) -> bool:
-        """Open a preset by name (project and network files arrive with the files issue)."""
-        try:
-            self.open_preset(load_preset(name))
-        except (OSError, KeyError, ValueError) as exc:
-            QMessageBox.warning(self, "Cannot open", f"Cannot open {name!r}: {exc}")
-            return False
-        return True
-
-    def set_design(self, spec: NetworkSpec, dataset: Dataset) -> None:
-        self.spec, self.dataset = spec, dataset
-        self._show_design()
+    # ----- the design -----------------------------------------------------------------
+    def install(self, opened: Opened) -> None:
+        """Show a design that was read completely (nothing here can fail half-way)."""
+        self.stop_training()
+        fill_missing_positions(opened.spec)
+        self.spec.changed.disconnect(self._on_spec_changed)
+        self.spec = opened.spec
+        self.spec.changed.connect(self._on_spec_changed)
+        if opened.dataset is not None:
+            self.dataset, self.dataset_choice = opened.dataset, opened.choice
+            self.dataset_chooser.show_source(opened.choice.source if opened.choice else "")
+        self.canvas.set_spec(self.spec)
+        self.inspector.set_spec(self.spec)
+        self.training_settings.set_spec(self.spec)
+        self.stack.clear()
+        self.project_path, self.title = opened.path, opened.title
+        self._pending_project = opened.project
+        self.dataset_modified = False
+        index = self.preset_box.findData(opened.preset_key)
+        self.preset_box.setCurrentIndex(index)
+        self._update_title()
         self.reset()
 
-    def _show_design(self) -> None:
-        assert self.spec is not None
-        rows = "".join(
-            f"<tr><td><b>{i.name}</b></td><td>{i.type}</td>"
-            f"<td>{' × '.join(map(str, i.output_shape))}</td><td>{i.param_count}</td></tr>"
-            for i in self.spec.infer_shapes()
-        )
-        self.design_label.setText(
-            f"<p>Input: {' × '.join(map(str, self.spec.input_shape))}</p>"
-            f"<table cellspacing='6'><tr><th align='left'>layer</th><th align='left'>type</th>"
-            f"<th align='left'>output</th><th align='left'>params</th></tr>{rows}</table>"
-        )
+    def open_preset(self, preset: Preset) -> None:
+        try:
+            opened = open_preset(preset)
+        except BackpropError as exc:
+            QMessageBox.warning(self, "Cannot open the lesson", describe(exc))
+            return
+        self.install(opened)
 
-    # ----- training -----------------------------------------------------------------------
+    def new_from_preset(self, preset: Preset) -> None:
+        if self.confirm_discard():
+            self.open_preset(preset)
+        else:
+            self.preset_box.setCurrentIndex(-1)
+
+    def open_path(self, name: str) -> bool:
+        """Open a lesson by name, a network or lesson JSON file, or a project file."""
+        try:
+            opened = read_design(name)
+        except (BackpropError, OSError) as exc:
+            QMessageBox.warning(self, "Cannot open", f"Cannot open '{name}': {describe(exc)}")
+            return False
+        self.install(opened)
+        return True
+
+    def set_dataset(self, dataset: Dataset, choice: DatasetChoice) -> None:
+        """Train on ``dataset``; an input shape that cannot take it is changed (undoably)."""
+        self.dataset, self.dataset_choice = dataset, choice
+        self.dataset_modified = True
+        self.dataset_chooser.show_source(choice.source)
+        shape = suggested_input_shape(self.spec, dataset.sample_shape)
+        if shape != self.spec.input_shape:
+            self.stack.push(SetInputShape(self.spec, shape))
+        self._update_title()
+        self.reset()
+
+    def _on_spec_changed(self) -> None:
+        if self.session_is_stale() and not self.controller.running:
+            QTimer.singleShot(0, self._reset_if_stale)
+        elif self.session_is_stale():
+            self.status_label.setText("The design changed: the run in progress keeps the old "
+                                      "one; Train again after it stops to use the new design.")
+        self._update_title()
+
+    def _reset_if_stale(self) -> None:
+        if self.session_is_stale() and not self.controller.running:
+            self.reset()
+
+    def _design_key(self) -> str:
+        """What a session depends on: the design without its layout, and the data.
+
+        The learning rate is left out: a change reaches the session's trainer directly
+        (see ``TrainingBridge``), even in the middle of a run.
+        """
+        design = self.spec.to_dict(with_positions=False)
+        design["training"]["optimizer"].pop("learning_rate", None)
+        return json.dumps(design, sort_keys=True) + str(id(self.dataset))
+
+    def session_is_stale(self) -> bool:
+        return self._design_key() != self._session_key
+
+    # ----- saving state ---------------------------------------------------------------
+    def is_modified(self) -> bool:
+        return not self.stack.isClean() or self.dataset_modified
+
+    def mark_clean(self, path: Path) -> None:
+        self.project_path, self.title = path, path.stem
+        self.dataset_modified = False
+        self.stack.setClean()
+        self._update_title()
+
+    def confirm_discard(self) -> bool:
+        """Ask what to do with unsaved changes; False means the user cancelled."""
+        if not self.is_modified():
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes", f"Save the changes to '{self.title}' first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.file_menu.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.title}[*] — Backprop Studio")
+        self.setWindowModified(self.is_modified())
+
+    # ----- training -------------------------------------------------------------------
     def reset(self) -> None:
         """Fresh weights and empty plots for the current design and data."""
-        if self.controller.running:
-            self.controller.shutdown()
-        if self.spec is None or self.dataset is None:
-            return
-        try:
-            self.session = build_session(self.spec, self.dataset)
-        except BackpropError as exc:
-            self.session = None
-            self.status_label.setText(f"Cannot train: {exc}")
+        self.stop_training()
+        self.session, self._session_key = None, self._design_key()
+        if self.dataset is not None:
+            try:
+                self.spec.infer_shapes()
+                problem = fit_problem(self.spec, self.dataset)
+                if problem:
+                    raise DataError(problem)
+                self.session = build_session(self.spec.copy(), self.dataset)
+                self._restore_project_run()
+            except BackpropError as exc:
+                self.session = None
+                self.status_label.setText(f"Cannot train yet: {describe(exc)}")
+            else:
+                self.status_label.setText("Ready: press Train (or Space)")
+        self._pending_project = None
         for panel in self.panels:
             panel.reset(self.session)
         self.progress.setValue(0)
-        self._on_state("idle")
+        self.training.on_state(self.controller.state)
+
+    def _restore_project_run(self) -> None:
+        project, session = self._pending_project, self.session
+        if project is None or session is None or project.weights is None:
+            return
+        session.network.set_weights(project.weights)
+        project.restore_trainer(session.trainer)
+
+    def trained_session(self) -> TrainingSession | None:
+        """The session whose weights can be exported now (trained, current, not running)."""
+        session = self.session
+        if (session is None or session.trainer.step == 0 or self.session_is_stale()
+                or self.controller.state == "running"):
+            return None
+        return session
 
     def train(self) -> None:
-        if self.controller.running:
-            self.controller.resume()
-            return
-        if self.session is None or self.session.trainer.epoch >= self.spec.training.epochs:
-            self.reset()
-        if self.session is None:
-            return
-        self.controller.start(self.session.trainer)
+        self.training.train()
 
     def toggle_pause(self) -> None:
-        if self.controller.state == "paused":
-            self.controller.resume()
-        else:
-            self.controller.pause()
+        self.training.toggle_pause()
 
-    def _on_state(self, state: str) -> None:
-        self.train_action.setEnabled(state != "running" and self.session is not None)
-        self.pause_action.setEnabled(state in ("running", "paused"))
-        self.pause_action.setText("Resume" if state == "paused" else "Pause")
-        self.stop_action.setEnabled(state in ("running", "paused"))
-        self.preset_box.setEnabled(state == "idle")
-
-    def _on_batches(self, chunk: BatchChunk) -> None:
-        last = chunk.last
-        self.status_label.setText(
-            f"Epoch {last.epoch} · batch {last.batch} · loss {last.loss:.4f} · "
-            f"learning rate {last.learning_rate:.3g}")
-        for panel in self.panels:
-            panel.on_batches(chunk)
-
-    def _on_event(self, event: Any) -> None:
-        if isinstance(event, Started):
-            self.progress.setMaximum(event.epochs)
-        elif isinstance(event, EpochEnd):
-            self.progress.setValue(event.epoch)
-            metrics = " · ".join(f"{k} {v:.4g}" for k, v in event.metrics.items())
-            self.status_label.setText(f"Epoch {event.epoch}: {metrics}")
-        for panel in self.panels:
-            panel.on_event(event)
-
-    def _on_done(self, event: Finished | Failed) -> None:
-        for panel in self.panels:
-            panel.on_done(event)
-        if isinstance(event, Failed):
-            self.status_label.setText(f"Training stopped: {event.message}")
-        else:
-            self.status_label.setText(
-                f"Training {event.reason} after {event.epochs_completed} epochs")
-        self.training_finished.emit(event)
-
-    def _on_error(self, text: str) -> None:
-        self.status_label.setText("Training failed with an internal error (details shown).")
-        QMessageBox.critical(self, "Internal error", text)
-
-    def _on_preset_chosen(self, index: int) -> None:
-        self.open_preset(self._presets[index])
+    def stop_training(self) -> None:
+        """Stop the run in progress and wait for its thread (at most one batch)."""
+        self.controller.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802  (Qt's name)
-        self.controller.shutdown()
+        if not self.confirm_discard():
+            event.ignore()
+            return
+        self.stop_training()
         super().closeEvent(event)
+
+
+def suggested_input_shape(spec: NetworkSpec, sample_shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The input shape for data with ``sample_shape``: kept if the sizes agree, else images
+    for a network that starts with convolutions and flat vectors for the others."""
+    size = 1
+    for d in sample_shape:
+        size *= d
+    current = 1
+    for d in spec.input_shape:
+        current *= d
+    if size == current:
+        return tuple(spec.input_shape)
+    first = [layer for i, layer in enumerate(spec.layers) if "input" in spec.inputs_of(i)]
+    convolutional = any(layer.type in ("Conv2D", "MaxPool2D", "AvgPool2D") for layer in first)
+    return tuple(sample_shape) if convolutional or len(sample_shape) == 1 else (size,)

@@ -1,11 +1,14 @@
-"""Qt test fixtures: every test must leave no training thread running."""
+"""Qt test fixtures: every test must leave no training thread running, and no dialog blocks."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 import pyqtgraph as pg
 import pytest
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ui.theme import configure_plots
 from ui.training import controller as controller_module
@@ -22,10 +25,53 @@ def _no_dangling_training_threads(qapp) -> Iterator[None]:
     assert not running, f"{len(running)} training thread(s) left running"
 
 
+@dataclass
+class Dialogs:
+    """Stand-ins for the modal dialogs: they record what was shown and answer at once."""
+
+    messages: list[tuple[str, str]] = field(default_factory=list)
+    #: The answer to "save the changes first?" (Save, Discard or Cancel).
+    question_answer: Any = QMessageBox.StandardButton.Discard
+    questions: int = 0
+    #: What the next file dialogs return (consumed in order); "" means "cancelled".
+    paths: list[str] = field(default_factory=list)
+
+    def next_path(self) -> str:
+        return self.paths.pop(0) if self.paths else ""
+
+
 @pytest.fixture
-def main_window(qtbot):
+def dialogs(monkeypatch) -> Dialogs:
+    record = Dialogs()
+
+    def message(_parent: object, title: str, text: str, *_args: object) -> Any:
+        record.messages.append((title, text))
+        return QMessageBox.StandardButton.Ok
+
+    def question(*_args: object) -> Any:
+        record.questions += 1
+        return record.question_answer
+
+    for name in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(message))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *_a, **_k: (record.next_path(), "")))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *_a, **_k: (record.next_path(), "")))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        staticmethod(lambda *_a, **_k: record.next_path()))
+    return record
+
+
+@pytest.fixture
+def main_window(qtbot, monkeypatch):
     from ui.main_window import MainWindow
 
+    # pytest-qt closes the window before fixtures are torn down: unsaved edits must not make
+    # that close ask a modal question (tests that check the question use ``dialogs``).
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *_a: QMessageBox.StandardButton.Discard))
     window = MainWindow()
     qtbot.addWidget(window)
     window.resize(1280, 800)

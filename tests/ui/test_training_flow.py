@@ -55,7 +55,7 @@ def test_pause_halts_training_and_resume_continues(main_window, qtbot) -> None:
     assert window.session.trainer.step == step
     window.toggle_pause()
     qtbot.waitUntil(lambda: window.session.trainer.step > step, timeout=10_000)
-    window.controller.shutdown()
+    window.stop_training()
     assert not window.controller.running
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import weakref
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from simulator.training import Trainer
 from ui.training.worker import TrainingWorker
 
 _THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
+_ORPHANS: set[QThread] = set()
 
 
 def live_threads() -> list[QThread]:
@@ -18,7 +19,11 @@ def live_threads() -> list[QThread]:
 
 
 class TrainingController(QObject):
-    """Starts one :class:`TrainingWorker` at a time and forwards its signals."""
+    """Starts one :class:`TrainingWorker` at a time and forwards its signals.
+
+    Signals still queued from a worker that has been shut down are dropped, so a reset or a
+    newly opened design never receives a stale batch from the previous run.
+    """
 
     batches = Signal(object)
     event = Signal(object)
@@ -30,6 +35,7 @@ class TrainingController(QObject):
         super().__init__(parent)
         self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
+        self._relay: _Relay | None = None
         self.state = "idle"
         self.max_steps_per_second: float | None = None
 
@@ -46,11 +52,9 @@ class TrainingController(QObject):
         worker = TrainingWorker(trainer)
         worker.max_steps_per_second = self.max_steps_per_second
         worker.moveToThread(thread)
-        worker.batches.connect(self.batches)
-        worker.event.connect(self.event)
-        worker.done.connect(self.done)
-        worker.error.connect(self.error)
-        worker.stopped_running.connect(thread.quit)
+        self._relay = _Relay(self, worker)
+        # Direct: QThread.quit is thread-safe, and shutdown() blocks the GUI thread in wait().
+        worker.stopped_running.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         thread.started.connect(worker.run)
         thread.finished.connect(self._on_thread_finished)
         self._thread, self._worker = thread, worker
@@ -83,20 +87,61 @@ class TrainingController(QObject):
             self._worker.max_steps_per_second = max_steps_per_second
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
-        """Stop and wait for the thread to end (used when the window closes)."""
+        """Stop and wait for the thread to end (reset, open, close). Blocks for one batch."""
         thread = self._thread
         if thread is None:
             return
         self.stop()
-        thread.wait(timeout_ms)
-        self._on_thread_finished()
+        if not thread.wait(timeout_ms):
+            # A batch longer than the timeout: keep the thread alive until it ends by itself.
+            _ORPHANS.add(thread)
+            thread.finished.connect(lambda: _ORPHANS.discard(thread))
+        self._release()
 
+    @Slot()
     def _on_thread_finished(self) -> None:
-        thread, self._thread, self._worker = self._thread, None, None
+        if self._thread is not None and self._thread.isFinished():
+            self._release()
+
+    def _release(self) -> None:
+        if self._relay is not None:
+            self._relay.active = False
+        thread, self._thread, self._worker, self._relay = self._thread, None, None, None
         if thread is not None:
-            thread.deleteLater()
             self._set_state("idle")
 
     def _set_state(self, state: str) -> None:
         self.state = state
         self.state_changed.emit(state)
+
+
+class _Relay(QObject):
+    """Lives in the GUI thread and forwards one worker's signals while that run is current."""
+
+    def __init__(self, controller: TrainingController, worker: TrainingWorker) -> None:
+        super().__init__(controller)
+        self.controller, self.active = controller, True
+        worker.batches.connect(self.on_batches)
+        worker.event.connect(self.on_event)
+        worker.done.connect(self.on_done)
+        worker.error.connect(self.on_error)
+
+    @Slot(object)
+    def on_batches(self, chunk: object) -> None:
+        if self.active:
+            self.controller.batches.emit(chunk)
+
+    @Slot(object)
+    def on_event(self, event: object) -> None:
+        if self.active:
+            self.controller.event.emit(event)
+
+    @Slot(object)
+    def on_done(self, event: object) -> None:
+        if self.active:
+            self.controller.done.emit(event)
+
+    @Slot(str)
+    def on_error(self, text: str) -> None:
+        if self.active:
+            self.controller.error.emit(text)

@@ -1,0 +1,33 @@
+"""``backprop-studio [PROJECT] --screenshot``: open a lesson or file and take a picture."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from ui.app import run_gui
+from ui.presets import load_preset
+
+
+def test_a_lesson_name_opens_and_is_pictured(qapp, tmp_path: Path) -> None:
+    out = tmp_path / "shot.png"
+    assert run_gui(["digits_cnn", "--screenshot", str(out), "--size", "1100x760"]) == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1100, 760)
+
+
+def test_a_network_file_opens_from_the_command_line(qapp, tmp_path: Path) -> None:
+    path = tmp_path / "net.json"
+    path.write_text(json.dumps(load_preset("xor").network), encoding="utf-8")
+    assert run_gui([str(path), "--screenshot", str(tmp_path / "shot.png")]) == 0
+
+
+def test_a_bad_project_argument_fails_with_a_message(qapp, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text("{", encoding="utf-8")
+    assert run_gui([str(path), "--screenshot", str(tmp_path / "shot.png")]) == 1
+    assert "cannot open" in capsys.readouterr().err
+    assert run_gui(["no_such_lesson", "--screenshot", str(tmp_path / "shot.png")]) == 1
+    assert not (tmp_path / "shot.png").exists()

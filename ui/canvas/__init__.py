@@ -1,0 +1,1 @@
+"""The design canvas: a view of a :class:`simulator.spec.NetworkSpec` edited by undo commands."""

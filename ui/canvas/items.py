@@ -1,0 +1,200 @@
+"""Graphics items of the canvas: a box per layer (plus the input), an arrow per connection.
+
+Items only draw; what they show comes from the spec through :class:`ui.canvas.scene.DesignScene`,
+which also receives their mouse gestures and turns them into undo commands.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from ui.canvas.layout import BOX_HEIGHT, BOX_WIDTH
+
+if TYPE_CHECKING:
+    from ui.canvas.scene import DesignScene
+
+PORT_RADIUS = 6.0
+SELECTED = QColor("#1a5fb4")
+ERROR = QColor("#c01c28")
+
+
+class NodeItem(QGraphicsItem):
+    """A box with an input port on top and an output port below."""
+
+    has_input_port = True
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.title, self.subtitle, self.detail = name, "", ""
+        self.fill = QColor("#ececec")
+        self.error = False
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        self.setZValue(1)
+
+    # ----- geometry -------------------------------------------------------------------
+    def boundingRect(self) -> QRectF:  # noqa: N802  (Qt's name)
+        m = PORT_RADIUS + 2
+        return QRectF(-BOX_WIDTH / 2 - 2, -BOX_HEIGHT / 2 - m, BOX_WIDTH + 4, BOX_HEIGHT + 2 * m)
+
+    @staticmethod
+    def box() -> QRectF:
+        return QRectF(-BOX_WIDTH / 2, -BOX_HEIGHT / 2, BOX_WIDTH, BOX_HEIGHT)
+
+    def input_port(self) -> QPointF:
+        """Where an arrow ends: just above the input port, so its head stays visible."""
+        return self.mapToScene(QPointF(0, -BOX_HEIGHT / 2 - PORT_RADIUS))
+
+    def output_port(self) -> QPointF:
+        return self.mapToScene(QPointF(0, BOX_HEIGHT / 2))
+
+    def on_output_port(self, local: QPointF) -> bool:
+        port = QPointF(0, BOX_HEIGHT / 2)
+        return math.hypot(local.x() - port.x(), local.y() - port.y()) <= PORT_RADIUS + 4
+
+    # ----- content --------------------------------------------------------------------
+    def set_content(self, title: str, subtitle: str, detail: str, fill: str, error: bool) -> None:
+        changed = (title, subtitle, detail, fill, error) != (
+            self.title, self.subtitle, self.detail, self.fill.name(), self.error)
+        if changed:
+            self.title, self.subtitle, self.detail = title, subtitle, detail
+            self.fill, self.error = QColor(fill), error
+            self.setToolTip(f"{title}\n{subtitle}\n{detail}".strip())
+            self.update()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        box = self.box()
+        if self.error:
+            pen = QPen(ERROR, 3)
+        elif self.isSelected():
+            pen = QPen(SELECTED, 3)
+        else:
+            pen = QPen(QColor("#555555"), 1.2)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(self.fill))
+        painter.drawRoundedRect(box, 8, 8)
+        self._paint_text(painter, box.adjusted(8, 4, -8, -4))
+        painter.setPen(QPen(QColor("#333333"), 1.2))
+        painter.setBrush(QBrush(QColor("white")))
+        if self.has_input_port:
+            painter.drawEllipse(QPointF(0, box.top()), PORT_RADIUS, PORT_RADIUS)
+        painter.setBrush(QBrush(QColor("#333333")))
+        painter.drawEllipse(QPointF(0, box.bottom()), PORT_RADIUS, PORT_RADIUS)
+
+    def _paint_text(self, painter: QPainter, area: QRectF) -> None:
+        scene = self.scene()
+        base = QFont(scene.font() if scene is not None else painter.font())
+        bold = QFont(base)
+        bold.setBold(True)
+        lines = [(self.title, bold), (self.subtitle, base), (self.detail, base)]
+        lines = [(text, font) for text, font in lines if text]
+        step = area.height() / max(len(lines), 1)
+        painter.setPen(QColor("#111111"))
+        for k, (text, font) in enumerate(lines):
+            painter.setFont(font)
+            shown = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight,
+                                                  int(area.width()))
+            row = QRectF(area.left(), area.top() + k * step, area.width(), step)
+            painter.drawText(row, Qt.AlignmentFlag.AlignCenter, shown)
+        painter.setFont(base)
+
+    # ----- gestures (handed to the scene) --------------------------------------------
+    def _scene(self) -> DesignScene:
+        return self.scene()  # type: ignore[return-value]
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton and self.on_output_port(event.pos()):
+            self._scene().begin_connection(self, event.scenePos())
+            event.accept()
+            return
+        super().mousePressEvent(event)  # selection
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._scene().begin_drag(event.scenePos())
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        scene = self._scene()
+        if scene.connecting:
+            scene.update_connection(event.scenePos())
+        else:
+            scene.drag_to(event.scenePos())
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        scene = self._scene()
+        if scene.connecting:
+            scene.end_connection(event.scenePos())
+        else:
+            scene.end_drag()
+        super().mouseReleaseEvent(event)
+
+
+class LayerItem(NodeItem):
+    """The box of one layer of the spec."""
+
+
+class InputItem(NodeItem):
+    """The network's input: a source of connections, drawn above the layers it feeds."""
+
+    has_input_port = False
+
+
+class EdgeItem(QGraphicsPathItem):
+    """An arrow ``source`` → ``target``; selecting it and pressing Delete removes it."""
+
+    def __init__(self, source: str, target: str) -> None:
+        super().__init__()
+        self.source, self.target = source, target
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setZValue(0)
+        self.setToolTip(f"{source} → {target} (select and press Delete to remove)")
+        self._head = QPolygonF()
+
+    def set_ends(self, start: QPointF, end: QPointF) -> None:
+        path = QPainterPath(start)
+        bend = max(30.0, abs(end.y() - start.y()) / 2)
+        path.cubicTo(QPointF(start.x(), start.y() + bend), QPointF(end.x(), end.y() - bend), end)
+        self.setPath(path)
+        tip, size = end, 9.0
+        self._head = QPolygonF([tip, QPointF(tip.x() - size / 2, tip.y() - size),
+                                QPointF(tip.x() + size / 2, tip.y() - size)])
+
+    def shape(self) -> QPainterPath:
+        stroker = QPainterPathStroker(QPen(Qt.GlobalColor.black, 12))
+        return stroker.createStroke(self.path())
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return super().boundingRect().united(self._head.boundingRect()).adjusted(-6, -6, 6, 6)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        color = SELECTED if self.isSelected() else QColor("#444444")
+        painter.setPen(QPen(color, 3 if self.isSelected() else 1.8))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path())
+        painter.setBrush(QBrush(color))
+        painter.drawPolygon(self._head)

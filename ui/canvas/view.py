@@ -1,0 +1,152 @@
+"""The canvas widget: an error banner over a view of the design scene.
+
+The view accepts layer types dragged from the palette, deletes the selection with Delete or
+Backspace, zooms with Ctrl+wheel and fits the design when one is opened.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QRectF, Qt
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QPainter,
+    QResizeEvent,
+    QUndoStack,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QGraphicsView, QLabel, QVBoxLayout, QWidget
+
+from simulator.spec import NetworkSpec
+from ui.canvas.items import LayerItem
+from ui.canvas.scene import DesignScene
+
+LAYER_MIME = "application/x-backprop-layer"
+MARGIN = 40.0
+#: Below this scale the text is too small to read; fit the width and scroll instead.
+MIN_FIT_SCALE = 0.8
+
+
+def layer_mime(type_name: str) -> QMimeData:
+    data = QMimeData()
+    data.setData(LAYER_MIME, type_name.encode("utf-8"))
+    return data
+
+
+def _dropped_type(mime: QMimeData) -> str | None:
+    if not mime.hasFormat(LAYER_MIME):
+        return None
+    return bytes(mime.data(LAYER_MIME).data()).decode("utf-8")
+
+
+class DesignView(QGraphicsView):
+    def __init__(self, scene: DesignScene) -> None:
+        super().__init__(scene)
+        self.design = scene
+        self.setAcceptDrops(True)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        #: Refit on resize until the user zooms: the window's size settles after opening.
+        self._auto_fit = True
+        scene.changed.connect(self._grow_scene_rect)
+
+    def _grow_scene_rect(self) -> None:
+        bounds = self.design.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        self.setSceneRect(bounds)
+
+    def fit(self) -> None:
+        """Show the whole design when it is readable that way, otherwise its full width."""
+        self._grow_scene_rect()
+        rect: QRectF = self.sceneRect()
+        view = self.viewport().rect()
+        self._auto_fit = True
+        if rect.isEmpty() or view.width() < 50 or view.height() < 50:
+            return
+        scale = min(view.width() / rect.width(), view.height() / rect.height(), 1.0)
+        if scale < MIN_FIT_SCALE:
+            scale = min(view.width() / rect.width(), 1.0)
+        self.resetTransform()
+        self.scale(scale, scale)
+        self.centerOn(rect.center().x(), rect.top())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802  (Qt's name)
+        super().resizeEvent(event)
+        if self._auto_fit:
+            self.fit()
+
+    def zoom(self, factor: float) -> None:
+        self._auto_fit = False
+        current = self.transform().m11()
+        factor = max(0.2, min(3.0, current * factor)) / current
+        self.scale(factor, factor)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom(1.15 if event.angleDelta().y() > 0 else 1 / 1.15)
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.design.delete_selected()
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+
+    # ----- drops from the palette -------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if _dropped_type(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        if _dropped_type(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        type_name = _dropped_type(event.mimeData())
+        if not type_name:
+            super().dropEvent(event)
+            return
+        at = self.mapToScene(event.position().toPoint())
+        under = next((i for i in self.design.items(at) if isinstance(i, LayerItem)), None)
+        name = self.design.add_layer(type_name, (round(at.x(), 1), round(at.y(), 1)),
+                                     after=under.name if under else None)
+        self.design.select(name)
+        event.acceptProposedAction()
+
+
+class DesignCanvas(QWidget):
+    """The banner that explains why a design is invalid, above the view of the design."""
+
+    def __init__(self, stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scene = DesignScene(stack, self)
+        self.view = DesignView(self.scene)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.setStyleSheet("background: #fde2e1; color: #7a1010; padding: 6px; "
+                                  "border: 1px solid #c01c28; border-radius: 4px;")
+        self.banner.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.view)
+        self.scene.validated.connect(self._on_validated)
+
+    def set_spec(self, spec: NetworkSpec) -> None:
+        self.scene.set_spec(spec)
+        self.view.fit()
+
+    def _on_validated(self, message: str, layer: object) -> None:
+        self.banner.setText(f"This design cannot be built: {message}" if message else "")
+        self.banner.setVisible(bool(message))
