@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import numpy as np
+
 from simulator.activations import Activation
-from simulator.errors import SpecError
+from simulator.errors import DataError, SpecError
 
 Array = Any
 EPS = 1e-7
@@ -41,6 +43,25 @@ class Loss:
         self, y_pred: Array, target: Array, xp: Any, fused: Activation | None = None
     ) -> tuple[Array, Array]:
         raise NotImplementedError
+
+    def check_targets(self, y: Any, output_shape: tuple[int, ...]) -> None:
+        """Raise a DataError when targets ``y`` (NumPy) cannot be compared with the output."""
+        y = np.asarray(y)
+        width = int(np.prod(output_shape))
+        if y.ndim == 1 and y.dtype.kind in "iub" and (self.classification or width > 1):
+            classes = 2 if width == 1 else width
+            if len(y) and (int(y.min()) < 0 or int(y.max()) >= classes):
+                raise DataError(
+                    f"the labels run from {int(y.min())} to {int(y.max())} "
+                    f"({int(y.max()) + 1} classes) but the network's output has {width} "
+                    f"unit(s); set the last layer's units to {int(y.max()) + 1}"
+                )
+        elif y.ndim == 2 and y.shape[1] != width:
+            raise DataError(f"each target has {y.shape[1]} values but the network's output "
+                            f"has {width}; make the last layer's units {y.shape[1]}")
+        elif y.ndim == 1 and y.dtype.kind == "f" and width != 1:
+            raise DataError(f"the targets are single numbers but the network's output has "
+                            f"{width} units; use 1 unit for regression")
 
     def value(self, y_pred: Array, target: Array, xp: Any) -> float:
         """Loss only, for evaluation (treats ``y_pred`` as the network's final output)."""

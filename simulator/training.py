@@ -70,6 +70,11 @@ class Trainer:
         self.config = config
         backend = network.backend
         self.xp = backend.xp
+        self.loss: Loss = get_loss(config.loss)
+        output_shape = network.infos[-1].output_shape
+        for targets in (y_train, y_val):
+            if targets is not None and isinstance(targets, np.ndarray):
+                self.loss.check_targets(targets, output_shape)
         self.x_train, self.y_train = self._data(x_train), self._targets(y_train)
         has_val = x_val is not None and len(x_val) > 0
         self.x_val = self._data(x_val) if has_val else None
@@ -79,7 +84,6 @@ class Trainer:
         self.callbacks = callbacks_from_config(config) + list(callbacks or [])
         self.probes = dict(probes or {})
         self.snapshot_interval = snapshot_interval
-        self.loss: Loss = get_loss(config.loss)
         self.fused = network.fused_activation(self.loss)
         if self.fused is not None and hasattr(self.fused, "keep_logits"):
             self.fused.keep_logits = True

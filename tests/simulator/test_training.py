@@ -332,3 +332,20 @@ def test_binary_cross_entropy_fused_with_sigmoid_is_exact_when_saturated() -> No
                       np.array([0, 1]))
     epoch = next(e for e in trainer.run() if isinstance(e, EpochEnd))
     assert epoch.metrics["loss"] == pytest.approx(100.0, rel=1e-12)
+
+
+@pytest.mark.parametrize(("layers", "loss", "y", "says"), [
+    ([{"type": "Dense", "units": 2}, {"type": "Softmax"}], "cross_entropy",
+     np.array([0, 1, 2, 1]), "set the last layer's units to 3"),
+    ([{"type": "Dense", "units": 1, "activation": "sigmoid"}], "binary_cross_entropy",
+     np.array([0, 1, 2, 1]), "set the last layer's units to 3"),
+    ([{"type": "Dense", "units": 2}], "mse", np.zeros((4, 3)), "make the last layer's units 3"),
+    ([{"type": "Dense", "units": 2}], "mse", np.zeros(4), "use 1 unit for regression"),
+])
+def test_targets_that_do_not_fit_the_output_are_refused_up_front(layers, loss, y, says) -> None:
+    from simulator.errors import DataError
+
+    spec = NetworkSpec.from_dict({"input_shape": [2], "layers": layers,
+                                  "training": {"loss": loss}})
+    with pytest.raises(DataError, match=says):
+        Trainer(compile_network(spec), spec.training, np.zeros((4, 2)), y)
