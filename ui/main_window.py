@@ -7,6 +7,7 @@ thread on a *copy* of the spec, rebuilt whenever the design (not just its layout
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -22,12 +23,15 @@ from ui.canvas.commands import SetInputShape
 from ui.canvas.layout import fill_missing_positions
 from ui.datasets import fit_problem
 from ui.files import Opened, describe, open_preset, read_design
+from ui.panels.activations_panel import ActivationsPanel
 from ui.panels.base import Panel
-from ui.panels.registry import default_panels
+from ui.panels.boundary_panel import BoundaryPanel
+from ui.panels.confusion_panel import ConfusionPanel
+from ui.panels.registry import default_panels, find_panel
 from ui.presets import Preset, load_preset
 from ui.training.controller import TrainingController
 from ui.training.session import TrainingSession, build_session
-from ui.window_layout import build_window
+from ui.window_layout import build_window, show_panel
 from ui.window_training import TrainingBridge
 
 
@@ -185,8 +189,24 @@ class MainWindow(QMainWindow):
         self._pending_project = None
         for panel in self.panels:
             panel.reset(self.session)
+        self._show_lesson_view()
         self.progress.setValue(0)
         self.training.on_state(self.controller.state)
+
+    def _show_lesson_view(self) -> None:
+        """Bring forward the view that suits the design: the boundary (or fitted curve) for
+        1-2 inputs, the feature maps for images, the confusion matrix otherwise."""
+        session = self.session
+        if session is None:
+            return
+        if session.grid_bounds is not None or session.curve_range is not None:
+            kind: type[Panel] = BoundaryPanel
+        elif len(self.spec.input_shape) == 3:
+            kind = ActivationsPanel
+        else:
+            kind = ConfusionPanel
+        with contextlib.suppress(KeyError):
+            show_panel(self, find_panel(self.panels, kind))
 
     def _restore_project_run(self) -> None:
         project, session = self._pending_project, self.session

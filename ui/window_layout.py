@@ -131,7 +131,7 @@ def _build_toolbar(w: MainWindow) -> None:
     bar.setMovable(False)
     w.addToolBar(bar)
     w.preset_box = QComboBox()
-    w.preset_box.setMinimumContentsLength(26)
+    w.preset_box.setMinimumContentsLength(38)
     w.preset_box.setSizeAdjustPolicy(
         QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     w.presets = available_presets()
