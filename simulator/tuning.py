@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sklearn.model_selection import KFold, ParameterGrid, StratifiedKFold
+from sklearn.model_selection import ParameterGrid
 
+from simulator.data.splits import kfold_indices
 from simulator.errors import SpecError
 from simulator.experiment import train_on_arrays, with_changes
 from simulator.losses import get_loss
@@ -67,17 +68,6 @@ def _sample(key: str, dist: Any, rng: np.random.Generator) -> Any:
                     f"{{'uniform'|'log_uniform'|'int': [low, high]}}, got {dist!r}")
 
 
-def fold_indices(y: np.ndarray, k: int, seed: int, stratify: bool) -> list[tuple[np.ndarray,
-                                                                                 np.ndarray]]:
-    """(train, validation) index pairs of a k-fold split, shuffled with ``seed``."""
-    if not isinstance(k, int) or k < 2 or k > len(y):
-        raise SpecError(f"k-fold needs 2 <= k <= number of samples ({len(y)}), got {k!r}")
-    if stratify:
-        splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
-        return list(splitter.split(np.zeros(len(y)), y))
-    return list(KFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(y))))
-
-
 def default_metric(spec: NetworkSpec) -> str:
     return "val_accuracy" if get_loss(spec.training.loss).classification else "val_loss"
 
@@ -87,7 +77,8 @@ def cross_validate(spec: NetworkSpec, x: np.ndarray, y: np.ndarray, k: int = 5,
     """Train on k-1 folds and score on the held-out fold, k times (the course's 5-fold CV)."""
     metric = metric or default_metric(spec)
     classification = get_loss(spec.training.loss).classification
-    folds = fold_indices(y, k, spec.training.seed, stratify=classification)
+    folds = kfold_indices(len(y), k, spec.training.seed,
+                          stratify=np.asarray(y) if classification else None)
     scores = []
     for train, val in folds:
         result = train_on_arrays(spec, x[train], y[train], x[val], y[val])

@@ -14,7 +14,6 @@ from simulator.spec import NetworkSpec
 from simulator.tuning import (
     best_trial,
     cross_validate,
-    fold_indices,
     grid_candidates,
     random_candidates,
     search,
@@ -62,18 +61,6 @@ def test_grid_and_random_candidates() -> None:
     assert {c["n"] for c in first} == {2, 3, 4}
     with pytest.raises(SpecError, match="search space entry"):
         random_candidates({"lr": {"gauss": [0, 1]}}, 1)
-
-
-def test_folds_partition_the_data_and_are_stratified() -> None:
-    _, y = _blobs(60)
-    folds = fold_indices(y, 5, seed=0, stratify=True)
-    held_out = np.sort(np.concatenate([val for _, val in folds]))
-    assert np.array_equal(held_out, np.arange(60))
-    for train, val in folds:
-        assert not set(train) & set(val)
-        assert np.bincount(y[val], minlength=3).tolist() == [4, 4, 4]
-    with pytest.raises(SpecError, match="k-fold"):
-        fold_indices(y, 1, 0, True)
 
 
 def test_cross_validation_and_search_pick_the_sensible_learning_rate() -> None:
