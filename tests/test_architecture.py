@@ -1,5 +1,6 @@
 """The engine never imports Qt, pyqtgraph or ui."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -41,3 +42,18 @@ def test_only_backend_module_imports_cupy() -> None:
         if p.name != "backend.py" and "import cupy" in p.read_text()
     ]
     assert offenders == []
+
+
+def test_help_and_subcommands_need_no_display_and_no_qt() -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    shown = subprocess.run([sys.executable, "-m", "ui", "--help"], capture_output=True,
+                           text=True, cwd=ROOT, env=env)
+    assert shown.returncode == 0
+    assert "--screenshot" in shown.stdout
+    code = ("import sys\nfrom ui.launch import main\nrc = main(['train', '--help'])\n"
+            "print(sorted(n for n in sys.modules if n.split('.')[0] == 'PySide6'))")
+    cli = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env=env)
+    assert "usage: backprop-studio train" in cli.stdout
+    assert cli.stdout.strip().endswith("[]")

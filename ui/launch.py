@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
         from simulator.cli import main as cli_main
 
         return cli_main(args)
-    if not _has_display():
+    if not _has_display() and not {"-h", "--help"} & set(args):
         if "--screenshot" in args:
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
         else:
