@@ -7,7 +7,10 @@
   weighted by each member's accuracy: α = log((1 - err) / err) + log(K - 1).
 
 Both are generators that yield a :class:`MemberTrained` after each member, so the app can show
-the ensemble growing; the last value yielded is the finished :class:`Ensemble`.
+the ensemble growing; the last value yielded is the finished :class:`Ensemble`. A
+:class:`TrainerControl` stop ends the member being trained within a batch; the ensemble of the
+members finished before it is then the last value (nothing more if there is none).
+``bagging_steps`` and ``boosting_steps`` also yield every training batch, for live progress.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.errors import SpecError
-from simulator.experiment import train_on_arrays
+from simulator.experiment import results_only, train_steps
 from simulator.losses import get_loss
 from simulator.metrics import n_classes_of
 from simulator.network import Network
 from simulator.spec import NetworkSpec
+from simulator.training import BatchEnd, TrainerControl
 
 
 @dataclass
@@ -70,31 +74,52 @@ def _check(spec: NetworkSpec, y: np.ndarray, n_members: int) -> int:
     return n_classes_of(spec.output_shape)
 
 
-def bagging(spec: NetworkSpec, x: np.ndarray, y: np.ndarray, n_members: int = 5,
-            seed: int = 0) -> Iterator[MemberTrained | Ensemble]:
+def bagging_steps(spec: NetworkSpec, x: np.ndarray, y: np.ndarray, n_members: int = 5,
+                  seed: int = 0, control: TrainerControl | None = None,
+                  ) -> Iterator[BatchEnd | MemberTrained | Ensemble]:
+    """:func:`bagging`, also yielding every training batch of every member."""
     n_classes = _check(spec, y, n_members)
     rng = np.random.default_rng(seed)
     ensemble = Ensemble([], [], n_classes)
     for index in range(n_members):
         sample = rng.integers(0, len(x), len(x))          # bootstrap: with replacement
-        result = train_on_arrays(spec, x[sample], y[sample], seed=seed + 1 + index)
+        result = yield from train_steps(spec, x[sample], y[sample], seed=seed + 1 + index,
+                                        control=control)
+        if result.stopped:
+            break
         ensemble.members.append(result.network)
         ensemble.weights.append(1.0)
         member_acc = float((_class_probabilities(result.network.predict(x)).argmax(1)
                             == y).mean())
         yield MemberTrained(index, 1.0, member_acc, ensemble.accuracy(x, y))
-    yield ensemble
+    if ensemble.members:
+        yield ensemble
 
 
-def boosting(spec: NetworkSpec, x: np.ndarray, y: np.ndarray, n_members: int = 5,
-             seed: int = 0) -> Iterator[MemberTrained | Ensemble]:
+def bagging(spec: NetworkSpec, x: np.ndarray, y: np.ndarray, n_members: int = 5,
+            seed: int = 0, control: TrainerControl | None = None,
+            ) -> Iterator[MemberTrained | Ensemble]:
+    """Members trained on bootstrap samples, voting with equal weights."""
+    events = bagging_steps(spec, x, y, n_members, seed, control)
+    yield from results_only(events, MemberTrained, Ensemble)
+
+
+def boosting_steps(spec: NetworkSpec, x: np.ndarray, y: np.ndarray, n_members: int = 5,
+                   seed: int = 0, control: TrainerControl | None = None,
+                   ) -> Iterator[BatchEnd | MemberTrained | Ensemble]:
+    """:func:`boosting`, also yielding every training batch of every member."""
     n_classes = _check(spec, y, n_members)
     rng = np.random.default_rng(seed)
     weights = np.full(len(x), 1.0 / len(x))
     ensemble = Ensemble([], [], n_classes)
+    stopped = False
     for index in range(n_members):
         sample = rng.choice(len(x), size=len(x), replace=True, p=weights)
-        result = train_on_arrays(spec, x[sample], y[sample], seed=seed + 1 + index)
+        result = yield from train_steps(spec, x[sample], y[sample], seed=seed + 1 + index,
+                                        control=control)
+        if result.stopped:
+            stopped = True
+            break
         wrong = _class_probabilities(result.network.predict(x)).argmax(1) != y
         error = float(np.clip(weights[wrong].sum(), 1e-10, 1.0))
         if error >= 1.0 - 1.0 / n_classes:
@@ -105,7 +130,16 @@ def boosting(spec: NetworkSpec, x: np.ndarray, y: np.ndarray, n_members: int = 5
         weights = weights * np.exp(alpha * wrong)          # focus on the hard examples
         weights /= weights.sum()
         yield MemberTrained(index, alpha, 1.0 - float(wrong.mean()), ensemble.accuracy(x, y))
-    if not ensemble.members:
+    if ensemble.members:
+        yield ensemble
+    elif not stopped:
         raise SpecError("the first boosting round was no better than chance; train longer or "
                         "use a larger network")
-    yield ensemble
+
+
+def boosting(spec: NetworkSpec, x: np.ndarray, y: np.ndarray, n_members: int = 5,
+             seed: int = 0, control: TrainerControl | None = None,
+             ) -> Iterator[MemberTrained | Ensemble]:
+    """Members trained in turn on the samples their predecessors got wrong (SAMME)."""
+    events = boosting_steps(spec, x, y, n_members, seed, control)
+    yield from results_only(events, MemberTrained, Ensemble)

@@ -1,15 +1,18 @@
 """Hyper-parameter tuning: grid search, random search and k-fold cross-validation.
 
 Each search is a generator of :class:`Trial` results, so the app can show trials as they
-finish and a teacher can stop a long search. Candidates are dicts of dotted paths
-(see :func:`simulator.experiment.with_changes`), e.g.
+finish and a teacher can stop a long search (a :class:`TrainerControl` stop ends the network
+being trained within a batch, then the search). ``search_steps`` and
+``cross_validation_steps`` also yield every :class:`FoldScore` and training batch, for live
+progress. Candidates are dicts of dotted paths (see
+:func:`simulator.experiment.with_changes`), e.g.
 ``{"training.optimizer.learning_rate": 0.01, "layers.hidden_1.units": 16}``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +21,10 @@ from sklearn.model_selection import ParameterGrid
 
 from simulator.data.splits import kfold_indices
 from simulator.errors import SpecError
-from simulator.experiment import train_on_arrays, with_changes
+from simulator.experiment import results_only, train_steps, with_changes
 from simulator.losses import get_loss
 from simulator.spec import NetworkSpec
+from simulator.training import BatchEnd, TrainerControl
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,17 @@ class Trial:
     params: dict[str, Any]
     score: float                       # mean over folds (NaN if every run diverged)
     fold_scores: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FoldScore:
+    """One fold of a cross-validation scored: ``trial`` is the candidate's index in a search
+    (0 for a plain cross-validation), ``fold`` counts from 0 to ``k - 1``."""
+
+    trial: int
+    fold: int
+    k: int
+    score: float                       # NaN when the run diverged
 
 
 def grid_candidates(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:
@@ -72,30 +87,57 @@ def default_metric(spec: NetworkSpec) -> str:
     return "val_accuracy" if get_loss(spec.training.loss).classification else "val_loss"
 
 
-def cross_validate(spec: NetworkSpec, x: np.ndarray, y: np.ndarray, k: int = 5,
-                   metric: str | None = None) -> list[float]:
-    """Train on k-1 folds and score on the held-out fold, k times (the course's 5-fold CV)."""
+def cross_validation_steps(
+    spec: NetworkSpec, x: np.ndarray, y: np.ndarray, k: int = 5, metric: str | None = None,
+    control: TrainerControl | None = None, trial: int = 0,
+) -> Generator[BatchEnd | FoldScore, None, None]:
+    """Train on k-1 folds and score on the held-out fold, k times, yielding every batch and
+    each :class:`FoldScore`; a stop request ends it without scoring the fold it stopped."""
     metric = metric or default_metric(spec)
     classification = get_loss(spec.training.loss).classification
     folds = kfold_indices(len(y), k, spec.training.seed,
                           stratify=np.asarray(y) if classification else None)
-    scores = []
-    for train, val in folds:
-        result = train_on_arrays(spec, x[train], y[train], x[val], y[val])
-        scores.append(result.final(metric) if result.finished else math.nan)
-    return scores
+    for fold, (train, val) in enumerate(folds):
+        result = yield from train_steps(spec, x[train], y[train], x[val], y[val],
+                                        control=control)
+        if result.stopped:
+            return
+        yield FoldScore(trial, fold, k, result.final(metric) if result.finished else math.nan)
 
 
-def search(spec: NetworkSpec, x: np.ndarray, y: np.ndarray,
-           candidates: list[dict[str, Any]], k: int = 3,
-           metric: str | None = None) -> Iterator[Trial]:
-    """Score every candidate by k-fold cross-validation, yielding each :class:`Trial`."""
-    for index, params in enumerate(candidates):
-        candidate_spec = with_changes(spec, params)
-        scores = cross_validate(candidate_spec, x, y, k, metric)
+def cross_validate(spec: NetworkSpec, x: np.ndarray, y: np.ndarray, k: int = 5,
+                   metric: str | None = None,
+                   control: TrainerControl | None = None) -> list[float]:
+    """The k fold scores (the course's 5-fold CV); fewer when a stop request ended it."""
+    events = cross_validation_steps(spec, x, y, k, metric, control)
+    return [fold.score for fold in results_only(events, FoldScore)]
+
+
+def search_steps(spec: NetworkSpec, x: np.ndarray, y: np.ndarray,
+                 candidates: list[dict[str, Any]], k: int = 3, metric: str | None = None,
+                 control: TrainerControl | None = None,
+                 ) -> Iterator[BatchEnd | FoldScore | Trial]:
+    """:func:`search`, also yielding every training batch and every :class:`FoldScore`."""
+    specs = [with_changes(spec, params) for params in candidates]   # all checked up front
+    for index, (params, candidate_spec) in enumerate(zip(candidates, specs, strict=True)):
+        scores: list[float] = []
+        for event in cross_validation_steps(candidate_spec, x, y, k, metric, control, index):
+            if isinstance(event, FoldScore):
+                scores.append(event.score)
+            yield event
+        if len(scores) < k:
+            return                                         # stopped
         finite = [s for s in scores if math.isfinite(s)]
         score = float(np.mean(finite)) if finite else math.nan
         yield Trial(index, dict(params), score, scores)
+
+
+def search(spec: NetworkSpec, x: np.ndarray, y: np.ndarray,
+           candidates: list[dict[str, Any]], k: int = 3, metric: str | None = None,
+           control: TrainerControl | None = None) -> Iterator[Trial]:
+    """Score every candidate by k-fold cross-validation, yielding each :class:`Trial`; a stop
+    request ends the search after the trials already finished."""
+    yield from results_only(search_steps(spec, x, y, candidates, k, metric, control), Trial)
 
 
 def best_trial(trials: list[Trial], metric: str) -> Trial:

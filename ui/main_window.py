@@ -238,6 +238,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.stop_training()
+        for controller in self.findChildren(TrainingController):  # the experiments' too
+            controller.shutdown()
         super().closeEvent(event)
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ui.canvas.view import DesignCanvas
 from ui.dataset_chooser import DatasetChooser
+from ui.experiments.hookup import show_experiments
 from ui.file_menu import FileMenu
 from ui.inspector import Inspector
 from ui.palette import Palette
@@ -210,6 +211,11 @@ def _build_menus(w: MainWindow) -> None:
     w.space_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
     w.space_action.triggered.connect(lambda: w.training.train_or_pause())
     training.addActions([w.stop_action, w.reset_action])
+    training.addSeparator()
+    w.experiments_action = training.addAction("&Experiments…")
+    w.experiments_action.setStatusTip("Hyper-parameter search, k-fold cross-validation and "
+                                      "ensembles of the current design")
+    w.experiments_action.triggered.connect(lambda: show_experiments(w))
 
 
 def _presentation(w: MainWindow, on: bool) -> None:

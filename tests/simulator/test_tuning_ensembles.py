@@ -7,16 +7,27 @@ import math
 import numpy as np
 import pytest
 
-from simulator.ensembles import Ensemble, MemberTrained, bagging, boosting
+from simulator.ensembles import (
+    Ensemble,
+    MemberTrained,
+    bagging,
+    bagging_steps,
+    boosting,
+    boosting_steps,
+)
 from simulator.errors import SpecError
-from simulator.experiment import with_changes
+from simulator.experiment import train_on_arrays, with_changes
 from simulator.spec import NetworkSpec
+from simulator.training import BatchEnd, TrainerControl
 from simulator.tuning import (
+    FoldScore,
+    Trial,
     best_trial,
     cross_validate,
     grid_candidates,
     random_candidates,
     search,
+    search_steps,
 )
 
 
@@ -47,6 +58,13 @@ def test_with_changes_sets_dotted_paths_and_validates() -> None:
         with_changes(_spec(), {"layers.nope.units": 3})
     with pytest.raises(SpecError, match="positive integer"):
         with_changes(_spec(), {"layers.hidden.units": -1})
+
+
+def test_with_changes_sets_a_whole_section_before_the_keys_inside_it() -> None:
+    changes = {"training.optimizer.learning_rate": 0.02,
+               "training.optimizer": {"type": "adam", "learning_rate": 0.5}}
+    spec = with_changes(_spec(), changes)
+    assert spec.training.optimizer == {"type": "adam", "learning_rate": 0.02}
 
 
 def test_grid_and_random_candidates() -> None:
@@ -121,3 +139,70 @@ def test_ensembles_refuse_regression() -> None:
                                   "training": {"loss": "mse"}})
     with pytest.raises(SpecError, match="classification loss"):
         list(bagging(spec, np.zeros((4, 1)), np.zeros(4, dtype=int), 2))
+
+
+def test_a_stop_ends_a_search_within_a_batch_and_keeps_the_finished_trials() -> None:
+    x, y = _blobs()
+    control = TrainerControl()
+    candidates = grid_candidates({"training.optimizer.learning_rate": [0.05, 0.1, 0.2]})
+    seen: list[object] = []
+    trials_at_stop = stop_index = -1
+    for event in search_steps(_spec(epochs=40), x, y, candidates, k=2, control=control):
+        seen.append(event)
+        if isinstance(event, Trial):
+            trials_at_stop = len(seen)
+        if trials_at_stop > 0 and len(seen) == trials_at_stop + 5:
+            control.stop()
+            stop_index = len(seen)
+    assert stop_index > 0
+    assert len(seen) == stop_index          # nothing at all after the stop request
+    trials = [e for e in seen if isinstance(e, Trial)]
+    assert [t.index for t in trials] == [0]
+    folds = [e for e in seen if isinstance(e, FoldScore)]
+    assert [(f.trial, f.fold, f.k) for f in folds] == [(0, 0, 2), (0, 1, 2)]
+    assert all(isinstance(e, BatchEnd) for e in seen[trials_at_stop:])
+
+
+def test_a_stop_requested_before_the_start_trains_nothing() -> None:
+    x, y = _blobs(60)
+    control = TrainerControl()
+    control.stop()
+    assert cross_validate(_spec(), x, y, k=3, control=control) == []
+    control.stop()
+    assert list(search(_spec(), x, y, [{}, {}], k=2, control=control)) == []
+    control.stop()
+    result = train_on_arrays(_spec(), x, y, control=control)
+    assert result.stopped
+    assert not result.finished
+    assert not control.stop_requested     # honoured: the next run trains normally
+    assert train_on_arrays(_spec(epochs=2), x, y, control=control).finished
+
+
+def test_a_stop_ends_bagging_with_the_members_already_trained() -> None:
+    x, y = _blobs()
+    control = TrainerControl()
+    events: list[object] = []
+    member_at = -1
+    for event in bagging_steps(_spec(epochs=30), x, y, n_members=4, control=control):
+        events.append(event)
+        if isinstance(event, MemberTrained):
+            member_at = len(events)
+        if member_at > 0 and len(events) == member_at + 3:
+            control.stop()
+    members = [e for e in events if isinstance(e, MemberTrained)]
+    assert [m.index for m in members] == [0]
+    assert isinstance(events[-1], Ensemble)
+    assert len(events[-1].members) == 1
+    assert sum(isinstance(e, BatchEnd) for e in events[member_at:]) == 3
+
+
+def test_a_stop_during_the_first_boosting_round_yields_nothing_more() -> None:
+    x, y = _blobs()
+    control = TrainerControl()
+    events: list[object] = []
+    for event in boosting_steps(_spec(epochs=30), x, y, n_members=3, control=control):
+        events.append(event)
+        if len(events) == 10:
+            control.stop()
+    assert len(events) == 10
+    assert all(isinstance(e, BatchEnd) for e in events)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ui.theme import configure_plots
@@ -23,6 +25,11 @@ def _no_dangling_training_threads(qapp) -> Iterator[None]:
         thread.quit()
         thread.wait(5000)
     assert not running, f"{len(running)} training thread(s) left running"
+    # Collect this test's widgets now, while the application exists: Qt objects garbage-
+    # collected only at interpreter exit (after pytest's last gc) can crash the process.
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qapp.processEvents()
 
 
 @dataclass

@@ -1,12 +1,19 @@
-"""Owns the training thread: start, pause, resume, stop, and a clean shutdown."""
+"""Owns the training thread: start, pause, resume, stop, and a clean shutdown.
+
+The one bridge from the engine to Qt: ``start`` runs a Trainer, ``start_events`` any engine
+event generator (an experiment) with the same pause, stop, throttling and stale-signal rules.
+"""
 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterator
+from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from simulator.training import Trainer
+from simulator.training import Trainer, TrainerControl
 from ui.training.worker import TrainingWorker
 
 _THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
@@ -15,7 +22,7 @@ _ORPHANS: set[QThread] = set()
 
 def live_threads() -> list[QThread]:
     """Training threads that still exist (tests check none is left running)."""
-    return list(_THREADS)
+    return [thread for thread in _THREADS if shiboken6.isValid(thread)]
 
 
 class TrainingController(QObject):
@@ -44,12 +51,18 @@ class TrainingController(QObject):
         return self._thread is not None
 
     def start(self, trainer: Trainer) -> None:
+        """Train ``trainer`` in the worker thread."""
+        self.start_events(trainer.run(), trainer.control)
+
+    def start_events(self, events: Iterator[Any], control: TrainerControl) -> None:
+        """Pull ``events`` in the worker thread; ``stop`` goes to ``control``, which every
+        trainer behind ``events`` must read."""
         if self.running:
             raise RuntimeError("training is already running; stop it first")
         thread = QThread()
         thread.setObjectName("backprop-training")
         _THREADS.add(thread)
-        worker = TrainingWorker(trainer)
+        worker = TrainingWorker(events, control)
         worker.max_steps_per_second = self.max_steps_per_second
         worker.moveToThread(thread)
         self._relay = _Relay(self, worker)
@@ -72,13 +85,13 @@ class TrainingController(QObject):
             self._set_state("running")
 
     def stop(self) -> None:
-        """Ask the trainer to stop after the current batch (returns at once)."""
+        """Ask the run to stop after the current batch (returns at once)."""
         if self._worker is not None:
             self._worker.stop()
 
     def set_learning_rate(self, value: float) -> None:
         if self._worker is not None:
-            self._worker.trainer.control.set_learning_rate(value)
+            self._worker.control.set_learning_rate(value)
 
     def set_speed(self, max_steps_per_second: float | None) -> None:
         """Limit the training speed (None: as fast as the machine goes)."""
@@ -106,9 +119,17 @@ class TrainingController(QObject):
     def _release(self) -> None:
         if self._relay is not None:
             self._relay.active = False
-        thread, self._thread, self._worker, self._relay = self._thread, None, None, None
-        if thread is not None:
-            self._set_state("idle")
+        thread, worker = self._thread, self._worker
+        self._thread, self._worker, self._relay = None, None, None
+        if thread is None:
+            return
+        if thread not in _ORPHANS and thread.wait(1000):
+            # Delete the worker before its thread, now and in this order: left to the garbage
+            # collector, a worker could outlive the QThread it belongs to and crash on delete.
+            if worker is not None:
+                shiboken6.delete(worker)
+            shiboken6.delete(thread)
+        self._set_state("idle")
 
     def _set_state(self, state: str) -> None:
         self.state = state

@@ -1,9 +1,12 @@
-"""Run a :class:`simulator.training.Trainer` in a QThread and relay its events as signals.
+"""Run an engine event generator in a QThread and relay its events as signals.
 
-The worker pulls events from the trainer's generator. Per-batch events are coalesced and sent
-at most ``emit_hz`` times a second as NumPy arrays; epoch ends, snapshots and the final event
-are sent as they come. Pausing simply stops pulling (the trainer checks nothing); stopping
-goes through the trainer's control, so it is honoured within one batch.
+The generator is a :meth:`simulator.training.Trainer.run` or any experiment that yields the
+batches of the networks it trains (``simulator.tuning.search_steps``, ``bagging_steps``...).
+The worker pulls its events. Per-batch events are coalesced and sent at most ``emit_hz``
+times a second as NumPy arrays; ``Finished``/``Failed`` go to ``done`` and every other event
+(epoch ends, snapshots, trials, folds, ensemble members) to ``event``, as they come. Pausing
+simply stops pulling (the generator checks nothing); stopping goes through the
+:class:`TrainerControl` the generator's trainers read, so it is honoured within one batch.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ from __future__ import annotations
 import threading
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
-from simulator.training import BatchEnd, Failed, Finished, Trainer
+from simulator.training import BatchEnd, Failed, Finished, TrainerControl
 
 
 @dataclass(frozen=True)
@@ -31,14 +36,15 @@ class BatchChunk:
 
 class TrainingWorker(QObject):
     batches = Signal(object)   # BatchChunk
-    event = Signal(object)     # Started | EpochEnd | Snapshot
+    event = Signal(object)     # Started | EpochEnd | Snapshot, or an experiment's results
     done = Signal(object)      # Finished | Failed
     error = Signal(str)        # an unexpected exception (a bug), with its traceback
     stopped_running = Signal()
 
-    def __init__(self, trainer: Trainer, emit_hz: float = 30.0) -> None:
+    def __init__(self, events: Iterator[Any], control: TrainerControl,
+                 emit_hz: float = 30.0) -> None:
         super().__init__()
-        self.trainer = trainer
+        self.events, self.control = events, control
         self._interval = 1.0 / emit_hz
         self._resume = threading.Event()
         self._resume.set()
@@ -54,7 +60,7 @@ class TrainingWorker(QObject):
         self._resume.set()
 
     def stop(self) -> None:
-        self.trainer.control.stop()
+        self.control.stop()
         self._resume.set()
 
     @property
@@ -67,7 +73,7 @@ class TrainingWorker(QObject):
         last_emit = 0.0
         next_step_at = time.monotonic()
         try:
-            for event in self.trainer.run():
+            for event in self.events:
                 if isinstance(event, BatchEnd):
                     self._buffer.append(event)
                     now = time.monotonic()

@@ -1,0 +1,147 @@
+"""Ensemble mode: bagging or boosting with N members. Each member's own accuracy beside the
+accuracy of the ensemble so far (the ensemble should climb above its members), and the weight
+α of each member's vote."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from simulator.ensembles import Ensemble, MemberTrained, bagging_steps, boosting_steps
+from simulator.errors import SpecError
+from ui.experiments.plan import Plan, RunContext
+from ui.experiments.tables import fit_table, number_item, results_table
+from ui.experiments.view import ExperimentView
+from ui.theme import COLORS, add_legend, style_plot
+
+METHODS = {
+    "Bagging: bootstrap samples, equal votes": "bagging",
+    "Boosting (AdaBoost): focus on the mistakes, weighted votes": "boosting",
+}
+HEADERS = ["member", "its accuracy", "ensemble so far", "vote weight α"]
+
+
+class EnsembleView(ExperimentView):
+    title = "Ensemble"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.method_box = QComboBox()
+        self.method_box.addItems(list(METHODS))
+        self.members_box = QSpinBox()
+        self.members_box.setRange(1, 25)
+        self.members_box.setValue(5)
+        inputs = QHBoxLayout()
+        inputs.addWidget(QLabel("Method:"))
+        inputs.addWidget(self.method_box)
+        inputs.addWidget(QLabel("   Members N:"))
+        inputs.addWidget(self.members_box)
+        tip = QLabel("Fewer epochs per run make weaker members: the vote then helps more.")
+        tip.setStyleSheet("color: #555555;")
+        inputs.addWidget(tip, 1)
+        self.summary = QLabel("Run an ensemble of copies of the current design.")
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.plot = pg.PlotWidget()
+        style_plot(self.plot, bottom="members", left="accuracy on all the data")
+        self.plot.setMinimumHeight(220)
+        add_legend(self.plot, offset=(-10, -10))
+        self.member_points = self.plot.plot(
+            pen=None, symbol="s", symbolSize=11, symbolBrush=(140, 140, 140),
+            symbolPen=None, name="each member alone")
+        self.ensemble_curve = self.plot.plot(
+            pen=pg.mkPen(COLORS["accent"], width=3), symbol="o", symbolSize=10,
+            symbolBrush=COLORS["accent"], symbolPen=None, name="ensemble of members 1…n")
+        self.plot.getAxis("bottom").setTickSpacing(major=1, minor=1)
+        self.table = results_table(HEADERS)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.plot)
+        splitter.addWidget(self.table)
+        splitter.setStretchFactor(0, 1)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addLayout(inputs)
+        layout.addWidget(self.summary)
+        layout.addWidget(splitter, 1)
+        self.members: list[MemberTrained] = []
+        self.method = "bagging"
+        self.n_members = 0
+
+    def plan(self, context: RunContext) -> Plan:
+        if not context.classification:
+            raise SpecError(f"ensembles vote on classes, and this design learns a regression "
+                            f"(loss '{context.spec.training.loss}'): use Search or "
+                            "Cross-validation")
+        self.method = METHODS[self.method_box.currentText()]
+        self.n_members, self.members = self.members_box.value(), []
+        self.table.setRowCount(0)
+        fit_table(self.splitter, self.table, 0.45)
+        self._draw()
+        self.summary.setText(f"Training {self.n_members} members by {self.method}…")
+        steps = bagging_steps if self.method == "bagging" else boosting_steps
+        events = steps(context.spec, context.x, context.y, self.n_members,
+                       context.spec.training.seed, context.control)
+        return Plan(events, self.n_members, context.spec.training.epochs)
+
+    def on_event(self, event: Any) -> None:
+        if isinstance(event, MemberTrained):
+            self.members.append(event)
+            self._add_row(event)
+            self._draw()
+            self.summary.setText(self._summary())
+        elif isinstance(event, Ensemble):
+            self.summary.setText(self._summary(final=True))
+
+    def finish(self, stopped: bool) -> None:
+        done = len(self.members)
+        if done < self.n_members:
+            why = ("Stopped" if stopped else
+                   "Boosting ended early: the next member was no better than chance")
+            self.summary.setText(f"{why} after {done} of {self.n_members} members. "
+                                 f"{self._summary()}")
+
+    @property
+    def ensemble_accuracy(self) -> float | None:
+        return self.members[-1].ensemble_accuracy if self.members else None
+
+    def _summary(self, final: bool = False) -> str:
+        if not self.members:
+            return ""
+        best = max(m.member_accuracy for m in self.members)
+        size = f"{len(self.members)} member{'s' if len(self.members) > 1 else ''}"
+        head = f"Ensemble of {size}" if final else f"So far, {size}"
+        return (f"{head}: accuracy {self.members[-1].ensemble_accuracy:.3f}; "
+                f"best single member {best:.3f}.")
+
+    def _add_row(self, member: MemberTrained) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        weight = f"{member.weight:.3f}" if self.method == "boosting" else "1 (equal)"
+        texts = [str(member.index + 1), f"{member.member_accuracy:.3f}",
+                 f"{member.ensemble_accuracy:.3f}", weight]
+        for column, text in enumerate(texts):
+            self.table.setItem(row, column, number_item(text))
+        self.table.scrollToItem(self.table.item(row, 0))
+        fit_table(self.splitter, self.table, 0.45)
+
+    def _draw(self) -> None:
+        x = np.arange(1, len(self.members) + 1, dtype=float)
+        members = np.array([m.member_accuracy for m in self.members])
+        ensemble = np.array([m.ensemble_accuracy for m in self.members])
+        self.member_points.setData(x, members)
+        self.ensemble_curve.setData(x, ensemble)
+        low = min([*members, *ensemble, 0.9]) if self.members else 0.5
+        self.plot.setRange(xRange=(0.5, max(self.n_members, 1) + 0.5),
+                           yRange=(max(0.0, low - 0.05), 1.01), padding=0)
