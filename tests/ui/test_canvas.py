@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent, QUndoStack
@@ -18,10 +20,9 @@ from ui.presets import load_preset
 
 
 @pytest.fixture
-def canvas(qtbot) -> DesignCanvas:
+def canvas(qtbot) -> Iterator[DesignCanvas]:
     stack = QUndoStack()
     widget = DesignCanvas(stack)
-    widget.stack = stack  # keep the stack alive as long as the widget
     qtbot.addWidget(widget)
     widget.resize(700, 900)
     widget.show()
@@ -29,7 +30,8 @@ def canvas(qtbot) -> DesignCanvas:
     fill_missing_positions(spec)
     widget.set_spec(spec)
     qtbot.waitExposed(widget)
-    return widget
+    yield widget
+    stack.clear()   # delete the commands now, not at some later garbage collection
 
 
 def _spec(canvas: DesignCanvas) -> NetworkSpec:

@@ -3,6 +3,8 @@ values the engine accepts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QTableWidget
@@ -15,8 +17,10 @@ from ui.training_settings import TrainingSettings
 
 
 @pytest.fixture
-def stack(qapp) -> QUndoStack:
-    return QUndoStack()
+def stack(qapp) -> Iterator[QUndoStack]:
+    stack = QUndoStack()
+    yield stack
+    stack.clear()   # delete the commands now, not at some later garbage collection
 
 
 @pytest.fixture

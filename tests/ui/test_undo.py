@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -25,8 +26,10 @@ def chain() -> NetworkSpec:
 
 
 @pytest.fixture
-def spec_and_stack(qapp) -> tuple[NetworkSpec, QUndoStack]:
-    return chain(), QUndoStack()
+def spec_and_stack(qapp) -> Iterator[tuple[NetworkSpec, QUndoStack]]:
+    stack = QUndoStack()
+    yield chain(), stack
+    stack.clear()   # delete the commands now, not at some later garbage collection
 
 
 def test_add_then_undo_restores_the_design(spec_and_stack) -> None:
@@ -199,6 +202,7 @@ class DesignEdits(RuleBasedStateMachine):
         while self.stack.canRedo():
             self.stack.redo()
         assert self.spec.to_dict() == final
+        self.stack.clear()   # delete the commands now, not at some later garbage collection
 
 
 DesignEdits.TestCase.settings = settings(
