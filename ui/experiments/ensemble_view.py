@@ -57,7 +57,7 @@ class EnsembleView(ExperimentView):
         self.plot = pg.PlotWidget()
         style_plot(self.plot, bottom="members", left="accuracy on all the data")
         self.plot.setMinimumHeight(220)
-        add_legend(self.plot, offset=(-10, -10))
+        add_legend(self.plot, offset=(10, 10))   # top left: the ensemble curve rises away from it
         self.member_points = self.plot.plot(
             pen=None, symbol="s", symbolSize=11, symbolBrush=(140, 140, 140),
             symbolPen=None, name="each member alone")
