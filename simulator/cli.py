@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from simulator.cli_io import format_rows, load_runnable, read_inputs
+from simulator.cli_io import data_option, format_rows, load_runnable, open_dataset, read_inputs
 from simulator.cli_train import run_train
 from simulator.errors import BackpropError, DataError
 from simulator.io import LoadedModel, atomic_write_text, export_onnx
@@ -62,6 +62,20 @@ def _learning_rate(text: str) -> float:
     return value
 
 
+def _data_option(text: str) -> tuple[str, object]:
+    try:
+        return data_option(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_data_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--data-option", dest="data_options", action="append", default=[],
+                         type=_data_option, metavar="KEY=VALUE",
+                         help="a loader option, repeatable: nan=drop, label_column=species, "
+                              "size=16, n=500, noise=0.2 ...")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Train, evaluate, run and export "
                                      "Backprop Studio networks without the app.")
@@ -69,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train a network JSON file or a .bpproj project")
     train.add_argument("network", metavar="NETWORK", help="network JSON or .bpproj project")
     train.add_argument("--data", metavar="DATA", help="built-in dataset name or data file")
+    _add_data_options(train)
     train.add_argument("--epochs", type=_positive_int, metavar="N")
     train.add_argument("--batch-size", type=_positive_int, metavar="B")
     train.add_argument("--lr", type=_learning_rate, metavar="X", help="learning rate")
@@ -80,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="loss, accuracy and confusion matrix")
     evaluate.add_argument("model", metavar="MODEL", help=".bpmodel file or network JSON")
     evaluate.add_argument("--data", metavar="DATA", required=True)
+    _add_data_options(evaluate)
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.set_defaults(handler=run_evaluate)
     predict = commands.add_parser("predict", help="one output row per input row")
@@ -130,10 +146,8 @@ def _check_targets(model: LoadedModel, y: np.ndarray, n: int) -> np.ndarray:
 
 
 def run_evaluate(args: argparse.Namespace, out: TextIO) -> int:
-    from simulator.data import load_dataset  # noqa: PLC0415  (loads on demand)
-
     model = load_runnable(args.model)
-    dataset = load_dataset(args.data)
+    dataset = open_dataset(args.data, dict(args.data_options))
     if dataset.x_test is not None and dataset.y_test is not None:
         result = {"split": "test", **evaluate_model(model, dataset.x_test, dataset.y_test)}
     else:

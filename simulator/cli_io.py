@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
+import sys
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 
+from simulator.data.dataset import Dataset
 from simulator.errors import DataError, ModelFileError
 from simulator.io import LoadedModel, Project, load_model, load_project
 from simulator.io.common import open_checked, parse_json, parse_spec
@@ -131,3 +135,26 @@ def format_rows(outputs: np.ndarray) -> str:
     """One comma-separated line per sample (shortest text that round-trips the dtype)."""
     flat = np.asarray(outputs).reshape(len(outputs), -1)
     return "".join(",".join(str(v) for v in row) + "\n" for row in flat)
+
+
+def data_option(text: str) -> tuple[str, object]:
+    """Parse ``KEY=VALUE`` for ``--data-option``; numbers, true/false and null are JSON."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise ValueError(f"expected KEY=VALUE (for example nan=drop), got {text!r}")
+    try:
+        parsed: object = json.loads(value)
+    except json.JSONDecodeError:
+        parsed = value
+    return key.strip(), parsed
+
+
+def open_dataset(source: str, options: dict[str, object] | None = None,
+                 warn: TextIO | None = None) -> Dataset:
+    """The one dataset loader, with what it skipped or guessed written to ``warn``."""
+    from simulator.data import load_dataset  # noqa: PLC0415  (scikit-learn loads on demand)
+
+    dataset = load_dataset(source, **(options or {}))
+    for note in dataset.warnings:
+        print(f"backprop-studio: warning: {note}", file=warn or sys.stderr)
+    return dataset

@@ -8,7 +8,7 @@ import sys
 import time
 from typing import Any, TextIO
 
-from simulator.cli_io import load_design
+from simulator.cli_io import load_design, open_dataset
 from simulator.errors import DataError, TrainingError
 from simulator.io import save_model
 from simulator.network import compile_network
@@ -82,15 +82,15 @@ def overrides(config: TrainingConfig, args: argparse.Namespace) -> TrainingConfi
 
 
 def run_train(args: argparse.Namespace, out: TextIO) -> int:
-    from simulator.data import load_dataset, prepare  # noqa: PLC0415  (loads on demand)
+    from simulator.data import prepare  # noqa: PLC0415  (loads on demand)
 
     spec, project = load_design(args.network)
     config = overrides(spec.training, args)
     spec.set_training(config)
     if args.data is not None:
-        dataset = load_dataset(args.data)
+        dataset = open_dataset(args.data, dict(args.data_options))
     elif project is not None and project.dataset is not None:
-        dataset = load_dataset(project.dataset.source, **project.dataset.options)
+        dataset = open_dataset(project.dataset.source, project.dataset.options)
     else:
         raise DataError("no data: give --data (a built-in dataset name or a file)")
     prepared = prepare(dataset, config, spec.input_shape)

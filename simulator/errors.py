@@ -31,6 +31,10 @@ class DataError(BackpropError, ValueError):
     """A dataset could not be loaded or does not fit the network."""
 
 
+class MissingValuesError(DataError):
+    """A data file has empty or NaN cells; loading again with ``nan="drop"`` skips those rows."""
+
+
 class ModelFileError(BackpropError, ValueError):
     """A model, weights or project file is malformed, hostile or incompatible."""
 

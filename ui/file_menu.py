@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from simulator.data import prepare
-from simulator.errors import BackpropError
+from simulator.errors import BackpropError, MissingValuesError
 from simulator.io import DatasetChoice, export_onnx, save_model, save_project
 from ui.datasets import load_dataset
 from ui.files import (
@@ -151,11 +151,29 @@ class FileMenu:
             self.load_data(path)
 
     def load_data(self, source: str) -> bool:
-        """Load a built-in or a file; on failure say why and keep the current data."""
+        """Load a built-in or a file; on failure say why and keep the current data.
+
+        A file with missing cells is offered again with those rows dropped; anything the
+        loader skipped or guessed is reported once the data is in.
+        """
+        options: dict[str, str] = {}
         try:
-            dataset = load_dataset(source)
+            try:
+                dataset = load_dataset(source)
+            except MissingValuesError as exc:
+                answer = QMessageBox.question(
+                    self.window, "Missing values",
+                    f"{describe(exc)}\n\nDrop every row with a missing value and load the rest?",
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+                if answer != QMessageBox.StandardButton.Yes:
+                    return False
+                options = {"nan": "drop"}
+                dataset = load_dataset(source, options)
         except (BackpropError, OSError) as exc:
             self._fail("Cannot open the dataset", exc)
             return False
-        self.window.set_dataset(dataset, DatasetChoice(source, {}))
+        self.window.set_dataset(dataset, DatasetChoice(source, options))
+        if dataset.warnings:
+            QMessageBox.information(self.window, "Dataset loaded with notes",
+                                    "\n".join(f"• {w}" for w in dataset.warnings))
         return True

@@ -21,7 +21,7 @@ from simulator.data.labels import (
     many_classes_warning,
 )
 from simulator.data.options import DEFAULT_MAX_BYTES, check_choice, check_file, check_max_bytes
-from simulator.errors import DataError
+from simulator.errors import DataError, MissingValuesError
 
 
 def load_csv(path: Path, *, label_column: int | str | None = None, delimiter: str | None = None,
@@ -79,8 +79,8 @@ def load_csv(path: Path, *, label_column: int | str | None = None, delimiter: st
             dropped.append(line)
             continue
         if missing:
-            raise DataError(f"{where(line, missing[0])}: missing value; fill it in, or pass "
-                            "nan=\"drop\" to skip rows with missing values")
+            raise MissingValuesError(f"{where(line, missing[0])}: missing value; fill it in, "
+                                     "or pass nan=\"drop\" to skip rows with missing values")
         values = []
         for j in features:
             value = csv_text.parse_number(cells[j], delimiter)

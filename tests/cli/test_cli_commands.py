@@ -177,3 +177,27 @@ def test_train_resumes_a_saved_run(tmp_path: Path) -> None:
     assert "resuming after epoch 1" in result.stderr
     assert [line.split()[1] for line in result.stderr.splitlines()
             if line.startswith("epoch")] == ["2/2"]
+
+
+def test_data_options_reach_the_loader_and_its_notes_are_printed(tmp_path: Path) -> None:
+    rows = ["a,b,label"] + [f"{i % 7 / 7},{i % 5 / 5},{i % 2}" for i in range(40)] + ["1,,0"]
+    data = tmp_path / "gaps.csv"
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    refused = cli("train", EXAMPLES / "spiral_mlp.json", "--data", data, "--epochs", "1",
+                  check=False)
+    assert refused.returncode == 1
+    assert 'nan="drop"' in refused.stderr
+    done = cli("train", EXAMPLES / "spiral_mlp.json", "--data", data, "--epochs", "1",
+               "--data-option", "nan=drop")
+    assert "warning: dropped 1 rows with missing values (lines 42)" in done.stderr
+    generated = cli("train", EXAMPLES / "spiral_mlp.json", "--data", "spiral", "--epochs", "1",
+                    "--data-option", "n=60", "--data-option", "noise=0.05")
+    assert generated.returncode == 0
+    bad = cli("train", EXAMPLES / "spiral_mlp.json", "--data", "spiral", "--data-option",
+              "noequals", check=False)
+    assert bad.returncode == 2
+    assert "KEY=VALUE" in bad.stderr
+    unknown = cli("train", EXAMPLES / "spiral_mlp.json", "--data", "spiral", "--data-option",
+                  "colour=red", check=False)
+    assert unknown.returncode == 1
+    assert "colour" in unknown.stderr

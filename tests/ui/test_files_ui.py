@@ -203,3 +203,24 @@ def test_choosing_digits_for_a_dense_network_flattens_the_input(main_window, dia
     window.stack.push(EditLayer(window.spec, "output", {"units": 10}))
     window.reset()
     assert window.session is not None
+
+
+@pytest.mark.parametrize("drop", [True, False])
+def test_missing_values_are_offered_to_be_dropped(main_window, dialogs, tmp_path, drop) -> None:
+    window = main_window
+    rows = ["a,b,label"] + [f"{i % 7},{i % 5},{i % 2}" for i in range(40)] + ["3,,1", ",4,0"]
+    path = tmp_path / "gaps.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    dataset = window.dataset
+    dialogs.paths = [str(path)]
+    dialogs.question_answer = (QMessageBox.StandardButton.Yes if drop
+                               else QMessageBox.StandardButton.No)
+    window.file_menu.open_data_file()
+    assert dialogs.questions == 1
+    if drop:
+        assert len(window.dataset) == 40
+        assert window.dataset_choice.options == {"nan": "drop"}
+        assert "dropped 2 rows with missing values" in dialogs.messages[-1][1]
+    else:
+        assert window.dataset is dataset
+        assert dialogs.messages == []

@@ -203,3 +203,10 @@ def test_file_over_the_cap_is_refused_before_reading(tmp_path: Path) -> None:
     path = write(tmp_path, "1,2,0\n" * 100)
     with pytest.raises(DataError, match=r"more than the limit .*max_bytes="):
         load_dataset(path, max_bytes=100)
+
+
+def test_missing_values_raise_the_typed_error_the_app_offers_to_drop(tmp_path: Path) -> None:
+    from simulator.errors import MissingValuesError
+
+    with pytest.raises(MissingValuesError):
+        load_dataset(write(tmp_path, "1,2,0\n3,,1\n"))
