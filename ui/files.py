@@ -39,12 +39,14 @@ class Opened:
     #: Where Save writes without asking (only for project files).
     path: Path | None = None
     preset_key: str | None = None
+    #: The lesson's explanation, shown while no layer is selected.
+    description: str = ""
 
 
 def open_preset(preset: Preset) -> Opened:
     choice = DatasetChoice(preset.dataset_source, dict(preset.dataset_options))
     return Opened(preset.spec(), preset.title, load_dataset(choice.source, choice.options),
-                  choice, preset_key=preset.key)
+                  choice, preset_key=preset.key, description=preset.description)
 
 
 def read_design(name: str) -> Opened:

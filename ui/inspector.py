@@ -66,6 +66,7 @@ class Inspector(QWidget):
         self.spec: NetworkSpec | None = None
         self.name: str | None = None
         self._type: str | None = None
+        self.lesson_title, self.lesson_text = "", ""
         self.fields: dict[str, Field] = {}
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold;")
@@ -87,6 +88,12 @@ class Inspector(QWidget):
         layout.addStretch(1)
         self.show_layer(None)
 
+    def set_lesson(self, title: str, text: str) -> None:
+        """The lesson's title and explanation, shown while no layer is selected."""
+        self.lesson_title, self.lesson_text = title, text
+        if self.name is None:
+            self.show_layer(None)
+
     def set_spec(self, spec: NetworkSpec) -> None:
         if self.spec is not None:
             self.spec.changed.disconnect(self.refresh)
@@ -100,11 +107,15 @@ class Inspector(QWidget):
         self.name, self._type = name, None
         self._clear()
         if self.spec is None or name is None:
-            self.title.setText("Nothing selected")
-            self.about.setText("Click a layer on the canvas to edit it. Drag layers from the "
-                               "palette; drag from a layer's dark bottom port to another "
-                               "layer to connect them; select an arrow and press Delete to "
-                               "remove it.")
+            hint = ("Click a layer on the canvas to edit it. Drag layers from the palette; drag "
+                    "from a layer's dark bottom port to another layer to connect them; select "
+                    "an arrow and press Delete to remove it.")
+            if self.lesson_text:
+                self.title.setText(self.lesson_title)
+                self.about.setText(f"{self.lesson_text}\n\n{hint}")
+            else:
+                self.title.setText("Nothing selected")
+                self.about.setText(hint)
             return
         if name == INPUT:
             self.title.setText("Input")

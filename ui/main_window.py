@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
             self.dataset, self.dataset_choice = opened.dataset, opened.choice
             self.dataset_chooser.show_source(opened.choice.source if opened.choice else "")
         self.canvas.set_spec(self.spec)
+        self.inspector.set_lesson(opened.title, opened.description)
         self.inspector.set_spec(self.spec)
         self.training_settings.set_spec(self.spec)
         self.stack.clear()

@@ -101,3 +101,14 @@ def test_a_learning_rate_edit_keeps_the_session_and_reaches_its_trainer(main_win
     assert window.session is session
     assert session.trainer.control.new_learning_rate == 0.02
     assert not window.session_is_stale()
+
+
+def test_the_lesson_explanation_shows_while_no_layer_is_selected(main_window) -> None:
+    from ui.presets import load_preset
+
+    window = main_window
+    window.open_preset(load_preset("xor"))
+    assert window.inspector.title.text() == load_preset("xor").title
+    assert "hidden layer" in window.inspector.about.text()
+    window.inspector.show_layer(window.spec.layers[0].name)
+    assert "hidden layer" not in window.inspector.about.text()
