@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
+from threadpoolctl import threadpool_limits
 
 from simulator.training import BatchEnd, Failed, Finished, TrainerControl
 
@@ -72,6 +73,9 @@ class TrainingWorker(QObject):
     def run(self) -> None:
         last_emit = 0.0
         next_step_at = time.monotonic()
+        # One BLAS thread while training in the app: the GUI thread needs the other core, and
+        # a two-thread BLAS stalls whenever anything else runs (see benchmarks/README.md).
+        limits = threadpool_limits(limits=1, user_api="blas")
         try:
             for event in self.events:
                 if isinstance(event, BatchEnd):
@@ -99,6 +103,7 @@ class TrainingWorker(QObject):
             self._flush()
             self.error.emit(traceback.format_exc())
         finally:
+            limits.restore_original_limits()
             self.stopped_running.emit()
 
     def _flush(self) -> None:
