@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout
 from simulator.data import Dataset
 from ui.panels.base import Panel
 from ui.panels.data_views import CountsPlot, ImageGridView, TableView
+from ui.scaled import scaled_label_css, scaled_lines
 from ui.theme import VALUE_CMAP, class_color, style_plot
 from ui.training.session import TrainingSession
 
@@ -35,10 +36,11 @@ class DataPanel(Panel):
         super().__init__()
         self.caption = QLabel()
         self.caption.setWordWrap(True)
-        self.caption.setStyleSheet("font-size: 11pt; padding: 2px;")
+        scaled_label_css(self.caption, 11, "padding: 2px;")
         self.scatter_plot = pg.PlotWidget()
         style_plot(self.scatter_plot)
-        self.scatter = pg.ScatterPlotItem(size=7, pen=pg.mkPen(40, 40, 40, 160, width=0.8))
+        self.scatter = scaled_lines(pg.ScatterPlotItem(size=7,
+                                                       pen=pg.mkPen(40, 40, 40, 160, width=0.8)))
         self.scatter.sigClicked.connect(self._on_point_clicked)
         self.scatter_plot.addItem(self.scatter)
         self.images = ImageGridView()

@@ -21,6 +21,7 @@ from simulator.io import DatasetChoice, Project
 from simulator.spec import NetworkSpec
 from ui.canvas.commands import SetInputShape
 from ui.canvas.layout import fill_missing_positions
+from ui.data_panel import DataPanel
 from ui.datasets import fit_problem
 from ui.files import Opened, describe, open_preset, read_design
 from ui.panels.activations_panel import ActivationsPanel
@@ -28,6 +29,7 @@ from ui.panels.base import Panel
 from ui.panels.boundary_panel import BoundaryPanel
 from ui.panels.confusion_panel import ConfusionPanel
 from ui.panels.registry import default_panels, find_panel
+from ui.panels.sample_link import SampleLink
 from ui.presets import Preset, load_preset
 from ui.training.controller import TrainingController
 from ui.training.session import TrainingSession, build_session
@@ -56,6 +58,9 @@ class MainWindow(QMainWindow):
         self.progress = QProgressBar()
         build_window(self)
         self.training = TrainingBridge(self)
+        maps = find_panel(self.panels, ActivationsPanel)
+        self.sample_link = SampleLink(find_panel(self.panels, DataPanel), maps, self.controller,
+                                      lambda: self.session, lambda: show_panel(self, maps))
         self.stack.cleanChanged.connect(self._update_title)
         self.install(open_preset(preset or load_preset()))
 

@@ -30,6 +30,7 @@ from ui.file_menu import FileMenu
 from ui.inspector import Inspector
 from ui.palette import Palette
 from ui.presets import available_presets
+from ui.theme import PRESENTATION_SCALE, restyle, set_plot_scale
 from ui.training_settings import TrainingSettings
 
 if TYPE_CHECKING:
@@ -219,12 +220,15 @@ def _build_menus(w: MainWindow) -> None:
 
 
 def _presentation(w: MainWindow, on: bool) -> None:
-    """Bigger text everywhere for a projector (the canvas zooms instead of re-flowing)."""
+    """Bigger text everywhere for a projector, plots included (redrawn in place, in this window
+    and the experiments window); the canvas zooms instead of re-flowing."""
     app = QApplication.instance()
     font = app.font()
     delta = PRESENTATION_POINTS if on else -PRESENTATION_POINTS
     font.setPointSize(max(6, font.pointSize() + delta))
     app.setFont(font)
+    set_plot_scale(PRESENTATION_SCALE if on else 1.0)
+    restyle(w)
     w.canvas.view.zoom(1.3 if on else 1 / 1.3)
     width = int(LEFT_WIDTH * (1.3 if on else 1.0))
     w.resizeDocks(w.side_docks[:1], [width], Qt.Orientation.Horizontal)

@@ -7,12 +7,13 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsRectItem
 
 from ui.experiments.plan import format_score
 from ui.panels.common import finite_points
-from ui.theme import ACTIVATION_CMAP, COLORS, TICK_FONT_PT, add_legend, style_plot
+from ui.scaled import scaled_lines, scaled_text
+from ui.theme import ACTIVATION_CMAP, COLORS, TICK_FONT_PT, add_legend, axis_label, style_plot
 
 PENDING = (225, 225, 225, 255)      # a heat-map cell whose trial has not finished
 BEST_COLOR = "#f4a100"
@@ -26,13 +27,14 @@ class TrialScorePlot(pg.PlotWidget):
         style_plot(self, bottom="trial", left=metric_label)
         self.setMinimumHeight(200)
         add_legend(self)
-        self.folds = self.plot(pen=None, symbol="o", symbolSize=6, symbolPen=None,
-                               symbolBrush=(120, 120, 120, 150), name="one fold")
-        self.means = self.plot(pen=pg.mkPen(COLORS["train"], width=1.5), symbol="o",
-                               symbolSize=10, symbolBrush=COLORS["train"], symbolPen=None,
-                               name="mean over folds")
-        self.best = self.plot(pen=None, symbol="star", symbolSize=22, symbolBrush=BEST_COLOR,
-                              symbolPen=pg.mkPen("k", width=1), name="best")
+        self.folds = scaled_lines(self.plot(pen=None, symbol="o", symbolSize=6, symbolPen=None,
+                                            symbolBrush=(120, 120, 120, 150), name="one fold"))
+        self.means = scaled_lines(self.plot(
+            pen=pg.mkPen(COLORS["train"], width=1.5), symbol="o", symbolSize=10,
+            symbolBrush=COLORS["train"], symbolPen=None, name="mean over folds"))
+        self.best = scaled_lines(self.plot(
+            pen=None, symbol="star", symbolSize=22, symbolBrush=BEST_COLOR,
+            symbolPen=pg.mkPen("k", width=1), name="best"))
         self.getPlotItem().getAxis("bottom").setTickSpacing(major=1, minor=1)
 
     def show_scores(self, fold_x: list[float], fold_y: list[float], mean_x: list[float],
@@ -68,8 +70,8 @@ class ScoreHeatMap(pg.PlotWidget):
     def set_axes(self, x_label: str, x_values: list[str], y_label: str,
                  y_values: list[str]) -> None:
         item = self.getPlotItem()
-        item.setLabel("bottom", x_label)
-        item.setLabel("left", y_label)
+        axis_label(item, "bottom", x_label)
+        axis_label(item, "left", y_label)
         item.getAxis("bottom").setTicks([list(enumerate(x_values))])
         item.getAxis("left").setTicks([list(enumerate(y_values))])
         self.scores = np.full((len(x_values), len(y_values)), math.nan)
@@ -109,15 +111,11 @@ class ScoreHeatMap(pg.PlotWidget):
         for label in self._labels:
             self.removeItem(label)
         self._labels = []
-        font = QFont()
-        font.setPointSize(TICK_FONT_PT + 1)
-        font.setBold(True)
         for (i, j), score in np.ndenumerate(scores):
             text = format_score(float(score), self._metric) if self.done[i, j] else "…"
             shade = rgba[i, j, :3].astype(float) @ np.array([0.299, 0.587, 0.114])
-            label = pg.TextItem(text, color=QColor("black" if shade > 140 else "white"),
-                                anchor=(0.5, 0.5))
-            label.setFont(font)
+            label = scaled_text(pg.TextItem(text, color=QColor("black" if shade > 140 else "white"),
+                                            anchor=(0.5, 0.5)), TICK_FONT_PT + 1, bold=True)
             label.setPos(i, j)
             self.addItem(label)
             self._labels.append(label)

@@ -58,13 +58,13 @@ class CrossValidationView(ExperimentView):
         layout.addWidget(self.summary)
         layout.addWidget(self.plot, 1)
         self.k = 0
-        self.metric = "val_accuracy"
+        self.score_metric = "val_accuracy"
         self.scores: dict[int, float] = {}
 
     def plan(self, context: RunContext) -> Plan:
         k = self.k_box.value()
         context.check_folds(k)
-        self.k, self.metric, self.scores = k, context.metric, {}
+        self.k, self.score_metric, self.scores = k, context.metric, {}
         name = metric_name(context.metric)
         self.plot.getPlotItem().setLabel("left", f"{name} on the held-out fold")
         self.plot.getAxis("bottom").setTicks([[(i + 1, f"fold {i + 1}") for i in range(k)]])
@@ -95,16 +95,16 @@ class CrossValidationView(ExperimentView):
         if stats is None:
             return "No fold finished without diverging." if self.scores else ""
         mean, std = stats
-        name = metric_name(self.metric)
+        name = metric_name(self.score_metric)
         done = len(self.scores)
         so_far = "" if done == self.k else f" ({done} of {self.k} folds so far)"
-        return (f"Mean {name} {format_score(mean, self.metric)} ± "
-                f"{format_score(std, self.metric)} over {done} folds{so_far}")
+        return (f"Mean {name} {format_score(mean, self.score_metric)} ± "
+                f"{format_score(std, self.score_metric)} over {done} folds{so_far}")
 
     def _draw(self) -> None:
         folds = sorted(self.scores)
         heights = [self.scores[f] if math.isfinite(self.scores[f]) else 0.0 for f in folds]
-        top = 1.08 if self.metric.endswith("accuracy") else max([*heights, 1e-3]) * 1.25
+        top = 1.08 if self.score_metric.endswith("accuracy") else max([*heights, 1e-3]) * 1.25
         font = QFont()
         font.setPointSize(TICK_FONT_PT + 1)
         font.setBold(True)
@@ -114,7 +114,7 @@ class CrossValidationView(ExperimentView):
         self._labels = []
         for fold, height in zip(folds, heights, strict=True):
             inside = height > 0.15 * top          # white on the bar, or black above it
-            label = pg.TextItem(format_score(self.scores[fold], self.metric),
+            label = pg.TextItem(format_score(self.scores[fold], self.score_metric),
                                 color="w" if inside else (30, 30, 30),
                                 anchor=(0.5, -0.15) if inside else (0.5, 1.1))
             label.setFont(font)

@@ -24,6 +24,7 @@ from simulator.errors import SpecError
 from ui.experiments.plan import Plan, RunContext
 from ui.experiments.tables import fit_table, number_item, results_table
 from ui.experiments.view import ExperimentView
+from ui.scaled import scaled_label_css, scaled_lines
 from ui.theme import COLORS, add_legend, style_plot
 
 METHODS = {
@@ -53,17 +54,17 @@ class EnsembleView(ExperimentView):
         inputs.addWidget(tip, 1)
         self.summary = QLabel("Run an ensemble of copies of the current design.")
         self.summary.setWordWrap(True)
-        self.summary.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        scaled_label_css(self.summary, 13, "font-weight: bold;")
         self.plot = pg.PlotWidget()
         style_plot(self.plot, bottom="members", left="accuracy on all the data")
         self.plot.setMinimumHeight(220)
         add_legend(self.plot, offset=(10, 10))   # top left: the ensemble curve rises away from it
-        self.member_points = self.plot.plot(
+        self.member_points = scaled_lines(self.plot.plot(
             pen=None, symbol="s", symbolSize=11, symbolBrush=(140, 140, 140),
-            symbolPen=None, name="each member alone")
-        self.ensemble_curve = self.plot.plot(
+            symbolPen=None, name="each member alone"))
+        self.ensemble_curve = scaled_lines(self.plot.plot(
             pen=pg.mkPen(COLORS["accent"], width=3), symbol="o", symbolSize=10,
-            symbolBrush=COLORS["accent"], symbolPen=None, name="ensemble of members 1…n")
+            symbolBrush=COLORS["accent"], symbolPen=None, name="ensemble of members 1…n"))
         self.plot.getAxis("bottom").setTickSpacing(major=1, minor=1)
         self.table = results_table(HEADERS)
         self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -42,7 +42,7 @@ class SearchResults(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
         self.setup: SearchSetup | None = None
-        self.metric = "val_accuracy"
+        self.score_metric = "val_accuracy"
         self.rows: dict[int, int] = {}            # trial index -> table row
         self.folds: dict[int, list[float]] = {}
         self.trials: dict[int, Trial] = {}
@@ -50,7 +50,7 @@ class SearchResults(QWidget):
 
     # ----- a new search ---------------------------------------------------------------
     def start(self, setup: SearchSetup, metric: str) -> None:
-        self.setup, self.metric = setup, metric
+        self.setup, self.score_metric = setup, metric
         self.rows, self.folds, self.trials, self.best = {}, {}, {}, None
         name = metric_name(metric)
         headers = ["#", *(k.label for k in setup.knobs), f"mean {name}",
@@ -80,7 +80,7 @@ class SearchResults(QWidget):
         row = self._row(fold.trial)
         self.folds.setdefault(fold.trial, []).append(fold.score)
         first_fold_column = 2 + len(self.setup.knobs) if self.setup else 0
-        self._set(row, first_fold_column + fold.fold, format_score(fold.score, self.metric))
+        self._set(row, first_fold_column + fold.fold, format_score(fold.score, self.score_metric))
         self._redraw_trials()
         fit_table(self.splitter, self.table)
 
@@ -88,10 +88,10 @@ class SearchResults(QWidget):
         self.trials[trial.index] = trial
         row = self._row(trial.index)
         self._set(row, 1 + len(self.setup.knobs) if self.setup else 0,
-                  format_score(trial.score, self.metric), bold=True)
+                  format_score(trial.score, self.score_metric), bold=True)
         cell = self._cell(trial.index)
         if cell is not None:
-            self.heat_map.set_score(*cell, trial.score, self.metric)
+            self.heat_map.set_score(*cell, trial.score, self.score_metric)
         self._redraw_trials()
 
     def mark_best(self, index: int | None) -> None:

@@ -53,7 +53,7 @@ class SearchView(ExperimentView):
         self.knobs: dict[str, Knob] = {}
         self.settings: list[dict[str, Any]] = []
         self.changes: list[dict[str, Any]] = []
-        self.metric = "val_accuracy"
+        self.score_metric = "val_accuracy"
         self.design: NetworkSpec | None = None
         self.best: Trial | None = None
 
@@ -71,7 +71,7 @@ class SearchView(ExperimentView):
             with_changes(context.spec, change)
         context.check_folds(setup.k)
         self.knobs, self.settings, self.changes = knobs, setup.settings, changes
-        self.metric, self.design, self.best = context.metric, context.design, None
+        self.score_metric, self.design, self.best = context.metric, context.design, None
         self.results.start(setup, context.metric)
         self.results.mark_best(None)
         self.apply_button.setEnabled(False)
@@ -97,7 +97,7 @@ class SearchView(ExperimentView):
 
     def _update_best(self) -> None:
         try:
-            self.best = best_trial(list(self.results.trials.values()), self.metric)
+            self.best = best_trial(list(self.results.trials.values()), self.score_metric)
         except SpecError as exc:
             self.best = None
             self.best_label.setText(str(exc).capitalize())
@@ -110,8 +110,8 @@ class SearchView(ExperimentView):
         if self.best is None:
             return "No trial finished without diverging."
         setting = describe_setting(self.knobs, self.settings[self.best.index])
-        score = format_score(self.best.score, self.metric)
-        return (f"Best: {setting} → mean {metric_name(self.metric)} {score} "
+        score = format_score(self.best.score, self.score_metric)
+        return (f"Best: {setting} → mean {metric_name(self.score_metric)} {score} "
                 f"(trial {self.best.index + 1}).")
 
     def apply_best(self) -> None:

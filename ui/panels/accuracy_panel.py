@@ -13,6 +13,7 @@ from simulator.training import EpochEnd
 from ui.panels.base import Panel
 from ui.panels.common import Notice, finite_points, live_plot
 from ui.panels.growing import GrowingArray
+from ui.scaled import scaled_lines, scaled_text
 from ui.theme import COLORS, add_legend, style_plot
 from ui.training.session import TrainingSession
 
@@ -35,14 +36,19 @@ class AccuracyPanel(Panel):
         self.plot = live_plot("epoch", "accuracy (%)")
         add_legend(self.plot, offset=(-10, -10))
         style = {"symbol": "o", "symbolSize": 6, "symbolPen": None}
-        self.train_curve = self.plot.plot(pen=pg.mkPen(COLORS["train"], width=2.5),
-                                          symbolBrush=COLORS["train"], name="train", **style)
-        self.val_curve = self.plot.plot(pen=pg.mkPen(COLORS["val"], width=2.5),
-                                        symbolBrush=COLORS["val"], name="validation", **style)
+        self.train_curve = scaled_lines(self.plot.plot(
+            pen=pg.mkPen(COLORS["train"], width=2.5), symbolBrush=COLORS["train"], name="train",
+            **style))
+        self.val_curve = scaled_lines(self.plot.plot(
+            pen=pg.mkPen(COLORS["val"], width=2.5), symbolBrush=COLORS["val"],
+            name="validation", **style))
         self.chance = pg.InfiniteLine(angle=0, movable=False, label="chance",
                                       pen=pg.mkPen(COLORS["planned"], width=1.5,
                                                    style=Qt.PenStyle.DashLine),
-                                      labelOpts={"position": 0.05, "color": COLORS["planned"]})
+                                      labelOpts={"position": 0.02, "color": COLORS["planned"],
+                                                 "anchors": [(0, 1), (0, 1)]})
+        scaled_lines(self.chance)
+        scaled_text(self.chance.label)
         self.plot.addItem(self.chance)
         self.notice = Notice()
         layout = QVBoxLayout(self)
@@ -73,7 +79,7 @@ class AccuracyPanel(Panel):
         self.chance.setVisible(classes > 0)
         if classes:
             self.chance.setValue(100.0 / classes)
-            self.plot.setYRange(0, 100, padding=0.02)
+            self.plot.setYRange(0, 100, padding=0.06)   # room for the 0 and 100 labels
         self.notice.show_text("")
 
     def on_event(self, event: Any) -> None:

@@ -9,16 +9,19 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFontMetrics
 
 from ui.panels.mosaic import Mosaic, grid_shape, tile
-from ui.theme import ACTIVATION_CMAP, LABEL_FONT_PT, SIGNED_CMAP, class_color, style_plot
+from ui.scaled import scaled_label, scaled_text
+from ui.theme import ACTIVATION_CMAP, SIGNED_CMAP, class_color, plot_font, plot_scale, style_plot
 
 #: Width (pixels) the rows are laid out for; the panel scrolls when there are many.
 ROW_WIDTH = 560
 MAX_COLUMNS = 8
 GREYS = pg.ColorMap(pos=[0.0, 1.0], color=[(0, 0, 0), (255, 255, 255)])
-#: Vectors up to this long have their values written in the cells.
+#: Vectors up to this long have their values written in the cells, in this size (points).
 MAX_WRITTEN = 16
+CELL_FONT_PT = 9
 
 
 def map_columns(channels: int, height: int, width: int) -> int:
@@ -48,24 +51,25 @@ class MapRow:
 
     def __init__(self, layout: pg.GraphicsLayout, row: int, title: str,
                  shape: tuple[int, ...]) -> None:
-        self.label = layout.addLabel(title, row=row, col=0, size=f"{LABEL_FONT_PT}pt",
-                                     justify="left")
+        self.label = scaled_label(layout.addLabel(title, row=row, col=0, justify="left"))
         self.view = layout.addViewBox(row=row + 1, col=0, lockAspect=len(shape) == 3,
                                       invertY=True, enableMouse=False)
         self.view.setMenuEnabled(False)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.view.addItem(self.image)
-        layout.layout.setRowFixedHeight(row + 1, row_height(shape, self.is_input))
+        self.height = row_height(shape, self.is_input)
         self.shape = shape
         self.mosaic: Mosaic | None = None
         self.values: np.ndarray | None = None
         self.texts: list[pg.TextItem] = []
+        self._cells: tuple[np.ndarray, tuple[float, float], bool] | None = None
         if len(shape) == 1 and shape[0] <= MAX_WRITTEN:
             for i in range(shape[0]):
-                text = pg.TextItem("", anchor=(0.5, 0.5))
+                text = scaled_text(pg.TextItem("", anchor=(0.5, 0.5)), CELL_FONT_PT)
                 text.setPos(i + 0.5, 0.5)
                 self.view.addItem(text)
                 self.texts.append(text)
+            self.view.sigResized.connect(lambda _view: self.write_cells())
 
     def show(self, values: np.ndarray) -> None:
         values = np.asarray(values, dtype=np.float64)
@@ -91,16 +95,34 @@ class MapRow:
         self.view.setRange(xRange=(0, image.shape[1]), yRange=(0, image.shape[0]), padding=0.02)
         self._write(values.ravel(), levels, signed=low < 0)
 
+    def clear(self) -> None:
+        """Nothing shown (the values are not known yet)."""
+        self.values, self.mosaic, self._cells = None, None, None
+        self.image.clear()
+        for text in self.texts:
+            text.setText("")
+
     def _write(self, values: np.ndarray, levels: tuple[float, float], signed: bool) -> None:
-        """The numbers in the cells, white on dark colours and black on light ones."""
-        if len(self.texts) != values.size:
+        if len(self.texts) == values.size:
+            self._cells = (values, levels, signed)
+            self.write_cells()
+
+    def write_cells(self) -> None:
+        """The numbers in the cells, white on dark colours and black on light ones; none when
+        they would not fit in the cells at the current text size."""
+        if self._cells is None:
             return
+        values, levels, signed = self._cells
+        strings = [f"{value:.2g}" for value in values]
+        metrics = QFontMetrics(plot_font(CELL_FONT_PT))
+        widest = max(metrics.horizontalAdvance(s) for s in strings)
+        fits = widest + 4 <= self.view.width() / len(strings)
         span = max(levels[1] - levels[0], 1e-12)
-        for text, value in zip(self.texts, values, strict=True):
+        for text, value, string in zip(self.texts, values, strings, strict=True):
             t = (value - levels[0]) / span
             dark = abs(t - 0.5) > 0.3 if signed else t < 0.6
             text.setColor((255, 255, 255) if dark else (0, 0, 0))
-            text.setText(f"{value:.2g}")
+            text.setText(string if fits else "")
 
 
 class InputRow(MapRow):
@@ -127,12 +149,11 @@ class InputRow(MapRow):
 class OutputRow:
     """A classifier's output: one bar per class, in the class colours, named on the axis."""
 
-    height = 150
+    HEIGHT = 150
 
     def __init__(self, layout: pg.GraphicsLayout, row: int, title: str,
                  class_names: list[str]) -> None:
-        self.label = layout.addLabel(title, row=row, col=0, size=f"{LABEL_FONT_PT}pt",
-                                     justify="left")
+        self.label = scaled_label(layout.addLabel(title, row=row, col=0, justify="left"))
         self.plot = layout.addPlot(row=row + 1, col=0)
         style_plot(self.plot, grid=False)
         self.plot.setMouseEnabled(x=False, y=False)
@@ -146,12 +167,22 @@ class OutputRow:
         self.plot.getAxis("bottom").setTicks([list(zip(x.tolist(), self.names, strict=True))])
         self.texts = []
         for i in x:
-            text = pg.TextItem("", color=(30, 30, 30), anchor=(0.5, 1.0))
+            text = scaled_text(pg.TextItem("", color=(30, 30, 30), anchor=(0.5, 1.0)))
             text.setPos(float(i), 0.0)
             self.plot.addItem(text)
             self.texts.append(text)
-        layout.layout.setRowFixedHeight(row + 1, self.height)
         self.values: np.ndarray | None = None
+
+    @property
+    def height(self) -> int:
+        """Pixels for the bars and the class names under them (they grow with the text)."""
+        return round(self.HEIGHT * plot_scale())
+
+    def clear(self) -> None:
+        self.values = None
+        self.bars.setOpts(height=np.zeros(len(self.names)))
+        for text in self.texts:
+            text.setText("")
 
     def show(self, values: np.ndarray) -> None:
         values = np.asarray(values, dtype=np.float64).ravel()

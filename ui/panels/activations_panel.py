@@ -2,27 +2,38 @@
 
 Reads ``Snapshot.data["samples"]`` (see :mod:`ui.training.session`): ``{"input": (K, ...),
 layer: (K, ...)}`` for a small pool of validation samples, so choosing another sample shows at
-once, even while training is paused. Convolutions show C maps of H×W; dense layers a strip.
+once, even while training is paused. A sample picked in the dataset view (:meth:`pick`) comes
+first in the spin box: it is handed to the session's ``chosen`` probe, whose snapshots bring its
+outputs while a run goes on (with no run, they are computed at once). Convolutions show C maps
+of H×W; dense layers a strip.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSpinBox, QVBoxLayout
 
+from simulator.data import Dataset
 from simulator.training import Snapshot
 from ui.panels.activation_rows import InputRow, MapRow, OutputRow
 from ui.panels.base import Panel
 from ui.panels.common import Notice
+from ui.scaled import scaled_label_css
+from ui.theme import keep_style, plot_scale
 from ui.training.session import TrainingSession
 
-#: Pixels for a row's title (its image row has a fixed height of its own).
+#: Pixels for a row's title at plot scale 1 (its image row has a fixed height of its own).
 LABEL_ROW_HEIGHT = 28
 #: Layers whose output repeats their input's values (nothing new to see).
 SKIPPED_TYPES = ("Flatten", "Reshape", "Dropout")
+WAITING = ("Each layer's output for one sample appears when training starts (or click a "
+           "sample in the Dataset tab).")
 
 
 def display_shape(network_input: tuple[int, ...], sample: tuple[int, ...]) -> tuple[int, ...]:
@@ -42,6 +53,17 @@ def _shape_text(shape: tuple[int, ...], is_input: bool = False) -> str:
     return f"{count} value" if count == "1" else f"{count} values"
 
 
+@dataclass
+class PickedSample:
+    """A sample picked by its index in the dataset: network input (1, ...), target, and every
+    layer's output ({"input": (1, ...), layer: (1, ...)}) once measured."""
+
+    index: int
+    x: np.ndarray
+    target: Any
+    outputs: dict[str, np.ndarray] | None = None
+
+
 class ActivationsPanel(Panel):
     title = "Feature maps"
 
@@ -51,14 +73,14 @@ class ActivationsPanel(Panel):
         self.spin.setPrefix("sample ")
         self.spin.setRange(1, 1)
         self.spin.valueChanged.connect(self._redraw)
-        self.caption = QLabel()
-        self.caption.setStyleSheet("font-size: 11pt;")
+        self.caption = scaled_label_css(QLabel(), 11)
+        self.caption.setWordWrap(True)
         self.view = pg.GraphicsLayoutWidget()
         self.view.ci.setSpacing(2)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(self.view)
-        self.notice = Notice("Each layer's output for one sample appears when training starts.")
+        self.notice = Notice(WAITING)
         controls = QHBoxLayout()
         controls.addWidget(self.spin)
         controls.addWidget(self.caption, 1)
@@ -73,18 +95,28 @@ class ActivationsPanel(Panel):
         self.sample_y: np.ndarray | None = None
         self.output_name: str | None = None
         self.input_shape: tuple[int, ...] = ()
+        self.picked: PickedSample | None = None
+        self._dataset: Dataset | None = None
+        keep_style(self, "rows", ActivationsPanel._fit_rows)
 
     @property
     def sample_index(self) -> int:
+        """The pool sample shown (0-based); -1 while the picked sample is shown."""
         return self.spin.value() - 1
 
+    @property
+    def showing_picked(self) -> bool:
+        return self.picked is not None and self.spin.value() == 0
+
     def reset(self, session: TrainingSession | None) -> None:
+        kept = self.picked if session is not None and session.dataset is self._dataset else None
+        self._unpick()
         self.data = None
         self.view.clear()
         self.rows = {}
-        self.notice.show_text("Each layer's output for one sample appears when training "
-                              "starts." if session is not None else "")
+        self.notice.show_text(WAITING if session is not None else "")
         self.caption.setText("")
+        self._dataset = None if session is None else session.dataset
         if session is None:
             return
         classification = session.dataset.task == "classification"
@@ -93,12 +125,14 @@ class ActivationsPanel(Panel):
         pool = 0 if session.sample_x is None else len(session.sample_x)
         self.spin.setRange(1, max(pool, 1))
         self._build(session, classification)
+        if kept is not None:   # the same data: keep the picked sample (this new session has
+            self.pick(session, kept.index, evaluate=True)   # not started training)
 
     def _build(self, session: TrainingSession, classification: bool) -> None:
         layout = self.view.ci
         infos = session.spec.infer_shapes()
         self.output_name = infos[-1].name if infos else None
-        row, height = 0, 0
+        row = 0
         input_shape = display_shape(tuple(session.spec.input_shape),
                                     tuple(session.dataset.sample_shape))
         self.input_shape = input_shape
@@ -115,13 +149,55 @@ class ActivationsPanel(Panel):
             else:
                 self.rows[info.name] = MapRow(layout, row, title, shape)
             row += 2
-        for r in range(1, row, 2):
-            height += int(layout.layout.rowMinimumHeight(r)) + LABEL_ROW_HEIGHT
-        self.view.setMinimumHeight(height)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Fixed row heights; the titles and the class bars grow with the plot scale."""
+        grid = self.view.ci.layout
+        title = round(LABEL_ROW_HEIGHT * plot_scale())
+        for position, row in enumerate(self.rows.values()):
+            grid.setRowFixedHeight(2 * position, title)
+            grid.setRowFixedHeight(2 * position + 1, row.height)
+        _left, top, _right, bottom = grid.getContentsMargins()
+        gaps = grid.verticalSpacing() * max(2 * len(self.rows) - 1, 0)
+        rows = sum(title + row.height for row in self.rows.values())
+        self.view.setMinimumHeight(math.ceil(rows + gaps + top + bottom))   # all in view
+        for row in self.rows.values():
+            if isinstance(row, MapRow):
+                row.write_cells()
+
+    # ----- the sample shown -------------------------------------------------------------
+    def pick(self, session: TrainingSession, index: int, evaluate: bool,
+             waiting: str = "") -> None:
+        """Show dataset sample ``index``, handed to the session's ``chosen`` probe so that a
+        run's snapshots bring its layers' outputs. ``evaluate`` computes them now, in this
+        thread: only while no worker trains the session. Else ``waiting`` says when."""
+        x = session.choose_sample(index)
+        outputs = session.chosen_outputs()["outputs"] if evaluate else None
+        self.picked = PickedSample(index, x, np.asarray(session.dataset.y[index]), outputs)
+        self.notice.show_text("" if evaluate else waiting)
+        with QSignalBlocker(self.spin):
+            self.spin.setMinimum(0)
+            self.spin.setSpecialValueText(f"dataset #{index}")
+            self.spin.setValue(0)
+        self._redraw()
+
+    def _unpick(self) -> None:
+        self.picked = None
+        with QSignalBlocker(self.spin):
+            self.spin.setSpecialValueText("")
+            self.spin.setMinimum(1)
 
     def on_event(self, event: Any) -> None:
-        if isinstance(event, Snapshot) and "samples" in event.data:
+        if not isinstance(event, Snapshot):
+            return
+        chosen = event.data.get("chosen")
+        fresh = bool(chosen) and self.picked is not None and chosen["index"] == self.picked.index
+        if fresh:
+            self.picked.outputs = chosen["outputs"]
+        if "samples" in event.data:
             self.data = event.data["samples"]
+        if fresh or "samples" in event.data:
             self.notice.show_text("")
             self._redraw()
 
@@ -130,12 +206,16 @@ class ActivationsPanel(Panel):
         self.spin.setValue(index + 1)
 
     def _redraw(self) -> None:
-        if self.data is None:
+        if self.showing_picked:
+            data, index = self.picked.outputs or {"input": self.picked.x}, 0
+        elif self.data is not None:
+            data, index = self.data, self.sample_index
+        else:
             return
-        index = self.sample_index
         for name, row in self.rows.items():
-            values = self.data.get(name)
+            values = data.get(name)
             if values is None or index >= len(values):
+                row.clear()
                 continue
             sample = values[index]
             if name == "input" and sample.size == int(np.prod(self.input_shape)):
@@ -144,17 +224,25 @@ class ActivationsPanel(Panel):
         self.caption.setText(self._describe(index))
 
     def _describe(self, index: int) -> str:
-        if not self.class_names or self.sample_y is None or index >= len(self.sample_y):
-            return ""
-        target = np.ravel(self.sample_y[index])
+        prefix = f"dataset #{self.picked.index}" if self.showing_picked else ""
+        if self.showing_picked:
+            target = self.picked.target
+        elif self.sample_y is not None and index < len(self.sample_y):
+            target = self.sample_y[index]
+        else:
+            return prefix
+        if not self.class_names:
+            return prefix
+        prefix += " · " if prefix else ""
+        target = np.ravel(target)
         truth = self.class_names[int(np.argmax(target) if target.size > 1 else target[0])]
         output = self.rows.get(self.output_name or "")
         if not isinstance(output, OutputRow) or output.values is None:
-            return f"true class: {truth}"
+            return f"{prefix}true class: <b>{truth}</b>"
         guess = int(np.nanargmax(output.values))
         mark = "✓" if self.class_names[guess] == truth else "✗"
-        return (f"true class: <b>{truth}</b> · network says: <b>{self.class_names[guess]}</b>"
-                f" ({100 * output.values[guess]:.0f} %) {mark}")
+        return (f"{prefix}true class: <b>{truth}</b> · network says: "
+                f"<b>{self.class_names[guess]}</b> ({100 * output.values[guess]:.0f} %) {mark}")
 
     def maps(self, layer: str) -> np.ndarray | None:
         """The values drawn for ``layer`` (C, H, W feature maps or a vector)."""

@@ -18,14 +18,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout
 from simulator.training import Snapshot
 from ui.panels.base import Panel
 from ui.panels.common import Notice
-from ui.theme import (
-    CLASS_COLORS,
-    COLORS,
-    LABEL_FONT_PT,
-    VALUE_CMAP,
-    class_color,
-    style_plot,
-)
+from ui.scaled import scaled_label_css, scaled_lines
+from ui.theme import CLASS_COLORS, COLORS, LABEL_FONT_PT, VALUE_CMAP, class_color, style_plot
 from ui.training.session import TrainingSession
 
 POINT_PEN = pg.mkPen(40, 40, 40, 200, width=0.8)
@@ -48,7 +42,7 @@ def probabilities_to_rgb(grid: np.ndarray) -> np.ndarray:
 
 def legend_html(class_names: list[str], curve: bool) -> str:
     """One line under the plot: the class colours, then what the symbols mean."""
-    parts = [f"<span style='color: rgb{class_color(i)}; font-size: 14pt'>&#9632;</span>&nbsp;"
+    parts = [f"<span style='color: rgb{class_color(i)}; font-size: x-large'>&#9632;</span>&nbsp;"
              f"{html.escape(name)}" for i, name in enumerate(class_names)]
     parts.append("&#9679;&nbsp;training &nbsp;&#9650;&nbsp;validation")
     if curve:
@@ -69,15 +63,15 @@ class BoundaryPanel(Panel):
         style_plot(self.plot, grid=False)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
-        self.curve = self.plot.plot(pen=pg.mkPen(COLORS["val"], width=3))
-        self.train_points = pg.ScatterPlotItem(size=7, pen=POINT_PEN, symbol="o")
-        self.val_points = pg.ScatterPlotItem(size=9, pen=POINT_PEN, symbol="t1")
+        self.curve = scaled_lines(self.plot.plot(pen=pg.mkPen(COLORS["val"], width=3)))
+        self.train_points = scaled_lines(pg.ScatterPlotItem(size=7, pen=POINT_PEN, symbol="o"))
+        self.val_points = scaled_lines(pg.ScatterPlotItem(size=9, pen=POINT_PEN, symbol="t1"))
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.val_points)
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
-        self.legend.setStyleSheet(f"font-size: {LABEL_FONT_PT}pt; padding: 2px;")
+        scaled_label_css(self.legend, LABEL_FONT_PT, "padding: 2px;")
         self.message = Notice("The decision boundary is drawn for networks with 2 inputs, "
                               "the fitted curve for networks with 1 input.")
         layout = QVBoxLayout(self)

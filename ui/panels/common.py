@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from ui.scaled import fixed_axis_width, scaled_label_css
 from ui.theme import COLORS, style_plot
 
 
@@ -25,7 +26,7 @@ def live_plot(bottom: str, left: str, log_y: bool = False) -> pg.PlotWidget:
     if log_y:
         plot = pg.PlotWidget(axisItems={"left": LogAxis("left")})
         plot.setLogMode(y=True)
-        plot.getAxis("left").setWidth(72)
+        fixed_axis_width(plot.getAxis("left"), 72)
     else:
         plot = pg.PlotWidget()
     style_plot(plot, bottom=bottom, left=left)
@@ -45,7 +46,7 @@ class Notice(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         color = COLORS["warning"] if warning else "#444444"
-        self.setStyleSheet(f"color: {color}; font-size: 11pt; padding: 4px;")
+        scaled_label_css(self, 11, f"color: {color}; padding: 4px;")
         self.show_text(text)
 
     def show_text(self, text: str) -> None:

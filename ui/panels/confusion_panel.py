@@ -7,24 +7,22 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout
 
 from simulator.training import EpochEnd
 from ui.panels.base import Panel
 from ui.panels.common import Notice
-from ui.theme import COUNT_CMAP, fit_axis_to_labels, style_plot
+from ui.scaled import scaled_text
+from ui.theme import COUNT_CMAP, fit_axis_to_labels, set_title, style_plot
 from ui.training.session import TrainingSession
 
 #: Above this many classes the numbers no longer fit in the cells (the colours still tell).
 MAX_WRITTEN_CLASSES = 16
 
 
-def _cell_font(n: int) -> QFont:
-    font = QFont()
-    font.setPointSize(11 if n <= 6 else 9 if n <= 10 else 7)
-    font.setBold(True)
-    return font
+def cell_points(n: int) -> int:
+    """The size (points at scale 1) of the numbers in an n × n matrix's cells."""
+    return 11 if n <= 6 else 9 if n <= 10 else 7
 
 
 class ConfusionPanel(Panel):
@@ -62,7 +60,7 @@ class ConfusionPanel(Panel):
             self._build_cells(names)
         for cell in self.cells:
             cell.setText("")
-        self.plot.setTitle("")
+        set_title(self.plot, "")
 
     def _build_cells(self, names: list[str]) -> None:
         for cell in self.cells:
@@ -77,10 +75,8 @@ class ConfusionPanel(Panel):
             return
         self.plot.setRange(xRange=(0, n), yRange=(0, n), padding=0.0)
         if n <= MAX_WRITTEN_CLASSES:
-            font = _cell_font(n)
             for index in range(n * n):
-                cell = pg.TextItem("", anchor=(0.5, 0.5))
-                cell.setFont(font)
+                cell = scaled_text(pg.TextItem("", anchor=(0.5, 0.5)), cell_points(n), bold=True)
                 cell.setPos(index % n + 0.5, index // n + 0.5)
                 self.plot.addItem(cell)
                 self.cells.append(cell)
@@ -103,8 +99,8 @@ class ConfusionPanel(Panel):
                 cell.setText(str(int(value)))
         right = int(np.trace(matrix))
         total = max(int(matrix.sum()), 1)
-        self.plot.setTitle(f"epoch {event.epoch}: {right} of {total} right "
-                           f"({100.0 * right / total:.1f} %)", size="11pt")
+        set_title(self.plot, f"epoch {event.epoch}: {right} of {total} right "
+                             f"({100.0 * right / total:.1f} %)")
 
     def cell_texts(self) -> list[str]:
         """The numbers written in the cells, row by row (for tests and screen readers)."""

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 
 from simulator.data import Dataset
 from ui.panels.mosaic import Mosaic, tile
-from ui.theme import COLORS, class_color, fit_axis_to_labels, style_plot
+from ui.scaled import scaled_text
+from ui.theme import COLORS, class_color, fit_axis_to_labels, set_title, style_plot
 
 #: Examples per class in the image grid (one row per class), and images without classes.
 PER_CLASS = 8
@@ -157,9 +158,10 @@ class CountsPlot(pg.PlotWidget):
         fit_axis_to_labels(self.getAxis("left"), names)
         self.invertY(True)
         self.hideAxis("bottom")
-        self.setTitle("samples", size="10pt")
+        set_title(self, "samples", 10)
         for row, count in enumerate(counts):
-            label = pg.TextItem(str(int(count)), color=(255, 255, 255), anchor=(1.0, 0.5))
+            label = scaled_text(pg.TextItem(str(int(count)), color=(255, 255, 255),
+                                            anchor=(1.0, 0.5)))
             label.setPos(float(count), float(row))
             self.addItem(label)
             self.labels.append(label)
@@ -174,7 +176,7 @@ class CountsPlot(pg.PlotWidget):
         self.getAxis("left").setWidth(None)
         self.invertY(False)
         self.showAxis("bottom")
-        self.setTitle("")
+        set_title(self, "", 10)
         style_plot(self, bottom="target value", left="samples", grid=False)
 
     def label_texts(self) -> list[str]:

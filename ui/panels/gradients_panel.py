@@ -13,13 +13,14 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from simulator.training import Snapshot, Started
 from ui.panels.base import Panel
 from ui.panels.common import live_plot
 from ui.panels.growing import GrowingArray
 from ui.panels.weights_panel import is_weight
+from ui.scaled import scaled_label_css, scaled_lines, scaled_text
 from ui.theme import COLORS, TICK_FONT_PT, add_legend, series_color, style_plot
 from ui.training.session import TrainingSession
 
@@ -32,22 +33,26 @@ class GradientsPanel(Panel):
 
     def __init__(self) -> None:
         super().__init__()
-        self.plot = live_plot("epoch", "gradient norm (log)", log_y=True)
+        self.plot = live_plot("epoch", "gradient norm", log_y=True)   # the ticks tell: log
         self.legend = add_legend(self.plot)
         self.units = pg.PlotWidget()
         style_plot(self.units, left="%")
         self.units.setMouseEnabled(x=False, y=False)
         self.units.setYRange(0, 100, padding=0.05)
         self.units.getAxis("left").setTicks([[(0, "0"), (50, "50"), (100, "100")]])
-        self.units.setMinimumHeight(150)
-        self.units.setMaximumHeight(200)
+        self.units.setMinimumHeight(110)
+        self.units.setMaximumHeight(170)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.7)
         self.units.addItem(self.bars)
-        self.units.setTitle("dead ReLU units (red), saturated sigmoid/tanh units (purple)",
-                            size=f"{TICK_FONT_PT}pt")
+        caption = QLabel(f"Units that stopped learning: <span style='color: rgb{DEAD_COLOR}'>"
+                         f"dead ReLU</span>, <span style='color: rgb{SATURATED_COLOR}'>"
+                         "saturated sigmoid/tanh</span>")
+        caption.setWordWrap(True)
+        scaled_label_css(caption, TICK_FONT_PT, "color: #444444;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 3)
+        layout.addWidget(caption)
         layout.addWidget(self.units, 1)
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.norms: dict[str, GrowingArray] = {}
@@ -74,7 +79,8 @@ class GradientsPanel(Panel):
     def _add_curve(self, name: str) -> None:
         label = name.rsplit(".", 1)[0]
         color = series_color(len(self.curves))
-        self.curves[name] = self.plot.plot(pen=pg.mkPen(color, width=2.5), name=label)
+        self.curves[name] = scaled_lines(self.plot.plot(pen=pg.mkPen(color, width=2.5),
+                                                        name=label))
         self.norms[name] = GrowingArray(256)
         self.norms[name].extend(np.full(len(self._x), np.nan))
 
@@ -120,7 +126,7 @@ class GradientsPanel(Panel):
 
     def _set_labels(self, values: list[float]) -> None:
         while len(self.labels) < len(values):
-            label = pg.TextItem("", color=COLORS["grid_text"], anchor=(0.5, 1.0))
+            label = scaled_text(pg.TextItem("", color=COLORS["grid_text"], anchor=(0.5, 1.0)))
             self.units.addItem(label)
             self.labels.append(label)
         for i, label in enumerate(self.labels):

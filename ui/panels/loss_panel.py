@@ -12,6 +12,7 @@ from simulator.training import EpochEnd, Failed, Started
 from ui.panels.base import Panel
 from ui.panels.common import Notice, finite_points, live_plot
 from ui.panels.growing import GrowingArray
+from ui.scaled import scaled_lines
 from ui.theme import COLORS, add_legend
 from ui.training.session import TrainingSession
 from ui.training.worker import BatchChunk
@@ -27,12 +28,13 @@ class LossPanel(Panel):
         super().__init__()
         self.plot = live_plot("epoch", "loss")
         add_legend(self.plot)
-        self.batch_curve = self.plot.plot(pen=pg.mkPen(COLORS["batch"], width=1), name="batch")
-        self.smooth_curve = self.plot.plot(pen=pg.mkPen(COLORS["train"], width=2.5),
-                                           name="train (smoothed)")
-        self.val_curve = self.plot.plot(pen=pg.mkPen(COLORS["val"], width=2.5), symbol="o",
-                                        symbolSize=6, symbolBrush=COLORS["val"],
-                                        symbolPen=None, name="validation")
+        self.batch_curve = scaled_lines(self.plot.plot(pen=pg.mkPen(COLORS["batch"], width=1),
+                                                       name="batch"))
+        self.smooth_curve = scaled_lines(self.plot.plot(pen=pg.mkPen(COLORS["train"], width=2.5),
+                                                        name="train (smoothed)"))
+        self.val_curve = scaled_lines(self.plot.plot(
+            pen=pg.mkPen(COLORS["val"], width=2.5), symbol="o", symbolSize=6,
+            symbolBrush=COLORS["val"], symbolPen=None, name="validation"))
         self.log_box = QCheckBox("log scale")
         self.log_box.toggled.connect(lambda on: self.plot.setLogMode(y=on))
         self.notice = Notice(warning=True)

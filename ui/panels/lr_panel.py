@@ -18,6 +18,7 @@ from simulator.training import Started
 from ui.panels.base import Panel
 from ui.panels.common import Notice, live_plot
 from ui.panels.growing import GrowingArray
+from ui.scaled import scaled_lines
 from ui.theme import COLORS, add_legend
 from ui.training.session import TrainingSession
 from ui.training.worker import BatchChunk
@@ -34,10 +35,10 @@ class LearningRatePanel(Panel):
         super().__init__()
         self.plot = live_plot("epoch", "learning rate")
         add_legend(self.plot)
-        self.planned_curve = self.plot.plot(pen=pg.mkPen(PLANNED_COLOR, width=7),
-                                            name="schedule (planned)")
-        self.live_curve = self.plot.plot(pen=pg.mkPen(COLORS["accent"], width=2.5),
-                                         name="used")
+        self.planned_curve = scaled_lines(self.plot.plot(pen=pg.mkPen(PLANNED_COLOR, width=7),
+                                                         name="schedule (planned)"))
+        self.live_curve = scaled_lines(self.plot.plot(pen=pg.mkPen(COLORS["accent"], width=2.5),
+                                                      name="used"))
         self.notice = Notice()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -97,7 +98,7 @@ class LearningRatePanel(Panel):
         top = max(self._top, float(finite.max()) if finite.size else 0.0)
         if top > self._top or values is self.planned:
             self._top = top
-            self.plot.setYRange(0.0, top * 1.1 if top > 0 else 1.0, padding=0)
+            self.plot.setYRange(0.0, top * 1.3 if top > 0 else 1.0, padding=0)   # legend room
 
     def _check_departure(self, steps: np.ndarray, rates: np.ndarray) -> None:
         inside = (steps >= 1) & (steps <= self.planned.size)

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout
 from simulator.training import Snapshot
 from ui.panels.base import Panel
 from ui.panels.common import Notice
-from ui.theme import COLORS, LABEL_FONT_PT, TICK_FONT_PT, series_color, style_plot
+from ui.scaled import scaled_label_css, scaled_lines
+from ui.theme import COLORS, TICK_FONT_PT, axis_label, series_color, set_title, style_plot
 from ui.training.session import TrainingSession
 
 
@@ -32,10 +33,10 @@ class _Histogram:
         self.plot = plot
         fill = pg.mkColor(color)
         fill.setAlpha(110)
-        self.start = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(
-            COLORS["planned"], width=1.5, style=Qt.PenStyle.DashLine))
-        self.now = pg.PlotDataItem(stepMode="center", fillLevel=0, brush=fill,
-                                   pen=pg.mkPen(color, width=1.5))
+        self.start = scaled_lines(pg.PlotDataItem(stepMode="center", pen=pg.mkPen(
+            COLORS["planned"], width=1.5, style=Qt.PenStyle.DashLine)))
+        self.now = scaled_lines(pg.PlotDataItem(stepMode="center", fillLevel=0, brush=fill,
+                                                pen=pg.mkPen(color, width=1.5)))
         plot.addItem(self.start)
         plot.addItem(self.now)
 
@@ -44,8 +45,7 @@ class _Histogram:
                            np.asarray(first["counts"], dtype=float))
         self.now.setData(np.asarray(stats["edges"], dtype=float),
                          np.asarray(stats["counts"], dtype=float))
-        self.plot.setLabel("bottom", f"mean {stats['mean']:+.2f}   std {stats['std']:.2f}",
-                           **{"font-size": f"{TICK_FONT_PT}pt"})
+        axis_label(self.plot, "bottom", f"{stats['mean']:+.2f} ± {stats['std']:.2f}", TICK_FONT_PT)
 
 
 class WeightsPanel(Panel):
@@ -58,8 +58,10 @@ class WeightsPanel(Panel):
         self.bias_box = QCheckBox("biases too")
         self.bias_box.toggled.connect(self._rebuild_from_last)
         self.notice = Notice("Weight histograms appear when training starts.")
-        legend = QLabel("How many weights have each value; dashed: before training.")
-        legend.setStyleSheet("font-size: 10pt; color: #444444;")
+        legend = QLabel("How many weights have each value (under each: mean ± standard "
+                        "deviation); dashed: before training.")
+        legend.setWordWrap(True)
+        scaled_label_css(legend, 10, "color: #444444;")
         controls = QHBoxLayout()
         controls.addWidget(legend, 1)
         controls.addWidget(self.bias_box)
@@ -91,11 +93,13 @@ class WeightsPanel(Panel):
         self.view.clear()
         self.histograms = {}
         shown = self._shown(names)
-        columns = 1 if len(shown) <= 1 else 2 if len(shown) <= 4 else 3
+        columns = len(shown) if len(shown) <= 3 else 2 if len(shown) == 4 else 3
         for i, name in enumerate(shown):
             plot = self.view.addPlot(row=i // columns, col=i % columns)
             style_plot(plot)
-            plot.setTitle(f"<b>{name}</b>", size=f"{LABEL_FONT_PT}pt")
+            # The layer's name: three fit side by side (with biases: "layer.W", "layer.b").
+            title = name if self.bias_box.isChecked() else name.rsplit(".", 1)[0]
+            set_title(plot, f"<b>{title}</b>", TICK_FONT_PT)
             plot.setMouseEnabled(x=False, y=False)
             self.histograms[name] = _Histogram(plot, series_color(i))
 

@@ -4,19 +4,24 @@ The probes given to the trainer (:mod:`simulator.observe`, plus a few defined he
 worker thread between batches and return NumPy arrays, which is all the panels ever receive.
 Snapshot keys: ``weights``, ``gradients``, ``activations`` (dead/saturated units on a fixed
 probe batch), ``samples`` (every layer's output for a small pool of validation samples, so the
-feature-map panel can switch samples at once, even while paused), and ``decision`` (networks
-with 2 inputs) or ``curve`` (networks with 1 input and 1 output).
+feature-map panel can switch samples at once, even while paused), ``chosen`` (the same for the
+sample last chosen by dataset index, see :class:`ChosenSample`; ``{}`` before any), and
+``decision`` (networks with 2 inputs) or ``curve`` (networks with 1 input and 1 output).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from simulator.backend import to_numpy
 from simulator.data import Dataset
+from simulator.data.prepare import fit_input
+from simulator.data.preprocessing import Preprocessor
+from simulator.errors import DataError
 from simulator.network import Network, compile_network
 from simulator.observe import default_probes, layer_outputs
 from simulator.spec import NetworkSpec
@@ -32,6 +37,26 @@ PROBE_BATCH = 128
 SNAPSHOT_INTERVAL = 0.2
 
 Probe = Any
+
+
+class ChosenSample:
+    """The sample chosen in the dataset view, handed from the GUI thread to the ``chosen``
+    probe in the worker thread: an (index, network input) pair, replaced whole under a lock
+    and never modified (the input array is read-only)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value: tuple[int, np.ndarray] | None = None
+
+    def set(self, index: int, x: np.ndarray) -> None:
+        x = np.array(x)
+        x.setflags(write=False)
+        with self._lock:
+            self._value = (int(index), x)
+
+    def get(self) -> tuple[int, np.ndarray] | None:
+        with self._lock:
+            return self._value
 
 
 @dataclass
@@ -50,6 +75,10 @@ class TrainingSession:
     sample_y: np.ndarray | None = None
     #: (low, high) of the input of a 1-input network (the ``curve`` probe's range).
     curve_range: tuple[float, float] | None = None
+    #: The run's preprocessing (fitted on the training split), for samples picked later.
+    preprocessor: Preprocessor | None = None
+    #: The sample the ``chosen`` probe measures (set with :meth:`choose_sample`).
+    chosen: ChosenSample = field(default_factory=ChosenSample)
 
     @property
     def task(self) -> str:
@@ -58,6 +87,28 @@ class TrainingSession:
     @property
     def class_names(self) -> list[str]:
         return list(self.dataset.class_names)
+
+    def network_input(self, index: int) -> np.ndarray:
+        """Dataset sample ``index`` as the network sees it: (1, *input_shape), reshaped and
+        preprocessed like the run's training data."""
+        if not 0 <= index < len(self.dataset):
+            raise DataError(f"sample {index} is outside the dataset's {len(self.dataset)}")
+        x = fit_input(np.asarray(self.dataset.x[index:index + 1]), self.spec.input_shape)
+        if self.preprocessor is not None:
+            x = self.preprocessor.transform(x)
+        return np.asarray(x, dtype=np.dtype(self.spec.training.dtype))
+
+    def choose_sample(self, index: int) -> np.ndarray:
+        """Have the ``chosen`` probe measure dataset sample ``index`` from its next run on
+        (safe while the worker trains); returns the sample in network-input form."""
+        x = self.network_input(index)
+        self.chosen.set(index, x)
+        return x
+
+    def chosen_outputs(self) -> dict[str, Any]:
+        """The ``chosen`` probe's result, computed now in the calling thread: only while no
+        worker is training this session's network."""
+        return chosen_sample_probe(self.chosen)(self.network)
 
 
 def _split(dataset: Dataset, spec: NetworkSpec) -> tuple[Any, Any, Any, Any, Any]:
@@ -86,34 +137,53 @@ def curve_probe(low: float, high: float, points: int = CURVE_POINTS) -> Probe:
     return probe
 
 
+def layer_values(network: Network, batch: Any, inputs: np.ndarray) -> dict[str, np.ndarray]:
+    """{"input": inputs, layer: (K, ...) output} for the backend array ``batch``."""
+    result = {"input": inputs}
+    for name, _, out in layer_outputs(network, batch):
+        result[name] = np.array(to_numpy(out))
+    return result
+
+
 def sample_pool_probe(network: Network, x_pool: np.ndarray) -> Probe:
     """Every layer's output for each sample of ``x_pool``: {"input": (K, ...), layer: (K, ...)}."""
     batch = network.backend.asarray(network.check_input(x_pool))
     inputs = np.array(to_numpy(batch))
+    return lambda net: layer_values(net, batch, inputs)
+
+
+def chosen_sample_probe(chosen: ChosenSample) -> Probe:
+    """Every layer's output for the chosen sample: {"index": its index in the dataset,
+    "outputs": {"input": (1, ...), layer: (1, ...)}}, or {} while none is chosen."""
 
     def probe(net: Network) -> dict[str, Any]:
-        result: dict[str, Any] = {"input": inputs}
-        for name, _, out in layer_outputs(net, batch):
-            result[name] = np.array(to_numpy(out))
-        return result
+        value = chosen.get()
+        if value is None:
+            return {}
+        index, x = value
+        batch = net.backend.asarray(np.array(x))   # a writable copy: the layers get their own
+        return {"index": index, "outputs": layer_values(net, batch, np.array(x))}
 
     return probe
 
 
 def build_probes(network: Network, x_train: np.ndarray, x_pool: np.ndarray,
                  bounds: tuple[float, float, float, float] | None,
-                 curve_range: tuple[float, float] | None) -> dict[str, Probe]:
+                 curve_range: tuple[float, float] | None,
+                 chosen: ChosenSample | None = None) -> dict[str, Probe]:
     probes = default_probes(network, x_train, probe_size=PROBE_BATCH, grid_bounds=bounds,
                             grid_resolution=GRID_RESOLUTION)
     probes.pop("sample", None)   # replaced by the pool below
     probes["samples"] = sample_pool_probe(network, x_pool)
+    if chosen is not None:
+        probes["chosen"] = chosen_sample_probe(chosen)
     if curve_range is not None:
         probes["curve"] = curve_probe(*curve_range)
     return probes
 
 
 def build_session(spec: NetworkSpec, dataset: Dataset, backend: str = "numpy") -> TrainingSession:
-    x_train, y_train, x_val, y_val, _ = _split(dataset, spec)
+    x_train, y_train, x_val, y_val, prepared = _split(dataset, spec)
     network = compile_network(spec, backend)
     x_train, y_train = np.asarray(x_train), np.asarray(y_train)
     has_val = x_val is not None and len(x_val) > 0
@@ -128,7 +198,8 @@ def build_session(spec: NetworkSpec, dataset: Dataset, backend: str = "numpy") -
         low, high = float(flat.min()), float(flat.max())
         pad = 0.1 * max(high - low, 1e-6)
         curve_range = (low - pad, high + pad)
-    probes = build_probes(network, x_train, sample_x, bounds, curve_range)
+    chosen = ChosenSample()
+    probes = build_probes(network, x_train, sample_x, bounds, curve_range, chosen)
     trainer = Trainer(network, spec.training, x_train, y_train, x_val, y_val,
                       control=TrainerControl(), probes=probes,
                       snapshot_interval=SNAPSHOT_INTERVAL)
@@ -137,4 +208,5 @@ def build_session(spec: NetworkSpec, dataset: Dataset, backend: str = "numpy") -
         x_val=np.asarray(x_val) if has_val else None,
         y_val=np.asarray(y_val) if has_val else None,
         sample_x=sample_x, sample_y=sample_y, curve_range=curve_range,
+        preprocessor=prepared.preprocessor, chosen=chosen,
     )
