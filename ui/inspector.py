@@ -70,6 +70,7 @@ class Inspector(QWidget):
         self.fields: dict[str, Field] = {}
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold;")
+        self.title.setWordWrap(True)
         self.about = QLabel()
         self.about.setWordWrap(True)
         self.about.setStyleSheet("color: #444444;")
