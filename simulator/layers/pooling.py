@@ -82,18 +82,23 @@ class _Pool2D(Layer):
         return config
 
 
+    def _combine_windows(self, x: Array, ufunc: Any) -> Array:
+        """Fold the strided slices (one per window position) together with ``ufunc``."""
+        slices = self._slices(x)
+        first = next(slices)
+        out = self.xp.empty_like(first)
+        out[...] = first
+        for view in slices:
+            ufunc(out, view, out=out)
+        return out
+
+
 @register_layer("MaxPool2D", category="Convolution")
 class MaxPool2D(_Pool2D):
     """The largest value of each window (gradient to the first maximal position)."""
 
     def forward(self, x: Array, training: bool = False) -> Array:
-        xp = self.xp
-        slices = self._slices(x)
-        first = next(slices)
-        out = xp.empty_like(first)
-        out[...] = first
-        for view in slices:
-            xp.maximum(out, view, out=out)
+        out = self._combine_windows(x, self.xp.maximum)
         self.x, self.out = x, out
         return out
 
@@ -127,13 +132,7 @@ class AvgPool2D(_Pool2D):
     """The mean of each window."""
 
     def forward(self, x: Array, training: bool = False) -> Array:
-        xp = self.xp
-        slices = self._slices(x)
-        first = next(slices)
-        out = xp.empty_like(first)
-        out[...] = first
-        for view in slices:
-            out += view
+        out = self._combine_windows(x, self.xp.add)
         out *= 1.0 / (self.pool[0] * self.pool[1])
         self.x_like = x
         return out
