@@ -44,21 +44,35 @@ class Loss:
     ) -> tuple[Array, Array]:
         raise NotImplementedError
 
-    def check_targets(self, y: Any, output_shape: tuple[int, ...]) -> None:
-        """Raise a DataError when targets ``y`` (NumPy) cannot be compared with the output."""
+    def check_targets(self, y: Any, output_shape: tuple[int, ...],
+                      layer: str | None = None) -> None:
+        """Raise a DataError when targets ``y`` (NumPy) cannot be compared with the output.
+
+        ``layer`` names the layer whose units set the output size, for a precise fix.
+        """
         y = np.asarray(y)
+        if y.ndim <= 2 and len(output_shape) != 1:
+            raise DataError(f"the network's output has shape {list(output_shape)}; it must be "
+                            "a vector (add Flatten and a Dense layer at the end)")
         width = int(np.prod(output_shape))
+
+        def fix(units: int) -> str:
+            if layer:
+                return f"set the units of layer '{layer}' to {units}"
+            return f"set the last layer's units to {units}"
+
         if y.ndim == 1 and y.dtype.kind in "iub" and (self.classification or width > 1):
             classes = 2 if width == 1 else width
             if len(y) and (int(y.min()) < 0 or int(y.max()) >= classes):
                 raise DataError(
                     f"the labels run from {int(y.min())} to {int(y.max())} "
                     f"({int(y.max()) + 1} classes) but the network's output has {width} "
-                    f"unit(s); set the last layer's units to {int(y.max()) + 1}"
+                    f"unit(s); {fix(int(y.max()) + 1)}"
                 )
         elif y.ndim == 2 and y.shape[1] != width:
             raise DataError(f"each target has {y.shape[1]} values but the network's output "
-                            f"has {width}; make the last layer's units {y.shape[1]}")
+                            f"has {width}; " + (fix(y.shape[1]) if layer else
+                                                  f"make the last layer's units {y.shape[1]}"))
         elif y.ndim == 1 and y.dtype.kind == "f" and width != 1:
             raise DataError(f"the targets are single numbers but the network's output has "
                             f"{width} units; use 1 unit for regression")

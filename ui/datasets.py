@@ -6,6 +6,8 @@ from typing import Any
 
 from simulator.data import Dataset
 from simulator.data import load_dataset as engine_load
+from simulator.errors import DataError
+from simulator.losses import get_loss
 from simulator.spec import NetworkSpec
 
 
@@ -16,24 +18,14 @@ def load_dataset(source: str, options: dict[str, Any] | None = None) -> Dataset:
 def fit_problem(spec: NetworkSpec, dataset: Dataset) -> str | None:
     """Why ``spec``'s output cannot learn ``dataset``'s targets, or None when it can.
 
-    Assumes the design itself is valid (``infer_shapes`` succeeds).
+    The engine's own check (the one the Trainer runs), naming the layer to resize. Assumes the
+    design itself is valid (``infer_shapes`` succeeds).
     """
     output = spec.infer_shapes()[-1].output_shape
-    if len(output) != 1:
-        return (f"the network's output has shape {list(output)}; it must be a vector "
-                "(add Flatten and a Dense layer at the end)")
-    width = output[0]
-    if dataset.task == "classification":
-        classes = dataset.n_classes
-        if width == classes or (width == 1 and classes == 2):
-            return None
-        want, what = classes, f"{classes} classes"
-    else:
-        targets = dataset.y.shape[1]
-        if width == targets:
-            return None
-        want, what = targets, f"{targets} target value{'s' if targets != 1 else ''}"
     sized = next((layer.name for layer in reversed(spec.layers) if "units" in layer.config),
                  None)
-    fix = f"; set the units of layer '{sized}' to {want}" if sized else ""
-    return f"the network ends with {width} outputs but the data has {what}{fix}"
+    try:
+        get_loss(spec.training.loss).check_targets(dataset.y, output, layer=sized)
+    except DataError as exc:
+        return str(exc)
+    return None
