@@ -33,7 +33,7 @@ from threadpoolctl import threadpool_limits
 
 from simulator.network import compile_network
 from simulator.spec import NetworkSpec
-from simulator.training import Trainer
+from simulator.training.trainer import Trainer
 
 
 @dataclass

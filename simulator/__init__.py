@@ -4,6 +4,7 @@ Pure Python + NumPy (CuPy on a GPU). This package never imports Qt or ``ui``.
 """
 
 from simulator.backend import get_backend, to_numpy
+from simulator.config import TrainingConfig
 from simulator.errors import (
     BackendError,
     BackpropError,
@@ -15,12 +16,11 @@ from simulator.errors import (
 from simulator.io import load_model, save_model
 from simulator.network import Network, compile_network
 from simulator.spec import LayerSpec, NetworkSpec
-from simulator.training import Trainer, TrainerControl
-from simulator.training_config import TrainingConfig
-
-__version__ = "0.1.0"
+from simulator.training.trainer import Trainer, TrainerControl
+from simulator.version import __version__
 
 __all__ = [
+    "__version__",
     "BackendError",
     "BackpropError",
     "DataError",

@@ -23,7 +23,7 @@ import numpy as np
 from simulator.errors import ModelFileError, SpecError
 
 if TYPE_CHECKING:
-    from simulator.training import Trainer
+    from simulator.training.trainer import Trainer
 
 
 class Callback:

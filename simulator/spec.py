@@ -27,10 +27,10 @@ from typing import Any
 import numpy as np
 
 from simulator import layers as _layers  # noqa: F401  (registers the layer types)
+from simulator.config import TrainingConfig
 from simulator.errors import SpecError
 from simulator.events import Signal
 from simulator.layers.base import Layer, Shape, create_layer, layer_class, total_size
-from simulator.training_config import TrainingConfig
 
 INPUT = "input"
 FORMAT_VERSION = 1

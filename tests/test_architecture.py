@@ -1,19 +1,29 @@
-"""The engine never imports Qt, pyqtgraph or ui."""
+"""The architecture, machine-checked: the engine never imports Qt, pyqtgraph or ui; there is no
+import circle at run time; the engine's layers and the interface's parts import only downwards.
+
+The import graph comes from :mod:`tests.import_graph` (read from the source, so a late import
+inside a function counts and a ``TYPE_CHECKING`` import does not).
+"""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.import_graph import cycles, external_imports, graph, modules, reachable
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_simulator_alone_does_not_import_qt_or_ui() -> None:
     code = (
-        "import sys, simulator, simulator.layers, simulator.training, simulator.data\n"
+        "import sys, simulator, simulator.layers, simulator.training.trainer, simulator.data\n"
         "import pkgutil, importlib\n"
         "for m in pkgutil.walk_packages(simulator.__path__, 'simulator.'):\n"
-        "    importlib.import_module(m.name)\n"
+        "    if not m.name.endswith('__main__'):\n"
+        "        importlib.import_module(m.name)\n"
         "bad = sorted(n for n in sys.modules if n.split('.')[0] in "
         "('PySide6', 'pyqtgraph', 'ui', 'shiboken6'))\n"
         "print(','.join(bad))\n"
@@ -57,3 +67,70 @@ def test_help_and_subcommands_need_no_display_and_no_qt() -> None:
                          env=env)
     assert "usage: backprop-studio train" in cli.stdout
     assert cli.stdout.strip().endswith("[]")
+
+
+QT = ("PySide6", "pyqtgraph", "shiboken6")
+#: The engine's layers, highest first: a layer imports only the layers below it.
+ENGINE_LAYERS = ("simulator.cli", "simulator.io", "simulator.experiments", "simulator.training",
+                 "simulator.network", "simulator.spec", "simulator.layers")
+#: Interface parts that never import each other, in either direction.
+INDEPENDENT = (("ui.panels", "ui.canvas"), ("ui.panels", "ui.editors"),
+               ("ui.canvas", "ui.editors"))
+#: What the training bridge (ui.training) may not import: any view.
+VIEWS = ("ui.panels", "ui.canvas", "ui.editors", "ui.shell", "ui.experiments")
+
+
+def _inside(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def _members(package: str) -> list[str]:
+    return sorted(m for m in graph() if _inside(m, package))
+
+
+def test_there_is_no_import_circle_at_run_time() -> None:
+    assert cycles() == []
+
+
+def test_the_import_graph_sees_every_module() -> None:
+    """A guard for the tests below: the reader finds the real edges."""
+    assert "simulator.network" in graph()["simulator.training.trainer"]
+    assert "simulator.optim.adam" in graph()["simulator.optim"]
+    assert {"numpy", "onnx"} <= external_imports("simulator.io.onnx.export")
+
+
+def test_no_engine_module_imports_qt_or_ui_even_late() -> None:
+    offenders = {m: sorted(external_imports(m) & set(QT)) for m in _members("simulator")}
+    offenders = {m: bad for m, bad in offenders.items() if bad}
+    ui_edges = {m: sorted(t for t in graph()[m] if _inside(t, "ui")) for m in _members("simulator")}
+    assert offenders == {}
+    assert {m: t for m, t in ui_edges.items() if t} == {}
+
+
+@pytest.mark.parametrize("lower", ENGINE_LAYERS[1:])
+def test_an_engine_layer_never_reaches_a_layer_above_it(lower: str) -> None:
+    above = ENGINE_LAYERS[:ENGINE_LAYERS.index(lower)]
+    bad = {m: sorted(t for t in reachable(m) if any(_inside(t, a) for a in above))
+           for m in _members(lower)}
+    assert {m: t for m, t in bad.items() if t} == {}
+
+
+@pytest.mark.parametrize(("one", "other"), INDEPENDENT)
+def test_interface_parts_that_never_import_each_other(one: str, other: str) -> None:
+    bad = [(m, t) for a, b in ((one, other), (other, one)) for m in _members(a)
+           for t in graph()[m] if _inside(t, b)]
+    assert bad == []
+
+
+def test_the_training_bridge_imports_no_view() -> None:
+    bad = {m: sorted(t for t in reachable(m) if any(_inside(t, v) for v in VIEWS))
+           for m in _members("ui.training")}
+    assert {m: t for m, t in bad.items() if t} == {}
+
+
+def test_every_package_has_a_docstring_naming_what_it_holds() -> None:
+    import ast
+
+    missing = [name for name, path in modules().items()
+               if ast.get_docstring(ast.parse(path.read_text())) is None]
+    assert missing == []

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
-from ui.theme import configure_plots
+from ui.style.theme import configure_plots
 
 DEFAULT_SIZE = (1280, 800)
 
@@ -48,8 +48,8 @@ def run_gui(argv: list[str]) -> int:
     app.setApplicationName("Backprop Studio")
     configure_plots()
     from simulator.errors import BackpropError
-    from ui.files import describe, read_design
-    from ui.main_window import MainWindow
+    from ui.shell.files import describe, read_design
+    from ui.shell.main_window import MainWindow
 
     window = MainWindow()
     if args.project:

@@ -5,7 +5,7 @@
     prepared = prepare(dataset, config, input_shape=[2])       # split + preprocess
 """
 
-from simulator.data.builtins import BuiltinInfo, builtin_datasets
+from simulator.data.builtin import BuiltinInfo, builtin_datasets
 from simulator.data.dataset import Dataset
 from simulator.data.loader import detect_format, load_dataset, options_of
 from simulator.data.options import DEFAULT_MAX_BYTES

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from simulator.data.builtins import builtin_datasets, load_builtin
-from simulator.data.csv_loader import load_csv
+from simulator.data.builtin import builtin_datasets, load_builtin
 from simulator.data.dataset import Dataset
-from simulator.data.idx_loader import GZIP_MAGIC, load_idx
-from simulator.data.image_folder import load_image_folder
-from simulator.data.npz_loader import load_npz
+from simulator.data.formats.csv import load_csv
+from simulator.data.formats.idx import GZIP_MAGIC, load_idx
+from simulator.data.formats.image_folder import load_image_folder
+from simulator.data.formats.npz import load_npz
 from simulator.data.options import check_choice, reject_unknown
 from simulator.errors import DataError
 

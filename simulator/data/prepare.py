@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.config import TrainingConfig
 from simulator.data.dataset import Dataset
 from simulator.data.preprocessing import Preprocessor
 from simulator.data.splits import train_val_test_split
 from simulator.errors import DataError
-from simulator.training_config import TrainingConfig
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from simulator.config import PREPROCESSING
 from simulator.errors import DataError
-from simulator.training_config import PREPROCESSING
 
 FIXED = {"none": (0.0, 1.0), "pixels": (0.0, 1.0 / 255.0)}
 MAX_VALUES = 50_000_000

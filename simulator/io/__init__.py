@@ -18,11 +18,11 @@ from simulator.io.project_file import DatasetChoice, Project, load_project, save
 
 def export_onnx(model_or_network: Any, path: str | os.PathLike[str],
                 preprocessor: Any = None) -> Path:
-    """Write an ONNX file (opset 17) taking raw inputs; see :mod:`simulator.io.onnx_export`.
+    """Write an ONNX file (opset 17) taking raw inputs; see :mod:`simulator.io.onnx`.
 
     ``onnx`` is imported only when exporting, so loading models stays light.
     """
-    from simulator.io.onnx_export import export_onnx as export  # noqa: PLC0415
+    from simulator.io.onnx import export_onnx as export  # noqa: PLC0415
 
     return export(model_or_network, path, preprocessor)
 

@@ -24,12 +24,6 @@ _PARSE_ERRORS = (BackpropError, ValueError, TypeError, KeyError, IndexError, Ove
                  RecursionError)
 
 
-def app_version() -> str:
-    import simulator  # noqa: PLC0415  (late: simulator/__init__ may import this package)
-
-    return str(getattr(simulator, "__version__", "unknown"))
-
-
 def open_checked(path: str | os.PathLike[str], what: str) -> Any:
     """Open ``path`` for reading, refusing files over :data:`MAX_FILE_BYTES`."""
     try:

@@ -31,7 +31,6 @@ from simulator.errors import ModelFileError
 from simulator.io import safe_npz, safe_zip
 from simulator.io.atomic import atomic_write
 from simulator.io.common import (
-    app_version,
     check_format_version,
     clean_metrics,
     compile_for_weights,
@@ -41,15 +40,16 @@ from simulator.io.common import (
     parse_spec,
     require_dict,
 )
-from simulator.io.preprocessing import (
+from simulator.io.stored_preprocessing import (
     affine,
     apply_affine,
     preprocessor_from_dict,
     preprocessor_to_dict,
 )
 from simulator.losses import get_loss
-from simulator.metrics import n_classes_of
 from simulator.network import Network
+from simulator.training.metrics import n_classes_of
+from simulator.version import __version__
 
 FORMAT_VERSION = 1
 MEMBERS = ("meta.json", "network.json", "weights.npz")
@@ -114,7 +114,7 @@ def save_model(
     names = _check_class_names(list(class_names or []), network, task, "model")
     meta = {
         "format_version": FORMAT_VERSION,
-        "app_version": app_version(),
+        "app_version": __version__,
         "created": created or _now(),
         "input_shape": list(spec.input_shape),
         "output_shape": list(network.infos[-1].output_shape),

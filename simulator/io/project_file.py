@@ -30,7 +30,6 @@ from simulator.errors import BackpropError, ModelFileError
 from simulator.io import safe_npz, safe_zip
 from simulator.io.atomic import atomic_write
 from simulator.io.common import (
-    app_version,
     check_format_version,
     clean_metrics,
     compile_checked,
@@ -43,7 +42,7 @@ from simulator.io.common import (
 )
 from simulator.network import Network
 from simulator.spec import NetworkSpec
-from simulator.trainer_state import join_arrays, split_arrays
+from simulator.version import __version__
 
 FORMAT_VERSION = 1
 MEMBERS = ("project.json", "trainer.json", "trainer.npz", "weights.npz")
@@ -115,7 +114,7 @@ def save_project(path: str | os.PathLike[str], project: Project) -> Path:
     """Write ``project`` to a ``.bpproj`` file, atomically."""
     data = {
         "format_version": FORMAT_VERSION,
-        "app_version": app_version(),
+        "app_version": __version__,
         "network": project.spec.to_dict(),
         "dataset": None if project.dataset is None else project.dataset.to_dict(),
         "history": {k: [_number(v) for v in values] for k, values in project.history.items()},
@@ -185,3 +184,39 @@ def _dump(data: Any, what: str) -> bytes:
         return dump_json(data)
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"the {what} cannot be saved as JSON ({exc})") from None
+
+
+_ARRAY = "__array__"
+
+
+def split_arrays(state: Any, prefix: str = "") -> tuple[Any, dict[str, np.ndarray]]:
+    """(JSON-safe copy of ``state``, {key: array}) with arrays replaced by references."""
+    arrays: dict[str, np.ndarray] = {}
+
+    def walk(value: Any, path: str) -> Any:
+        if isinstance(value, np.ndarray):
+            arrays[path] = value
+            return {_ARRAY: path}
+        if isinstance(value, dict):
+            return {k: walk(v, f"{path}/{k}" if path else str(k)) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [walk(v, f"{path}/{i}") for i, v in enumerate(value)]
+        if isinstance(value, np.generic):
+            return value.item()
+        return value
+
+    return walk(state, prefix), arrays
+
+
+def join_arrays(state: Any, arrays: dict[str, np.ndarray]) -> Any:
+    """Inverse of :func:`split_arrays`; a missing array is a ModelFileError."""
+    if isinstance(state, dict):
+        if set(state) == {_ARRAY}:
+            key = state[_ARRAY]
+            if key not in arrays:
+                raise ModelFileError(f"training state refers to a missing array {key!r}")
+            return arrays[key]
+        return {k: join_arrays(v, arrays) for k, v in state.items()}
+    if isinstance(state, list):
+        return [join_arrays(v, arrays) for v in state]
+    return state

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from simulator.callbacks import EarlyStopping, ReduceLROnPlateau, callbacks_from_config
+from simulator.config import TrainingConfig
 from simulator.errors import SpecError
-from simulator.training import EpochEnd, Finished, Started
-from simulator.training_config import TrainingConfig
-from tests.simulator.test_training import make_trainer, run
+from simulator.training.trainer import EpochEnd, Finished, Started
+from tests.simulator.training.test_trainer import make_trainer, run
 
 
 def feed(callback, trainer, values: list[float], key: str = "val_loss") -> list[bool]:

@@ -9,7 +9,7 @@ from simulator.errors import SpecError
 from simulator.network import compile_network
 from simulator.regularizers import Regularizer, parse_regularizer
 from simulator.spec import NetworkSpec
-from simulator.training import Trainer
+from simulator.training.trainer import Trainer
 from tests.simulator.gradcheck import numerical_gradient, relative_error
 
 W = np.array([[0.5, -2.0], [0.0, 1.5]])

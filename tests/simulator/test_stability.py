@@ -7,7 +7,7 @@ from simulator.backend import to_numpy
 from simulator.losses import get_loss
 from simulator.network import compile_network
 from simulator.spec import NetworkSpec
-from simulator.training import Finished, Trainer
+from simulator.training.trainer import Finished, Trainer
 
 
 def build(layers, input_shape, backend_name, loss="cross_entropy", dtype="float32"):

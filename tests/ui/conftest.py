@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ui.theme import configure_plots
+from ui.style.theme import configure_plots
 from ui.training import controller as controller_module
 
 
@@ -73,7 +73,7 @@ def dialogs(monkeypatch) -> Dialogs:
 
 @pytest.fixture
 def main_window(qtbot, monkeypatch):
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     # pytest-qt closes the window before fixtures are torn down: unsaved edits must not make
     # that close ask a modal question (tests that check the question use ``dialogs``).

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 
 from ui.app import run_gui
-from ui.presets import load_preset
+from ui.shell.presets import load_preset
 
 
 def test_a_lesson_name_opens_and_is_pictured(qapp, tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.canvas.layout import BOX_HEIGHT, BOX_WIDTH
+from ui.design.positions import BOX_HEIGHT, BOX_WIDTH
 
 if TYPE_CHECKING:
     from ui.canvas.scene import DesignScene

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QGraphicsScene
 from simulator.errors import SpecError
 from simulator.layers import layer_class
 from simulator.spec import INPUT, LayerInfo, NetworkSpec
-from ui.canvas import commands
-from ui.canvas.defaults import new_layer
 from ui.canvas.items import EdgeItem, InputItem, LayerItem, NodeItem
-from ui.canvas.layout import auto_layout, input_position, next_position
-from ui.canvas.text import CATEGORY_COLORS, DEFAULT_COLOR, config_summary, info_text, input_text
+from ui.design import commands
+from ui.design.defaults import new_layer
+from ui.design.positions import auto_layout, input_position, next_position
+from ui.design.text import CATEGORY_COLORS, DEFAULT_COLOR, config_summary, info_text, input_text
 
 _drag_ids = itertools.count(1)
 

@@ -6,7 +6,7 @@ Backspace, zooms with Ctrl+wheel and fits the design when one is opened.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -22,23 +22,11 @@ from PySide6.QtWidgets import QGraphicsView, QLabel, QVBoxLayout, QWidget
 from simulator.spec import NetworkSpec
 from ui.canvas.items import LayerItem
 from ui.canvas.scene import DesignScene
+from ui.design.drag import dropped_layer_type
 
-LAYER_MIME = "application/x-backprop-layer"
 MARGIN = 40.0
 #: Below this scale the text is too small to read; fit the width and scroll instead.
 MIN_FIT_SCALE = 0.8
-
-
-def layer_mime(type_name: str) -> QMimeData:
-    data = QMimeData()
-    data.setData(LAYER_MIME, type_name.encode("utf-8"))
-    return data
-
-
-def _dropped_type(mime: QMimeData) -> str | None:
-    if not mime.hasFormat(LAYER_MIME):
-        return None
-    return bytes(mime.data(LAYER_MIME).data()).decode("utf-8")
 
 
 class DesignView(QGraphicsView):
@@ -100,19 +88,19 @@ class DesignView(QGraphicsView):
 
     # ----- drops from the palette -------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if _dropped_type(event.mimeData()):
+        if dropped_layer_type(event.mimeData()):
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
-        if _dropped_type(event.mimeData()):
+        if dropped_layer_type(event.mimeData()):
             event.acceptProposedAction()
         else:
             super().dragMoveEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        type_name = _dropped_type(event.mimeData())
+        type_name = dropped_layer_type(event.mimeData())
         if not type_name:
             super().dropEvent(event)
             return

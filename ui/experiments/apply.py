@@ -7,9 +7,9 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from simulator.errors import SpecError
-from simulator.experiment import with_changes
+from simulator.experiments.run import with_changes
 from simulator.spec import NetworkSpec
-from ui.canvas.commands import EditLayer, SetTraining
+from ui.design.commands import EditLayer, SetTraining
 
 
 def apply_changes(stack: QUndoStack, spec: NetworkSpec, changes: dict[str, Any],

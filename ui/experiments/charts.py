@@ -11,9 +11,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsRectItem
 
 from ui.experiments.plan import format_score
-from ui.panels.common import finite_points
-from ui.scaled import scaled_lines, scaled_text
-from ui.theme import ACTIVATION_CMAP, COLORS, TICK_FONT_PT, add_legend, axis_label, style_plot
+from ui.style.plots import finite_points
+from ui.style.scaled import scaled_lines, scaled_text
+from ui.style.theme import ACTIVATION_CMAP, COLORS, TICK_FONT_PT, add_legend, axis_label, style_plot
 
 PENDING = (225, 225, 225, 255)      # a heat-map cell whose trial has not finished
 BEST_COLOR = "#f4a100"

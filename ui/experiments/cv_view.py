@@ -11,10 +11,10 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from simulator.tuning import FoldScore, cross_validation_steps
+from simulator.experiments.tuning import FoldScore, cross_validation_steps
 from ui.experiments.plan import Plan, RunContext, format_score, metric_name
 from ui.experiments.view import ExperimentView
-from ui.theme import COLORS, TICK_FONT_PT, style_plot
+from ui.style.theme import COLORS, TICK_FONT_PT, style_plot
 
 
 class CrossValidationView(ExperimentView):

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.ensembles import Ensemble, MemberTrained, bagging_steps, boosting_steps
 from simulator.errors import SpecError
+from simulator.experiments.ensembles import Ensemble, MemberTrained, bagging_steps, boosting_steps
 from ui.experiments.plan import Plan, RunContext
 from ui.experiments.tables import fit_table, number_item, results_table
 from ui.experiments.view import ExperimentView
-from ui.scaled import scaled_label_css, scaled_lines
-from ui.theme import COLORS, add_legend, style_plot
+from ui.style.scaled import scaled_label_css, scaled_lines
+from ui.style.theme import COLORS, add_legend, style_plot
 
 METHODS = {
     "Bagging: bootstrap samples, equal votes": "bagging",

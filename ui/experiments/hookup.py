@@ -15,7 +15,7 @@ from PySide6.QtGui import QActionGroup
 from ui.experiments.window import ExperimentsWindow
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
 
 def experiments_window(window: MainWindow) -> ExperimentsWindow:

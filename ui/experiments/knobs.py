@@ -1,7 +1,7 @@
 """The hyper-parameters a search can vary for a design, and the text a teacher types for them.
 
 A :class:`Knob` turns one value ("0.01", "adam", "32") into the dotted-path changes of
-:func:`simulator.experiment.with_changes`. Values are typed as a comma-separated list (grid
+:func:`simulator.experiments.run.with_changes`. Values are typed as a comma-separated list (grid
 search) or as ``low, high`` (random search; learning rates and L2 strengths are drawn
 log-uniformly, counts as integers, dropout rates uniformly).
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.errors import SpecError
-from simulator.experiment import with_changes
-from simulator.optimizers import get_optimizer, optimizer_names
+from simulator.experiments.run import with_changes
+from simulator.optim import get_optimizer, optimizer_names
 from simulator.regularizers import parse_regularizer
 from simulator.spec import NetworkSpec
 
@@ -68,7 +68,7 @@ class Knob:
         return values
 
     def distribution(self, text: str) -> Any:
-        """What :func:`simulator.tuning.random_candidates` draws this knob from."""
+        """What :func:`simulator.experiments.tuning.random_candidates` draws this knob from."""
         if self.kind == "choice":
             return self.grid_values(text)
         items = [self._value(item) for item in _items(self.label, text)]

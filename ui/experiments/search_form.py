@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.errors import SpecError
-from simulator.tuning import grid_candidates, random_candidates
+from simulator.experiments.tuning import grid_candidates, random_candidates
 from ui.experiments.knobs import Knob
 
 NONE = "(none)"

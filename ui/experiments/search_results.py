@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
-from simulator.tuning import FoldScore, Trial
+from simulator.experiments.tuning import FoldScore, Trial
 from ui.experiments.charts import ScoreHeatMap, TrialScorePlot
 from ui.experiments.knobs import format_setting
 from ui.experiments.plan import format_score, metric_name

@@ -9,9 +9,9 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from simulator.errors import SpecError
-from simulator.experiment import with_changes
+from simulator.experiments.run import with_changes
+from simulator.experiments.tuning import FoldScore, Trial, best_trial, search_steps
 from simulator.spec import NetworkSpec
-from simulator.tuning import FoldScore, Trial, best_trial, search_steps
 from ui.experiments.apply import apply_changes
 from ui.experiments.knobs import Knob, candidate_changes, describe_setting, knobs_for
 from ui.experiments.plan import Plan, RunContext, format_score, metric_name

@@ -25,21 +25,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.ensembles import MemberTrained
 from simulator.errors import BackpropError
-from simulator.tuning import FoldScore
+from simulator.experiments.ensembles import MemberTrained
+from simulator.experiments.tuning import FoldScore
 from ui.experiments.cv_view import CrossValidationView
 from ui.experiments.ensemble_view import EnsembleView
 from ui.experiments.plan import EPOCH_CAP, MAX_EPOCHS, ExperimentFailed, build_context, guarded
 from ui.experiments.search_view import SearchView
 from ui.experiments.view import ExperimentView
-from ui.files import describe
-from ui.theme import COLORS
+from ui.shell.files import describe
+from ui.style.theme import COLORS
 from ui.training.controller import TrainingController
 from ui.training.worker import BatchChunk
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
 
 class ExperimentsWindow(QWidget):

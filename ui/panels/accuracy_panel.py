@@ -9,12 +9,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout
 
-from simulator.training import EpochEnd
+from simulator.training.trainer import EpochEnd
 from ui.panels.base import Panel
-from ui.panels.common import Notice, finite_points, live_plot
-from ui.panels.growing import GrowingArray
-from ui.scaled import scaled_lines, scaled_text
-from ui.theme import COLORS, add_legend, style_plot
+from ui.panels.parts.growing import GrowingArray
+from ui.style.plots import Notice, finite_points, live_plot
+from ui.style.scaled import scaled_lines, scaled_text
+from ui.style.theme import COLORS, add_legend, style_plot
 from ui.training.session import TrainingSession
 
 _NOT_METRICS = ("loss", "learning_rate")

@@ -20,12 +20,12 @@ from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSpinBox, QVBoxLayout
 
 from simulator.data import Dataset
-from simulator.training import Snapshot
-from ui.panels.activation_rows import InputRow, MapRow, OutputRow
+from simulator.training.trainer import Snapshot
 from ui.panels.base import Panel
-from ui.panels.common import Notice
-from ui.scaled import scaled_label_css
-from ui.theme import keep_style, plot_scale
+from ui.panels.parts.activation_rows import InputRow, MapRow, OutputRow
+from ui.style.plots import Notice
+from ui.style.scaled import scaled_label_css
+from ui.style.theme import keep_style, plot_scale
 from ui.training.session import TrainingSession
 
 #: Pixels for a row's title at plot scale 1 (its image row has a fixed height of its own).

@@ -1,8 +1,8 @@
 """The decision boundary over the plane with the data, or the fitted curve of a 1-D regression.
 
-Reads ``Snapshot.data["decision"]`` (:func:`simulator.observe.decision_grid`: ``grid`` (R, R, K)
-and ``bounds``) for 2-input networks, and ``Snapshot.data["curve"]`` (``x``, ``y``) for
-1-input regression. Training points are circles, validation points triangles.
+Reads ``Snapshot.data["decision"]`` (:func:`simulator.training.probes.decision_grid`: ``grid``
+(R, R, K) and ``bounds``) for 2-input networks, and ``Snapshot.data["curve"]`` (``x``, ``y``)
+for 1-input regression. Training points are circles, validation points triangles.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
-from simulator.training import Snapshot
+from simulator.training.trainer import Snapshot
 from ui.panels.base import Panel
-from ui.panels.common import Notice
-from ui.scaled import scaled_label_css, scaled_lines
-from ui.theme import CLASS_COLORS, COLORS, LABEL_FONT_PT, VALUE_CMAP, class_color, style_plot
+from ui.style.plots import Notice
+from ui.style.scaled import scaled_label_css, scaled_lines
+from ui.style.theme import CLASS_COLORS, COLORS, LABEL_FONT_PT, VALUE_CMAP, class_color, style_plot
 from ui.training.session import TrainingSession
 
 POINT_PEN = pg.mkPen(40, 40, 40, 200, width=0.8)

@@ -9,11 +9,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QVBoxLayout
 
-from simulator.training import EpochEnd
+from simulator.training.trainer import EpochEnd
 from ui.panels.base import Panel
-from ui.panels.common import Notice
-from ui.scaled import scaled_text
-from ui.theme import COUNT_CMAP, fit_axis_to_labels, set_title, style_plot
+from ui.style.plots import Notice
+from ui.style.scaled import scaled_text
+from ui.style.theme import COUNT_CMAP, fit_axis_to_labels, set_title, style_plot
 from ui.training.session import TrainingSession
 
 #: Above this many classes the numbers no longer fit in the cells (the colours still tell).

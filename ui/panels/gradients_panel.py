@@ -1,10 +1,10 @@
 """Gradients per layer over time (log scale), and the units that stopped learning.
 
-Reads ``Snapshot.data["gradients"]`` (:func:`simulator.observe.gradient_stats`, the L2 norm of
-each weight tensor's last gradient) and ``Snapshot.data["activations"]``
-(:func:`simulator.observe.activation_stats`: ``dead_fraction`` of ReLU units,
-``saturated_fraction`` of sigmoid/tanh outputs). Norms that shrink layer after layer towards
-the input show vanishing gradients; norms that shoot up show exploding ones.
+Reads ``Snapshot.data["gradients"]`` (:func:`simulator.training.probes.gradient_stats`, the L2
+norm of each weight tensor's last gradient) and ``Snapshot.data["activations"]``
+(:func:`simulator.training.probes.activation_stats`: ``dead_fraction`` of ReLU units,
+``saturated_fraction`` of sigmoid/tanh outputs). Norms that shrink layer after layer towards the
+input show vanishing gradients; norms that shoot up show exploding ones.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
-from simulator.training import Snapshot, Started
+from simulator.training.trainer import Snapshot, Started
 from ui.panels.base import Panel
-from ui.panels.common import live_plot
-from ui.panels.growing import GrowingArray
+from ui.panels.parts.growing import GrowingArray
 from ui.panels.weights_panel import is_weight
-from ui.scaled import scaled_label_css, scaled_lines, scaled_text
-from ui.theme import COLORS, TICK_FONT_PT, add_legend, series_color, style_plot
+from ui.style.plots import live_plot
+from ui.style.scaled import scaled_label_css, scaled_lines, scaled_text
+from ui.style.theme import COLORS, TICK_FONT_PT, add_legend, series_color, style_plot
 from ui.training.session import TrainingSession
 
 DEAD_COLOR = (214, 39, 40)

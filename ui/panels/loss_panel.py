@@ -8,12 +8,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout
 
-from simulator.training import EpochEnd, Failed, Started
+from simulator.training.trainer import EpochEnd, Failed, Started
 from ui.panels.base import Panel
-from ui.panels.common import Notice, finite_points, live_plot
-from ui.panels.growing import GrowingArray
-from ui.scaled import scaled_lines
-from ui.theme import COLORS, add_legend
+from ui.panels.parts.growing import GrowingArray
+from ui.style.plots import Notice, finite_points, live_plot
+from ui.style.scaled import scaled_lines
+from ui.style.theme import COLORS, add_legend
 from ui.training.session import TrainingSession
 from ui.training.worker import BatchChunk
 

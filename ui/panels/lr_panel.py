@@ -1,6 +1,6 @@
 """The learning rate: the schedule's plan, drawn before training, and the rate actually used.
 
-The plan comes from :func:`simulator.schedules.preview`; the live curve is every batch's rate.
+The plan comes from :func:`simulator.optim.schedules.preview`; the live curve is every batch's rate.
 A reduce-on-plateau step or a rate changed by hand makes the live curve leave the plan.
 """
 
@@ -13,13 +13,13 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout
 
 from simulator.errors import BackpropError
-from simulator.schedules import preview
-from simulator.training import Started
+from simulator.optim.schedules import preview
+from simulator.training.trainer import Started
 from ui.panels.base import Panel
-from ui.panels.common import Notice, live_plot
-from ui.panels.growing import GrowingArray
-from ui.scaled import scaled_lines
-from ui.theme import COLORS, add_legend
+from ui.panels.parts.growing import GrowingArray
+from ui.style.plots import Notice, live_plot
+from ui.style.scaled import scaled_lines
+from ui.style.theme import COLORS, add_legend
 from ui.training.session import TrainingSession
 from ui.training.worker import BatchChunk
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from simulator.data import load_dataset
 from simulator.spec import NetworkSpec
-from simulator.training import BatchEnd, Failed, Finished
+from simulator.training.trainer import BatchEnd, Failed, Finished
 from ui.panels.base import Panel
 from ui.training.session import TrainingSession, build_session
 from ui.training.worker import BatchChunk
@@ -123,8 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QTabWidget
 
-    from ui.panels.registry import default_panels
-    from ui.theme import configure_plots
+    from ui.panels.catalog import default_panels
+    from ui.style.theme import configure_plots
 
     app = pg.mkQApp("Panel preview")
     configure_plots()

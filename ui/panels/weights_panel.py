@@ -1,6 +1,6 @@
 """Weight histograms per layer, small multiples updated in place, with the start for reference.
 
-Reads ``Snapshot.data["weights"]`` (:func:`simulator.observe.weight_stats`):
+Reads ``Snapshot.data["weights"]`` (:func:`simulator.training.probes.weight_stats`):
 ``{"layer.param": {"counts", "edges", "mean", "std", "norm"}}``.
 """
 
@@ -13,11 +13,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout
 
-from simulator.training import Snapshot
+from simulator.training.trainer import Snapshot
 from ui.panels.base import Panel
-from ui.panels.common import Notice
-from ui.scaled import scaled_label_css, scaled_lines
-from ui.theme import COLORS, TICK_FONT_PT, axis_label, series_color, set_title, style_plot
+from ui.style.plots import Notice
+from ui.style.scaled import scaled_label_css, scaled_lines
+from ui.style.theme import COLORS, TICK_FONT_PT, axis_label, series_color, set_title, style_plot
 from ui.training.session import TrainingSession
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from simulator.training import Trainer, TrainerControl
+from simulator.training.trainer import Trainer, TrainerControl
 from ui.training.worker import TrainingWorker
 
 _THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()

@@ -1,11 +1,11 @@
 """Build a ready-to-run Trainer from a design and a dataset (in the GUI thread, quickly).
 
-The probes given to the trainer (:mod:`simulator.observe`, plus a few defined here) run in the
-worker thread between batches and return NumPy arrays, which is all the panels ever receive.
-Snapshot keys: ``weights``, ``gradients``, ``activations`` (dead/saturated units on a fixed
-probe batch), ``samples`` (every layer's output for a small pool of validation samples, so the
-feature-map panel can switch samples at once, even while paused), ``chosen`` (the same for the
-sample last chosen by dataset index, see :class:`ChosenSample`; ``{}`` before any), and
+The probes given to the trainer (:mod:`simulator.training.probes`, plus a few defined here) run
+in the worker thread between batches and return NumPy arrays, which is all the panels ever
+receive. Snapshot keys: ``weights``, ``gradients``, ``activations`` (dead/saturated units on a
+fixed probe batch), ``samples`` (every layer's output for a small pool of validation samples, so
+the feature-map panel can switch samples at once, even while paused), ``chosen`` (the same for
+the sample last chosen by dataset index, see :class:`ChosenSample`; ``{}`` before any), and
 ``decision`` (networks with 2 inputs) or ``curve`` (networks with 1 input and 1 output).
 """
 
@@ -23,9 +23,9 @@ from simulator.data.prepare import fit_input
 from simulator.data.preprocessing import Preprocessor
 from simulator.errors import DataError
 from simulator.network import Network, compile_network
-from simulator.observe import default_probes, layer_outputs
 from simulator.spec import NetworkSpec
-from simulator.training import Trainer, TrainerControl
+from simulator.training.probes import default_probes, layer_outputs
+from simulator.training.trainer import Trainer, TrainerControl
 
 GRID_RESOLUTION = 80
 CURVE_POINTS = 200

@@ -1,11 +1,11 @@
 """Run an engine event generator in a QThread and relay its events as signals.
 
-The generator is a :meth:`simulator.training.Trainer.run` or any experiment that yields the
-batches of the networks it trains (``simulator.tuning.search_steps``, ``bagging_steps``...).
-The worker pulls its events. Per-batch events are coalesced and sent at most ``emit_hz``
-times a second as NumPy arrays; ``Finished``/``Failed`` go to ``done`` and every other event
-(epoch ends, snapshots, trials, folds, ensemble members) to ``event``, as they come. Pausing
-simply stops pulling (the generator checks nothing); stopping goes through the
+The generator is a :meth:`simulator.training.trainer.Trainer.run` or any experiment that yields
+the batches of the networks it trains (``simulator.experiments.tuning.search_steps``,
+``bagging_steps``...). The worker pulls its events. Per-batch events are coalesced and sent at
+most ``emit_hz`` times a second as NumPy arrays; ``Finished``/``Failed`` go to ``done`` and
+every other event (epoch ends, snapshots, trials, folds, ensemble members) to ``event``, as they
+come. Pausing simply stops pulling (the generator checks nothing); stopping goes through the
 :class:`TrainerControl` the generator's trainers read, so it is honoured within one batch.
 """
 
@@ -22,7 +22,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 from threadpoolctl import threadpool_limits
 
-from simulator.training import BatchEnd, Failed, Finished, TrainerControl
+from simulator.training.trainer import BatchEnd, Failed, Finished, TrainerControl
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
-from simulator.data import images, regression, tabular, toy2d
+from simulator.data.builtin import images, regression, tables, toy2d
 from simulator.errors import DataError
 
 TOY = {"circles": toy2d.circles, "xor": toy2d.xor, "blobs": toy2d.blobs,
@@ -130,7 +130,7 @@ def test_shapes_are_balanced_deterministic_and_distinct() -> None:
 
 
 def test_course_table() -> None:
-    data = tabular.course_table()
+    data = tables.course_table()
     np.testing.assert_array_equal(data.x, [[1.4, 2.7, 1.9], [3.8, 3.4, 3.2], [6.4, 2.8, 1.7],
                                            [4.1, 0.1, 0.2]])
     np.testing.assert_array_equal(data.y, [0, 0, 1, 0])

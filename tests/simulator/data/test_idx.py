@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from simulator.data import load_dataset
-from simulator.data.idx_loader import read_idx
+from simulator.data.formats.idx import read_idx
 from simulator.errors import DataError
 from tests.simulator.data.files import idx_bytes, write_idx
 

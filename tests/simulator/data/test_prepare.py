@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from simulator.config import TrainingConfig
 from simulator.data import Dataset, load_dataset, prepare, train_val_test_split
 from simulator.errors import DataError
-from simulator.training_config import TrainingConfig
 
 
 def test_digits_feed_flat_or_image_inputs() -> None:

@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
+from simulator.config import PREPROCESSING
 from simulator.data import Preprocessor
 from simulator.errors import DataError
-from simulator.training_config import PREPROCESSING
 
 
 @pytest.fixture

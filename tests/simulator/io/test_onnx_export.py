@@ -11,9 +11,11 @@ import pytest
 
 from simulator.data import Preprocessor
 from simulator.errors import ModelFileError
-from simulator.io import export_onnx, load_model, onnx_layers, save_model
-from simulator.io.onnx_conv import conv_pads
-from simulator.io.onnx_export import CONVERTERS, build_onnx
+from simulator.io import export_onnx, load_model, save_model
+from simulator.io.onnx import build_onnx
+from simulator.io.onnx import core as onnx_layers
+from simulator.io.onnx.conv import conv_pads
+from simulator.io.onnx.graph import CONVERTERS
 from tests.simulator.io.builders import BRANCHING, CNN, MLP, build
 
 

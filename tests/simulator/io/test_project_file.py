@@ -16,7 +16,7 @@ from simulator.io import DatasetChoice, Project, load_project, safe_zip, save_pr
 from simulator.io.safe_npz import write_npz
 from simulator.network import compile_network
 from simulator.spec import NetworkSpec
-from simulator.training import Trainer
+from simulator.training.trainer import Trainer
 from tests.simulator.io.builders import MLP, members_of
 
 ROOT = Path(__file__).resolve().parents[3]

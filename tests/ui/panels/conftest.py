@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from simulator.data import load_dataset
 from simulator.spec import NetworkSpec
-from simulator.training import BatchEnd
+from simulator.training.trainer import BatchEnd
 from ui.training.session import TrainingSession, build_session
 from ui.training.worker import BatchChunk
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.training import EpochEnd
+from simulator.training.trainer import EpochEnd
 from tests.ui.panels.conftest import distinct_colors, has_color, pixels
 from ui.panels.accuracy_panel import AccuracyPanel, choose_metric
-from ui.theme import COLORS
+from ui.style.theme import COLORS
 
 
 def test_accuracy_in_percent_with_chance_level(qtbot, spiral_session) -> None:

@@ -6,10 +6,10 @@ import numpy as np
 
 from simulator.data import load_dataset
 from simulator.spec import NetworkSpec
-from simulator.training import Snapshot
+from simulator.training.trainer import Snapshot
 from tests.ui.panels.conftest import distinct_colors, pixels
-from ui.panels.activation_rows import OutputRow
 from ui.panels.activations_panel import ActivationsPanel, display_shape
+from ui.panels.parts.activation_rows import OutputRow
 from ui.training.session import build_session
 
 

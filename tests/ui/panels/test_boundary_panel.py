@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.training import Snapshot
+from simulator.training.trainer import Snapshot
 from tests.ui.panels.conftest import distinct_colors, has_color, pixels
 from ui.panels.boundary_panel import BoundaryPanel, probabilities_to_rgb
-from ui.theme import COLORS, class_color
+from ui.style.theme import COLORS, class_color
 from ui.training.session import GRID_RESOLUTION
 
 

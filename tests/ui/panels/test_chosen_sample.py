@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from simulator.errors import DataError
-from simulator.observe import sample_activations
-from simulator.training import Snapshot
+from simulator.training.probes import sample_activations
+from simulator.training.trainer import Snapshot
 from ui.panels.activations_panel import ActivationsPanel
 from ui.training.session import ChosenSample
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.training import EpochEnd
+from simulator.training.trainer import EpochEnd
 from tests.ui.panels.conftest import distinct_colors, has_color, pixels
 from ui.panels.confusion_panel import ConfusionPanel
 

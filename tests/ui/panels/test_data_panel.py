@@ -6,9 +6,9 @@ import numpy as np
 
 from simulator.data import Dataset, load_dataset
 from tests.ui.panels.conftest import distinct_colors, has_color, pixels
-from ui.data_panel import DataPanel
-from ui.panels.data_views import PER_CLASS, class_counts, to_display
-from ui.theme import class_color
+from ui.panels.data_panel import DataPanel
+from ui.panels.parts.data_views import PER_CLASS, class_counts, to_display
+from ui.style.theme import class_color
 
 
 def test_two_dimensional_set_is_a_scatter_with_counts(qtbot, spiral_session) -> None:

@@ -7,11 +7,11 @@ import numpy as np
 from tests.ui.panels.conftest import distinct_colors, pixels
 from ui.panels.accuracy_panel import AccuracyPanel
 from ui.panels.activations_panel import ActivationsPanel
+from ui.panels.catalog import default_panels, find_panel
 from ui.panels.confusion_panel import ConfusionPanel
 from ui.panels.gradients_panel import GradientsPanel
 from ui.panels.loss_panel import LossPanel
 from ui.panels.preview import feed, main
-from ui.panels.registry import default_panels, find_panel
 from ui.panels.weights_panel import WeightsPanel
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.training import Snapshot, Started
+from simulator.training.trainer import Snapshot, Started
 from tests.ui.panels.conftest import distinct_colors, has_color, pixels
 from ui.panels.gradients_panel import DEAD_COLOR, GradientsPanel
-from ui.theme import series_color
+from ui.style.theme import series_color
 
 
 def _gradients(norms: dict[str, float]) -> dict:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.training import EpochEnd, Failed, Started
+from simulator.training.trainer import EpochEnd, Failed, Started
 from tests.ui.panels.conftest import chunk, distinct_colors, has_color, pixels
 from ui.panels.loss_panel import LossPanel
-from ui.theme import COLORS
+from ui.style.theme import COLORS
 
 
 def _started(steps_per_epoch: int = 10) -> Started:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.schedules import preview
+from simulator.optim.schedules import preview
 from tests.ui.panels.conftest import chunk, distinct_colors, has_color, pixels
 from ui.panels.lr_panel import LearningRatePanel
-from ui.theme import COLORS
+from ui.style.theme import COLORS
 
 
 def test_schedule_preview_is_drawn_on_reset(qtbot, spiral_session) -> None:

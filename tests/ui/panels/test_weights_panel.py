@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.training import Snapshot
+from simulator.training.trainer import Snapshot
 from tests.ui.panels.conftest import distinct_colors, has_color, pixels
 from ui.panels.weights_panel import WeightsPanel
-from ui.theme import series_color
+from ui.style.theme import series_color
 
 
 def _stats(scale: float) -> dict:

@@ -1,0 +1,163 @@
+"""A folder of images with one subfolder per class (``root/cat/1.png``, ``root/dog/2.jpg``).
+
+Classes are the sorted subfolder names; hidden entries (".*"), ``__MACOSX`` and
+``.ipynb_checkpoints`` are ignored. Images are opened by Pillow with a ``formats`` allowlist and
+its default decompression-bomb limit, converted to grey or RGB, and resized (bilinear, no
+cropping) to ``size`` (height, width), by default the first image's size. Unreadable images are
+skipped and listed in ``Dataset.warnings``. ``x`` is float32 (N, C, H, W) with values 0..255:
+pick the ``pixels`` preprocessing.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from simulator.data.dataset import Dataset
+from simulator.data.formats.pixels import GREY_MODES, Size, check_size, pixels
+from simulator.data.options import (
+    DEFAULT_MAX_BYTES,
+    check_budget,
+    check_choice,
+    check_max_bytes,
+)
+from simulator.errors import DataError
+
+DEFAULT_FORMATS = ("PNG", "JPEG", "BMP")
+IGNORED = frozenset({"__MACOSX", ".ipynb_checkpoints", "Thumbs.db", "desktop.ini"})
+SHOWN = 10
+
+
+class _Unreadable(Exception):
+    """One image that could not be read; the loader skips it and reports why."""
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith(".") or name in IGNORED
+
+
+def _extensions(formats: Sequence[str]) -> tuple[list[str], set[str]]:
+    if isinstance(formats, str) or not formats:
+        raise DataError(f"option 'formats' must be a list of image formats, got {formats!r}")
+    known = Image.registered_extensions()
+    wanted = [str(f).upper() for f in formats]
+    unknown = sorted(set(wanted) - set(known.values()))
+    if unknown:
+        raise DataError(f"unknown image formats {', '.join(unknown)}; Pillow here reads: "
+                        f"{', '.join(sorted(set(known.values())))}")
+    return wanted, {ext for ext, fmt in known.items() if fmt in wanted}
+
+
+def _is(entry: os.DirEntry[str], kind: str) -> bool:
+    """``entry.is_dir()``/``is_file()``, False for a broken link or a link loop."""
+    try:
+        return entry.is_dir() if kind == "dir" else entry.is_file()
+    except OSError:
+        return False
+
+
+def _list_files(root: Path, extensions: set[str]) -> tuple[list[str], list[list[Path]], int]:
+    """Class names, the image paths of each class (sorted) and the count of other files."""
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError as exc:
+        raise DataError(f"cannot read folder '{root}': {exc.strerror or exc}") from exc
+    classes = [e.name for e in entries if _is(e, "dir") and not _hidden(e.name)]
+    loose = sum(_is(e, "file") and Path(e.name).suffix.lower() in extensions for e in entries)
+    if not classes:
+        raise DataError(f"'{root}' has no class folders: put the images in one subfolder per "
+                        f"class, e.g. '{root / 'cat' / '1.png'}'")
+    if len(classes) < 2:
+        raise DataError(f"'{root}' has only one class folder ('{classes[0]}'); classification "
+                        "needs at least two")
+    files, others = [], 0
+    for name in classes:
+        found = []
+        for folder, dirs, names in os.walk(root / name):
+            dirs[:] = sorted(d for d in dirs if not _hidden(d))
+            for file in names:
+                if _hidden(file):
+                    continue
+                if Path(file).suffix.lower() in extensions:
+                    found.append(Path(folder) / file)
+                else:
+                    others += 1
+        if not found:
+            raise DataError(f"class folder '{name}' in '{root}' has no images with the "
+                            f"extensions {', '.join(sorted(extensions))}")
+        files.append(sorted(found))
+    return classes, files, others + loose
+
+
+def _read(path: Path, formats: list[str], color: str | None, size: Size | None
+          ) -> tuple[np.ndarray, str, Size]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path, formats=formats) as image:
+                image.load()
+                if color is None:
+                    color = "grayscale" if image.mode in GREY_MODES else "rgb"
+                if size is None:
+                    size = (image.height, image.width)
+                return pixels(image, color, size), color, size
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+            raise _Unreadable("too many pixels (Pillow's decompression-bomb limit)") from exc
+        except UnidentifiedImageError as exc:
+            raise _Unreadable(f"not a {'/'.join(formats)} image") from exc
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise _Unreadable(str(exc) or type(exc).__name__) from exc
+
+
+def load_image_folder(root: Path, *, size: int | Sequence[int] | None = None,
+                      color: str | None = None, formats: Sequence[str] = DEFAULT_FORMATS,
+                      max_bytes: int = DEFAULT_MAX_BYTES) -> Dataset:
+    """Read every image under ``root``'s class folders; see the module docstring.
+
+    ``color`` is "grayscale" or "rgb" (default: as the first image); ``size`` an int or
+    (height, width).
+    """
+    target = check_size(size)
+    if color is not None:
+        check_choice("color", color, ("grayscale", "rgb"))
+    check_max_bytes(max_bytes)
+    formats, extensions = _extensions(formats)
+    classes, files, others = _list_files(root, extensions)
+    total = sum(len(f) for f in files)
+    xs, ys, skipped = [], [], []
+    for label, (name, paths) in enumerate(zip(classes, files, strict=True)):
+        before = len(xs)
+        for path in paths:
+            try:
+                array, color, target_now = _read(path, formats, color, target)
+            except _Unreadable as exc:
+                skipped.append(f"{path.relative_to(root).as_posix()} ({exc})")
+                continue
+            if target is None:
+                target = target_now
+            if not xs:
+                channels = 1 if color == "grayscale" else 3
+                check_budget(f"'{root}'", total * channels * target[0] * target[1] * 4,
+                             max_bytes, f"{total} images of {target[1]}x{target[0]}")
+            xs.append(array)
+            ys.append(label)
+        if len(xs) == before:
+            raise DataError(f"class folder '{name}' in '{root}': none of its {len(paths)} images "
+                            f"could be read ({skipped[-1]})")
+    notes = []
+    if skipped:
+        more = f" and {len(skipped) - SHOWN} more" if len(skipped) > SHOWN else ""
+        notes.append(f"skipped {len(skipped)} unreadable image{'s' * (len(skipped) > 1)}: "
+                     f"{', '.join(skipped[:SHOWN])}{more}")
+    if others:
+        notes.append(f"ignored {others} file{'s' * (others > 1)} that are not "
+                     f"{'/'.join(formats)} images or are not inside a class folder")
+    return Dataset(root.name, np.stack(xs), np.array(ys, dtype=np.int64), class_names=classes,
+                   description=f"{len(xs)} images in {len(classes)} classes from {root.name}",
+                   warnings=notes, source=str(root))

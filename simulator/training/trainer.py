@@ -1,0 +1,450 @@
+"""The Trainer: a generator of typed events. It knows nothing of threads or Qt.
+
+    trainer = Trainer(network, config, x_train, y_train, x_val, y_val)
+    for event in trainer.run():
+        ...                  # Started, BatchEnd, EpochEnd, Snapshot, Finished or Failed
+
+Between batches it honours a :class:`TrainerControl` (stop, live learning-rate change). A
+worker thread that wants to pause simply stops pulling events. A non-finite loss or gradient
+stops the run with a :class:`Failed` event naming the epoch and batch, with the last good
+weights kept. Early stopping and reduce-on-plateau come from the config
+(:mod:`simulator.callbacks`); ``state_dict()`` / ``load_state_dict()`` resume a run exactly.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from simulator.backend import to_numpy
+from simulator.callbacks import Callback, callbacks_from_config
+from simulator.config import TrainingConfig
+from simulator.errors import ModelFileError
+from simulator.losses import Loss, get_loss
+from simulator.network import Network
+from simulator.optim import Optimizer, get_optimizer
+from simulator.optim.schedules import Schedule, get_schedule
+from simulator.regularizers import Regularizer, parse_regularizer
+from simulator.training.events import (
+    BatchEnd,
+    EpochEnd,
+    Event,
+    Failed,
+    Finished,
+    Snapshot,
+    Started,
+    TrainerControl,
+)
+from simulator.training.metrics import confusion_matrix, n_classes_of, predicted_labels, true_labels
+
+__all__ = ["BatchEnd", "Callback", "EpochEnd", "Event", "Failed", "Finished", "Probe",
+           "Snapshot", "Started", "Trainer", "TrainerControl"]
+
+Array = Any
+Probe = Callable[[Network], dict[str, Any]]
+#: Version of the :meth:`Trainer.state_dict` layout.
+STATE_FORMAT = 1
+
+
+class Trainer:
+    def __init__(
+        self,
+        network: Network,
+        config: TrainingConfig,
+        x_train: np.ndarray,
+        y_train: np.ndarray,
+        x_val: np.ndarray | None = None,
+        y_val: np.ndarray | None = None,
+        *,
+        rng: np.random.Generator | None = None,
+        control: TrainerControl | None = None,
+        callbacks: list[Callback] | None = None,
+        probes: dict[str, Probe] | None = None,
+        snapshot_interval: float = 0.1,
+        optimizer: Optimizer | None = None,
+    ) -> None:
+        self.network = network
+        self.config = config
+        backend = network.backend
+        self.xp = backend.xp
+        self.loss: Loss = get_loss(config.loss)
+        output_shape = network.infos[-1].output_shape
+        for targets in (y_train, y_val):
+            if targets is not None and isinstance(targets, np.ndarray):
+                self.loss.check_targets(targets, output_shape)
+        self.x_train, self.y_train = self._data(x_train), self._targets(y_train)
+        has_val = x_val is not None and len(x_val) > 0
+        self.x_val = self._data(x_val) if has_val else None
+        self.y_val = self._targets(y_val) if has_val else None
+        self.rng = rng if rng is not None else np.random.default_rng(config.seed)
+        self.control = control or TrainerControl()
+        self.callbacks = callbacks_from_config(config) + list(callbacks or [])
+        self.probes = dict(probes or {})
+        self.snapshot_interval = snapshot_interval
+        self.fused = network.fused_activation(self.loss)
+        if self.fused is not None and hasattr(self.fused, "keep_logits"):
+            self.fused.keep_logits = True
+        self.optimizer = optimizer or get_optimizer(config.optimizer)
+        if self.optimizer.size != network.param_count:
+            self.optimizer.build(network.param_count, backend)
+        self.schedule: Schedule = get_schedule(config.schedule)
+        self.base_learning_rate = self.optimizer.learning_rate
+        self.penalties = self._penalties(parse_regularizer(config.regularizer))
+        self.classification = self.loss.classification
+        self.n_classes = n_classes_of(network.infos[-1].output_shape)
+        self.history: dict[str, list[float]] = {}
+        self.epoch = 0      # completed epochs (the current one while running)
+        self.step = 0       # completed updates
+        self._in_epoch = False
+        self._stop_reason: str | None = None
+        self._notes: list[str] = []
+        self._backup = self.xp.empty_like(network.flat_params)
+        self._buffer_backups = [(b, self.xp.empty_like(b)) for node in network.nodes
+                                for b in node.layer.buffers.values()]
+        for cb in self.callbacks:    # a monitor naming a metric this run lacks fails here
+            if hasattr(cb, "resolve"):
+                cb.resolve(self.metric_names, self.x_val is not None)
+
+    def _data(self, x: Any) -> Array:
+        if isinstance(x, np.ndarray) or not hasattr(x, "__cuda_array_interface__"):
+            return self.network.backend.asarray(self.network.check_input(x))
+        return x
+
+    def _targets(self, y: Any) -> Array:
+        if not isinstance(y, np.ndarray) and hasattr(y, "__cuda_array_interface__"):
+            return y
+        y = np.asarray(y)
+        if y.dtype.kind in "iub":
+            return self.network.backend.xp.asarray(y.astype(np.int64))
+        return self.network.backend.asarray(y)
+
+    def _penalties(self, default: Regularizer | None) -> list[tuple[Regularizer, Array, Array]]:
+        """(regularizer, weight, gradient) for every weight tensor that is penalised."""
+        result = []
+        for node in self.network.nodes:
+            layer = node.layer
+            reg = getattr(layer, "regularizer", None) or default
+            if reg is None:
+                continue
+            for key in getattr(layer, "weight_keys", ()):
+                result.append((reg, layer.params[key], layer.grads[key]))
+        return result
+
+    # ----- control -----------------------------------------------------------------------
+    def request_stop(self, reason: str) -> None:
+        """Stop after the current epoch (callbacks call this)."""
+        self._stop_reason = reason
+
+    def note(self, message: str) -> None:
+        """Attach a one-line explanation to the next Started/EpochEnd/Finished event."""
+        self._notes.append(message)
+
+    def _take_notes(self) -> tuple[str, ...]:
+        notes, self._notes = tuple(self._notes), []
+        return notes
+
+    @property
+    def metric_names(self) -> list[str]:
+        """Names of the metrics every EpochEnd reports (besides ``learning_rate``)."""
+        names = ["loss", "accuracy"] if self.classification else ["loss"]
+        return names + ([f"val_{n}" for n in names] if self.x_val is not None else [])
+
+    @property
+    def completed_epochs(self) -> int:
+        """Epochs fully trained (``epoch`` counts the one in progress while running)."""
+        return self.epoch - 1 if self._in_epoch else self.epoch
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return math.ceil(self.x_train.shape[0] / self.config.batch_size)
+
+    def learning_rate_at(self, step: int) -> float:
+        """Learning rate of update ``step`` (0-based): base rate × schedule multiplier."""
+        spe = max(1, self.steps_per_epoch)
+        return self.base_learning_rate * self.schedule.factor(step, spe, self.config.epochs * spe)
+
+    @property
+    def learning_rate(self) -> float:
+        """The learning rate of the next update."""
+        return self.learning_rate_at(self.step)
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to resume exactly, as plain data (weights are *not* included:
+        save them with ``network.get_weights()``)::
+
+            {"format": 1,
+             "epoch": 4,                     # completed epochs
+             "step": 40,                     # completed updates
+             "base_learning_rate": 0.001,    # after live changes and plateau reductions
+             "optimizer": {"type": "adam", "iterations": 40,
+                           "slots": {"m": ndarray, "v": ndarray}},
+             "rng": {...},                   # bit_generator.state of the shuffling Generator
+             "layer_rngs": {"drop": {...}},  # the same for layers that draw (``rng``)
+             "history": {"loss": [...], "val_loss": [...], ...},
+             "callbacks": [{"type": "EarlyStopping", "state": {"best": 0.3, ...}}]}
+
+        Every value is JSON-safe except the NumPy arrays (see
+        :func:`simulator.io.project_file.split_arrays`). Resuming is exact at an epoch
+        boundary. State taken in the middle of an epoch (a paused or stopped run) records the
+        completed epochs only: the resumed run starts that epoch again from a fresh shuffle,
+        with the partial epoch's updates kept in the weights and the step count.
+        """
+        return {
+            "format": STATE_FORMAT,
+            "epoch": self.completed_epochs,
+            "step": self.step,
+            "base_learning_rate": self.base_learning_rate,
+            "optimizer": self.optimizer.state_dict(),
+            "rng": self.rng.bit_generator.state,
+            "layer_rngs": {k: g.bit_generator.state for k, g in _layer_generators(self).items()},
+            "history": {k: list(v) for k, v in self.history.items()},
+            "callbacks": [{"type": type(cb).__name__, "state": cb.state_dict()}
+                          for cb in self.callbacks],
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore :meth:`state_dict` output (load the weights separately): everything is
+        validated first, then applied; on any problem nothing changes."""
+        if not isinstance(state, dict) or state.get("format") != STATE_FORMAT:
+            raise ModelFileError(f"training state must be an object with format {STATE_FORMAT}")
+        epoch, step = _int(state, "epoch"), _int(state, "step")
+        lr = state.get("base_learning_rate")
+        if isinstance(lr, bool) or not isinstance(lr, int | float) or not np.isfinite(lr) or lr < 0:
+            raise ModelFileError(f"training state 'base_learning_rate' must be a finite number "
+                                 f">= 0, got {lr!r}")
+        self.optimizer.check_state_dict(state.get("optimizer"))
+        _check_rng(self.rng, state.get("rng"), "random generator")
+        gens = _layer_generators(self)
+        layer_rngs = state.get("layer_rngs", {})
+        if not isinstance(layer_rngs, dict) or set(layer_rngs) != set(gens):
+            raise ModelFileError(f"training state has random generators for layers "
+                                 f"{sorted(layer_rngs)}, this network has {sorted(gens)}")
+        for name, gen in gens.items():
+            _check_rng(gen, layer_rngs[name], f"layer '{name}' random generator")
+        history = state.get("history", {})
+        if not isinstance(history, dict) or not all(
+                isinstance(v, list) and all(isinstance(x, int | float) for x in v)
+                for v in history.values()):
+            raise ModelFileError("training state 'history' must map names to lists of numbers")
+        saved = state.get("callbacks", [])
+        kinds = [type(cb).__name__ for cb in self.callbacks]
+        if not isinstance(saved, list) or [
+                c.get("type") if isinstance(c, dict) else None for c in saved] != kinds:
+            raise ModelFileError(f"training state holds callbacks "
+                                 f"{[c.get('type') for c in saved if isinstance(c, dict)]}, "
+                                 f"this run has {kinds}; use the same early stopping and "
+                                 "reduce-on-plateau settings to resume")
+        backups = [cb.state_dict() for cb in self.callbacks]
+        try:
+            for cb, item in zip(self.callbacks, saved, strict=True):
+                cb.load_state_dict(item.get("state", {}))
+        except (ModelFileError, TypeError, AttributeError, ValueError) as exc:
+            for cb, backup in zip(self.callbacks, backups, strict=True):
+                cb.load_state_dict(backup)
+            raise ModelFileError(f"training state: bad callback state ({exc})") from None
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.rng.bit_generator.state = state["rng"]
+        for name, gen in gens.items():
+            gen.bit_generator.state = layer_rngs[name]
+        self.epoch, self.step, self._in_epoch = epoch, step, False
+        self.base_learning_rate = float(lr)
+        self.history = {str(k): [float(x) for x in v] for k, v in history.items()}
+
+    # ----- the loop ------------------------------------------------------------------------
+    def run(self, epochs: int | None = None) -> Iterator[Event]:
+        """Train ``epochs`` more epochs; by default up to ``config.epochs`` in total (or
+        ``config.epochs`` more when that many are already done)."""
+        first = self.epoch = self.completed_epochs      # an abandoned epoch starts again
+        self._in_epoch = False
+        if epochs is None:
+            epochs = self.config.epochs - first if first < self.config.epochs \
+                else self.config.epochs
+        self._stop_reason = None
+        for callback in self.callbacks:
+            callback.on_train_begin(self)
+        n_val = 0 if self.x_val is None else int(self.x_val.shape[0])
+        yield Started(first + epochs, self.steps_per_epoch, int(self.x_train.shape[0]), n_val,
+                      self.network.param_count, first, self._take_notes())
+        self._last_snapshot = -math.inf
+        self.xp.copyto(self._backup, self.network.flat_params)
+        for epoch in range(first + 1, first + epochs + 1):
+            self.epoch, self._in_epoch = epoch, True
+            result = yield from self._epoch(epoch)
+            if result is not None:
+                yield from result
+                return
+            if self._stop_reason:
+                yield from self._finish(self._stop_reason)
+                return
+        yield from self._finish("completed")
+
+    def _epoch(self, epoch: int) -> Iterator[Event]:
+        """Yield one epoch's events; return the closing events if the run must end now."""
+        order = self._epoch_order()
+        x, y = self.x_train, self.y_train
+        xp, size, n_train = self.xp, self.config.batch_size, int(x.shape[0])
+        total_loss = 0.0
+        # Training-set confusion counts, gathered from the batches as they are trained (no
+        # second pass over the data): counts[true * K + predicted].
+        k = self.n_classes
+        counts = xp.zeros(k * k, dtype=xp.int64) if self.classification else None
+        for batch, start in enumerate(range(0, n_train, size), start=1):
+            if self.control.stop_requested:
+                self.control.stop_requested = False
+                self.epoch, self._in_epoch = epoch - 1, False
+                return self._finish("stopped")
+            if self.control.new_learning_rate is not None:
+                self.base_learning_rate = self.control.new_learning_rate
+                self.control.new_learning_rate = None
+            if order is None:
+                xb, yb = x[start:start + size], y[start:start + size]
+            else:  # gather one shuffled batch at a time: it stays in cache for the forward pass
+                rows = order[start:start + size]
+                xb, yb = xp.take(x, rows, axis=0), xp.take(y, rows, axis=0)
+            lr = self.learning_rate
+            loss, output, norm, problem = self._train_step(xb, yb, lr)
+            if problem:
+                return self._fail(problem, epoch, batch)
+            self.step += 1
+            total_loss += loss * int(xb.shape[0])
+            if counts is not None:
+                pairs = true_labels(yb, xp) * k + predicted_labels(output, xp)
+                counts += xp.bincount(pairs, minlength=k * k)[: k * k]
+            yield BatchEnd(epoch, batch, self.step, loss, lr, norm)
+            if self.probes and time.monotonic() - self._last_snapshot >= self.snapshot_interval:
+                yield self.snapshot()
+        logs = {"loss": total_loss / max(n_train, 1)}
+        confusion = None
+        if counts is not None:
+            confusion = np.asarray(to_numpy(counts)).reshape(k, k)
+            logs["accuracy"] = float(np.trace(confusion)) / max(n_train, 1)
+        if self.x_val is not None:
+            val_loss, val_acc, confusion = self.evaluate(self.x_val, self.y_val)
+            logs["val_loss"] = val_loss
+            if val_acc is not None:
+                logs["val_accuracy"] = val_acc
+        logs["learning_rate"] = self.learning_rate_at(max(self.step - 1, 0))
+        for key, value in logs.items():
+            self.history.setdefault(key, []).append(value)
+        self._in_epoch = False
+        for callback in self.callbacks:
+            callback.on_epoch_end(self, epoch, logs)
+        yield EpochEnd(epoch, dict(logs), logs["learning_rate"], confusion, self._take_notes())
+        if self.probes:
+            yield self.snapshot()
+        return None
+
+    def _finish(self, reason: str) -> Iterator[Event]:
+        for callback in self.callbacks:
+            callback.on_train_end(self)
+        yield Finished(reason, self.epoch, {k: list(v) for k, v in self.history.items()},
+                       self._take_notes())
+
+    def _fail(self, problem: str, epoch: int, batch: int) -> Iterator[Event]:
+        # The weights from before the last update are the last ones known to give a finite
+        # loss and gradient; running statistics go back to before the failed forward pass.
+        self.xp.copyto(self.network.flat_params, self._backup)
+        for buffer, backup in self._buffer_backups:
+            self.xp.copyto(buffer, backup)
+        self.epoch, self._in_epoch = epoch - 1, False
+        yield Failed("diverged", f"{problem} at epoch {epoch}, batch {batch}; training stopped "
+                     "and the last good weights were kept. Try a smaller learning rate, "
+                     "gradient clipping, or check the data for NaN values.",
+                     epoch, batch, {k: list(v) for k, v in self.history.items()})
+
+    def _epoch_order(self) -> Array | None:
+        """This epoch's sample order (None when not shuffling), drawn from the run's RNG."""
+        if not self.config.shuffle:
+            return None
+        return self.xp.asarray(self.rng.permutation(self.x_train.shape[0]))
+
+    def _train_step(self, xb: Array, yb: Array, lr: float
+                    ) -> tuple[float, Array, float, str | None]:
+        """One forward/backward/update: (loss, output, gradient norm, problem or None)."""
+        # Overflow is expected when training diverges: it is detected below and reported as a
+        # Failed event, so NumPy's floating-point warnings are silenced here.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            xp, net = self.xp, self.network
+            for buffer, backup in self._buffer_backups:
+                xp.copyto(backup, buffer)
+            output = net.forward(xb, training=True)
+            loss_value, grad = self.loss.value_and_grad(output, yb, xp, self.fused)
+            loss = float(loss_value)
+            for reg, w, _ in self.penalties:
+                loss += reg.penalty(w, xp)
+            if not math.isfinite(loss):
+                return loss, output, math.nan, f"the loss became {loss}"
+            net.backward(grad, fused=self.fused is not None)
+            for reg, w, g in self.penalties:
+                reg.add_gradient(w, g, xp)
+            grads = net.flat_grads
+            norm = math.sqrt(float(xp.dot(grads, grads)))
+            if not math.isfinite(norm):
+                return loss, output, norm, "a gradient became NaN or infinite"
+            clip = self.config.gradient_clip
+            if clip is not None and norm > clip:
+                grads *= clip / norm
+            xp.copyto(self._backup, net.flat_params)
+            self.optimizer.step(net.flat_params, grads, lr)
+            return loss, output, norm, None
+
+    def evaluate(self, x: Array, y: Array, batch_size: int = 1024
+                 ) -> tuple[float, float | None, np.ndarray | None]:
+        """(mean loss, accuracy or None, confusion matrix or None) in inference mode."""
+        xp, net = self.xp, self.network
+        x, y = self._data(x), self._targets(y)
+        total, correct, preds, n = 0.0, 0, [], int(x.shape[0])
+        for start in range(0, n, batch_size):
+            xb, yb = x[start:start + batch_size], y[start:start + batch_size]
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                out = net.forward(xb, training=False)
+                loss = self.loss.value_and_grad(out, yb, xp, self.fused)[0]
+            total += float(loss) * xb.shape[0]
+            if self.classification:
+                pred = predicted_labels(out, xp)
+                correct += int((pred == true_labels(yb, xp)).sum())
+                preds.append(pred)
+        if not self.classification:
+            return total / max(n, 1), None, None
+        pred_all = xp.concatenate(preds) if preds else xp.zeros(0, dtype=xp.int64)
+        confusion = confusion_matrix(pred_all, true_labels(y, xp), self.n_classes)
+        return total / max(n, 1), correct / max(n, 1), confusion
+
+    def snapshot(self) -> Snapshot:
+        """Run every probe now (in inference mode; they must not change the weights)."""
+        self._last_snapshot = time.monotonic()
+        data = {name: probe(self.network) for name, probe in self.probes.items()}
+        return Snapshot(self.epoch, self.step, data)
+
+
+
+def _layer_generators(trainer: Trainer) -> dict[str, np.random.Generator]:
+    """Layers that keep their own ``numpy.random.Generator`` as ``rng`` (e.g. Dropout)."""
+    found = {}
+    for node in trainer.network.nodes:
+        gen = getattr(node.layer, "rng", None)
+        if isinstance(gen, np.random.Generator) and gen is not trainer.rng:
+            found[node.name] = gen
+    return found
+
+
+def _int(state: dict[str, Any], key: str) -> int:
+    value = state.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+        raise ModelFileError(f"training state '{key}' must be an integer >= 0, got {value!r}")
+    return int(value)
+
+
+def _check_rng(gen: np.random.Generator, state: Any, what: str) -> None:
+    if not isinstance(state, dict) or state.get("bit_generator") != type(
+            gen.bit_generator).__name__:
+        raise ModelFileError(f"{what} state is not a {type(gen.bit_generator).__name__} state")
+    probe = type(gen.bit_generator)()
+    try:
+        probe.state = state
+    except (TypeError, ValueError, KeyError) as exc:
+        raise ModelFileError(f"{what} state is malformed ({exc})") from None

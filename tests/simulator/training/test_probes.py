@@ -1,0 +1,144 @@
+"""Probes: payload shapes and values, and that sampling them never changes training."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from simulator.errors import DataError
+from simulator.network import compile_network
+from simulator.spec import NetworkSpec
+from simulator.training.probes import (
+    activation_stats,
+    decision_grid,
+    default_probes,
+    gradient_stats,
+    sample_activations,
+    weight_stats,
+)
+from simulator.training.trainer import BatchEnd, Snapshot
+from tests.simulator.training.test_trainer import blobs, make_trainer, run
+
+
+def net_from(layers: list[dict], input_shape: list[int], seed: int = 0):
+    spec = NetworkSpec.from_dict({"input_shape": input_shape, "layers": layers,
+                                  "training": {"dtype": "float64"}})
+    return compile_network(spec, seed=seed)
+
+
+def test_weight_stats_values() -> None:
+    net = make_trainer().network
+    stats = weight_stats(net, bins=16)
+    assert set(stats) == {"h.W", "h.b", "out.W", "out.b"}
+    w = np.asarray(net.layers["h"].params["W"], np.float64)
+    s = stats["h.W"]
+    assert s["counts"].shape == (16,)
+    assert s["counts"].sum() == w.size
+    limit = s["edges"][-1]
+    assert s["edges"][0] == -limit
+    assert limit >= np.abs(w).max() > limit / 2
+    assert np.log2(limit) == int(np.log2(limit))         # a power of two: stable edges
+    assert s["mean"] == pytest.approx(w.mean(), rel=1e-5)
+    assert s["std"] == pytest.approx(w.std(), rel=1e-5)
+    assert s["norm"] == pytest.approx(np.linalg.norm(w), rel=1e-5)
+    assert stats["h.b"]["counts"].sum() == 8
+    assert stats["h.b"]["edges"][-1] == 1.0
+
+
+def test_gradient_stats_follow_the_last_update() -> None:
+    trainer = make_trainer()
+    trainer._train_step(trainer.x_train[:16], trainer.y_train[:16], 0.1)
+    stats = gradient_stats(trainer.network)
+    g = np.asarray(trainer.network.layers["out"].grads["W"], np.float64)
+    assert stats["out.W"]["norm"] == pytest.approx(np.linalg.norm(g), rel=1e-5)
+    assert stats["out.W"]["mean_abs"] == pytest.approx(np.abs(g).mean(), rel=1e-5)
+    assert stats["out.W"]["counts"].sum() == g.size
+
+
+def test_dead_relu_units_and_saturated_sigmoids() -> None:
+    layers = [{"type": "Dense", "units": 4, "activation": "relu", "name": "r",
+               "weights": [[1, -1, 2, -3], [1, -1, 0.5, -1]], "bias": [0, 0, 0, 0]},
+              {"type": "Dense", "units": 2, "activation": "sigmoid", "name": "s",
+               "weights": [[100, 0.01], [0, 0], [100, 0], [0, 0]], "bias": [0, 0]},
+              {"type": "Dense", "units": 2, "activation": "tanh", "name": "t"}]
+    net = net_from(layers, [2])
+    x = np.array([[1.0, 2.0], [0.5, 0.1], [3.0, 0.0]])      # positive inputs: units 1, 3 dead
+    stats = activation_stats(net, x)
+    assert stats["r"]["dead_fraction"] == 0.5
+    assert stats["s"]["saturated_fraction"] == 0.5          # unit 0 saturated, unit 1 not
+    assert set(stats["t"]) == {"mean", "std", "saturated_fraction"}
+
+
+def test_sample_activations_give_conv_feature_maps() -> None:
+    layers = [{"type": "Conv2D", "filters": 3, "kernel_size": 3, "activation": "relu",
+               "name": "conv"},
+              {"type": "Flatten", "name": "flat"}, {"type": "Dense", "units": 2, "name": "d"}]
+    net = net_from(layers, [1, 6, 6])
+    maps = sample_activations(net, np.random.default_rng(0).normal(size=(1, 6, 6)))
+    assert maps["input"].shape == (1, 6, 6)
+    assert maps["conv"].shape == (3, 4, 4)
+    assert maps["flat"].shape == (48,)
+    assert maps["d"].shape == (2,)
+    assert all(type(v) is np.ndarray for v in maps.values())
+    with pytest.raises(DataError):
+        sample_activations(net, np.zeros((2, 1, 6, 6)))
+
+
+def test_decision_grid() -> None:
+    net = make_trainer().network
+    grid = decision_grid(net, (-1.0, 1.0, -2.0, 2.0), resolution=5)
+    assert grid["grid"].shape == (5, 5, 3)
+    np.testing.assert_allclose(grid["grid"].sum(axis=-1), 1.0, rtol=1e-5)
+    np.testing.assert_array_equal(grid["xs"], np.linspace(-1, 1, 5))
+    point = net.predict(np.array([[grid["xs"][1], grid["ys"][3]]]))[0]
+    np.testing.assert_allclose(grid["grid"][3, 1], point, rtol=1e-6)
+    shifted = decision_grid(net, (-1.0, 1.0, -2.0, 2.0), 5, transform=lambda p: p + 1.0)
+    np.testing.assert_allclose(shifted["grid"][0, 0], net.predict(np.array([[0.0, -1.0]]))[0],
+                               rtol=1e-6)
+    with pytest.raises(DataError):
+        decision_grid(net, (1.0, -1.0, 0.0, 1.0), 5)
+    with pytest.raises(DataError):
+        decision_grid(net_from([{"type": "Dense", "units": 1}], [3]), (0, 1, 0, 1), 5)
+
+
+def leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in leaves(v)]
+    return [value]
+
+
+BN_DROPOUT = [{"type": "Dense", "units": 8, "activation": "relu", "name": "h"},
+              {"type": "BatchNorm", "name": "bn"}, {"type": "Dropout", "rate": 0.4, "name": "dr"},
+              {"type": "Dense", "units": 3, "name": "out"}, {"type": "Softmax", "name": "sm"}]
+
+
+def test_probes_do_not_change_training() -> None:
+    plain = make_trainer({"epochs": 2}, layers=BN_DROPOUT)
+    run(plain)
+    x, _ = blobs()
+    watched = make_trainer({"epochs": 2}, layers=BN_DROPOUT, snapshot_interval=0.0)
+    watched.probes = default_probes(watched.network, x, grid_bounds=(-2, 2, -2, 2),
+                                    grid_resolution=8)
+    events = run(watched)
+    snapshots = [e for e in events if isinstance(e, Snapshot)]
+    assert len(snapshots) == sum(isinstance(e, BatchEnd) for e in events) + 2
+    assert np.array_equal(plain.network.flat_params, watched.network.flat_params)
+    for key, value in plain.network.get_weights().items():
+        assert np.array_equal(value, watched.network.get_weights()[key])
+    assert plain.rng.bit_generator.state == watched.rng.bit_generator.state
+    data = snapshots[-1].data
+    assert set(data) == {"weights", "gradients", "activations", "sample", "decision"}
+    assert all(type(leaf) in (np.ndarray, float) for leaf in leaves(data))
+    assert "dead_fraction" in data["activations"]["h"]
+    assert data["decision"]["grid"].shape == (8, 8, 3)
+
+
+def test_default_probes_skip_the_grid_for_other_inputs_and_check_the_sample() -> None:
+    net = net_from([{"type": "Dense", "units": 2}], [3])
+    probes = default_probes(net, np.zeros((4, 3)), grid_bounds=(0, 1, 0, 1))
+    assert set(probes) == {"weights", "gradients", "activations", "sample"}
+    assert probes["sample"](net)["input"].shape == (3,)
+    with pytest.raises(DataError):
+        default_probes(net, np.zeros((4, 3)), sample_index=4)

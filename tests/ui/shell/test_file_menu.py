@@ -1,0 +1,226 @@
+"""Open, save and export from the main window; failures leave the window as it was."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from simulator.io import load_model, load_project
+from simulator.training.trainer import EpochEnd
+from ui.design.commands import EditLayer
+from ui.shell.presets import load_preset
+
+
+def train_a_little(window, qtbot, epochs: int = 2) -> None:
+    window.controller.set_speed(None)
+    window.train()
+    with qtbot.waitSignal(window.controller.event, timeout=30_000,
+                          check_params_cb=lambda e: isinstance(e, EpochEnd) and e.epoch >= epochs):
+        pass
+    window.stop_training()
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("{ this is not json", "JSON"),
+    ('{"input_shape": [2], "layers": [{"type": "Magic"}]}', "unknown layer type"),
+    ('{"input_shape": [2], "layers": []}', "non-empty"),
+    ('{"input_shape": [2], "layers": [{"type": "Dense", "units": -4}]}', "units"),
+    ("[1, 2, 3]", "object"),
+])
+def test_a_malformed_network_file_shows_an_error_and_keeps_the_design(
+        main_window, dialogs, tmp_path: Path, text: str, says: str) -> None:
+    window = main_window
+    path = tmp_path / "broken.json"
+    path.write_text(text, encoding="utf-8")
+    spec, before, dataset = window.spec, window.spec.to_dict(), window.dataset
+    assert not window.open_path(str(path))
+    assert len(dialogs.messages) == 1
+    assert says in dialogs.messages[0][1]
+    assert window.spec is spec
+    assert window.spec.to_dict() == before
+    assert window.dataset is dataset
+    assert window.canvas.scene.spec is spec
+
+
+def test_a_missing_file_or_binary_file_is_reported(main_window, dialogs, tmp_path: Path) -> None:
+    assert not main_window.open_path(str(tmp_path / "nothing-here.json"))
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(b"\xff\xfe\x00\x81garbage")
+    assert not main_window.open_path(str(binary))
+    broken_project = tmp_path / "broken.bpproj"
+    broken_project.write_bytes(b"PK\x03\x04 not really a zip")
+    assert not main_window.open_path(str(broken_project))
+    assert len(dialogs.messages) == 3
+
+
+def test_opening_a_network_file_from_the_menu(main_window, dialogs, tmp_path: Path) -> None:
+    window = main_window
+    network = load_preset("xor").network
+    path = tmp_path / "my_xor.json"
+    path.write_text(json.dumps(network), encoding="utf-8")
+    dataset = window.dataset
+    dialogs.paths = [str(path)]
+    window.file_menu.open()
+    assert window.spec.names() == ["hidden", "output", "softmax"]
+    assert all(layer.position is not None for layer in window.spec.layers)
+    assert window.dataset is dataset            # a bare network keeps the current data
+    assert window.canvas.scene.spec is window.spec
+    assert "my_xor" in window.windowTitle()
+    assert window.stack.count() == 0
+    assert not window.is_modified()
+
+
+def test_a_lesson_opens_by_name(main_window, dialogs) -> None:
+    assert main_window.open_path("circles")
+    assert main_window.dataset_choice.source == "circles"
+    assert main_window.preset_box.currentData() == "circles"
+    assert not main_window.open_path("no_such_lesson")
+    assert "lessons are" in dialogs.messages[-1][1]
+
+
+def test_save_and_reopen_a_project(main_window, dialogs, tmp_path: Path) -> None:
+    window = main_window
+    window.stack.push(EditLayer(window.spec, "hidden_1", {"units": 12}))
+    assert window.is_modified()
+    assert window.windowTitle().startswith("spiral") or "[*]" in window.windowTitle()
+    dialogs.paths = [str(tmp_path / "lesson")]
+    assert window.file_menu.save()
+    saved = tmp_path / "lesson.bpproj"
+    assert saved.is_file()
+    assert not window.is_modified()
+    assert window.project_path == saved
+    saved_design = window.spec.to_dict()
+    window.open_path("xor")
+    assert window.open_path(str(saved))
+    assert window.spec.to_dict() == saved_design
+    assert window.dataset_choice.source == "spiral"
+    assert window.dataset_choice.options == {"n": 400, "noise": 0.1}
+    window.stack.push(EditLayer(window.spec, "hidden_1", {"units": 10}))
+    assert window.file_menu.save()           # saves to the same file without asking
+    assert load_project(saved).spec.layer("hidden_1").config["units"] == 10
+
+
+def test_a_trained_project_keeps_its_weights(main_window, qtbot, dialogs, tmp_path) -> None:
+    window = main_window
+    train_a_little(window, qtbot)
+    weights = window.session.network.get_weights()
+    dialogs.paths = [str(tmp_path / "trained.bpproj")]
+    assert window.file_menu.save_as()
+    project = load_project(tmp_path / "trained.bpproj")
+    assert project.weights is not None
+    assert window.open_path(str(tmp_path / "trained.bpproj"))
+    restored = window.session.network.get_weights()
+    for key, value in weights.items():
+        np.testing.assert_array_equal(restored[key], value)
+    assert window.session.trainer.epoch >= 2
+
+
+def test_new_asks_before_discarding_changes(main_window, dialogs) -> None:
+    window = main_window
+    window.stack.push(EditLayer(window.spec, "hidden_1", {"units": 12}))
+    dialogs.question_answer = QMessageBox.StandardButton.Cancel
+    window.new_from_preset(load_preset("xor"))
+    assert dialogs.questions == 1
+    assert window.spec.layer("hidden_1").config["units"] == 12
+    dialogs.question_answer = QMessageBox.StandardButton.Discard
+    window.new_from_preset(load_preset("xor"))
+    assert window.spec.names() == ["hidden", "output", "softmax"]
+    assert not window.is_modified()
+
+
+def test_closing_with_unsaved_changes_can_be_cancelled(main_window, qtbot, dialogs) -> None:
+    window = main_window
+    window.show()
+    qtbot.waitExposed(window)
+    window.stack.push(EditLayer(window.spec, "hidden_1", {"units": 12}))
+    dialogs.question_answer = QMessageBox.StandardButton.Cancel
+    window.close()
+    assert window.isVisible()
+    dialogs.question_answer = QMessageBox.StandardButton.Discard
+    window.close()
+    assert not window.isVisible()
+
+
+def test_export_is_offered_after_training(main_window, qtbot, dialogs, tmp_path) -> None:
+    onnx = pytest.importorskip("onnx")
+    window = main_window
+    menu = window.file_menu
+    assert not menu.export_model_action.isEnabled()
+    train_a_little(window, qtbot)
+    assert menu.export_model_action.isEnabled()
+    assert menu.export_onnx_action.isEnabled()
+    dialogs.paths = [str(tmp_path / "spiral"), str(tmp_path / "spiral")]
+    menu.export_model()
+    menu.export_onnx()
+    assert not dialogs.messages, dialogs.messages
+    model = load_model(tmp_path / "spiral.bpmodel")
+    x = window.dataset.x[:5]
+    np.testing.assert_allclose(model.predict(x), window.session.network.predict(x), atol=1e-5)
+    assert model.class_names == ["0", "1"]
+    onnx.checker.check_model(onnx.load(str(tmp_path / "spiral.onnx")))
+
+
+def test_opening_a_dataset_file_adapts_the_input_shape(main_window, dialogs, tmp_path) -> None:
+    window = main_window
+    rows = ["a,b,c,label"] + [f"{i % 7},{i % 5},{i % 3},{i % 2}" for i in range(60)]
+    path = tmp_path / "table.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    dialogs.paths = [str(path)]
+    window.file_menu.open_data_file()
+    assert window.dataset.sample_shape == (3,)
+    assert window.spec.input_shape == (3,)
+    assert window.stack.count() == 1               # the shape change is undoable
+    assert window.dataset_chooser.currentData() == str(path)
+    assert window.is_modified()
+    window.stack.undo()
+    assert window.spec.input_shape == (2,)
+
+
+def test_a_bad_dataset_file_keeps_the_current_data(main_window, dialogs, tmp_path) -> None:
+    window = main_window
+    path = tmp_path / "bad.csv"
+    path.write_text("a,b,label\n1,2,0\n3,oops,1\n", encoding="utf-8")
+    dataset, choice = window.dataset, window.dataset_choice
+    dialogs.paths = [str(path)]
+    window.file_menu.open_data_file()
+    assert window.dataset is dataset
+    assert window.dataset_choice is choice
+    assert "line 3" in dialogs.messages[0][1] or "oops" in dialogs.messages[0][1]
+    assert window.dataset_chooser.currentData() == "spiral"
+
+
+def test_choosing_digits_for_a_dense_network_flattens_the_input(main_window, dialogs) -> None:
+    window = main_window
+    window.dataset_chooser.builtin_chosen.emit("digits")
+    assert window.spec.input_shape == (64,)
+    assert window.session is None                    # 2 outputs cannot learn 10 classes
+    assert window.status_label.text().startswith("Cannot train yet")
+    assert "set the units of layer 'output' to 10" in window.status_label.text()
+    window.stack.push(EditLayer(window.spec, "output", {"units": 10}))
+    window.reset()
+    assert window.session is not None
+
+
+@pytest.mark.parametrize("drop", [True, False])
+def test_missing_values_are_offered_to_be_dropped(main_window, dialogs, tmp_path, drop) -> None:
+    window = main_window
+    rows = ["a,b,label"] + [f"{i % 7},{i % 5},{i % 2}" for i in range(40)] + ["3,,1", ",4,0"]
+    path = tmp_path / "gaps.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    dataset = window.dataset
+    dialogs.paths = [str(path)]
+    dialogs.question_answer = (QMessageBox.StandardButton.Yes if drop
+                               else QMessageBox.StandardButton.No)
+    window.file_menu.open_data_file()
+    assert dialogs.questions == 1
+    if drop:
+        assert len(window.dataset) == 40
+        assert window.dataset_choice.options == {"nan": "drop"}
+        assert "dropped 2 rows with missing values" in dialogs.messages[-1][1]
+    else:
+        assert window.dataset is dataset
+        assert dialogs.messages == []

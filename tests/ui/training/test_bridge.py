@@ -1,0 +1,69 @@
+"""Train from the main window: the worker's signals reach the panels, and the loss falls."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.training.trainer import EpochEnd, Finished, Snapshot
+
+
+def test_training_runs_in_worker_and_updates_panels(main_window, qtbot) -> None:
+    window = main_window
+    window.controller.set_speed(None)
+    seen: list[object] = []
+    window.controller.event.connect(seen.append)
+    window.train()
+    assert window.controller.running
+
+    def trained_enough(event: object) -> bool:
+        return isinstance(event, EpochEnd) and event.epoch >= 30
+
+    with qtbot.waitSignal(window.controller.event, timeout=60_000,
+                          check_params_cb=trained_enough):
+        pass
+    # The GUI thread stayed free: it processed the events above while training ran.
+    with qtbot.waitSignal(window.training_finished, timeout=10_000) as finished:
+        window.controller.stop()
+    assert isinstance(finished.args[0], Finished)
+    assert finished.args[0].reason == "stopped"
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=5_000)
+
+    loss_panel, boundary_panel = window.panels[0], window.panels[1]
+    losses = loss_panel.batch_losses
+    assert losses.size > 100
+    assert np.all(np.isfinite(losses))
+    assert losses[-50:].mean() < 0.5 * losses[:50].mean()
+    assert loss_panel.validation_losses.size >= 30
+    assert boundary_panel.last_grid is not None
+    assert boundary_panel.last_grid.shape[:2] == (80, 80)
+    assert any(isinstance(e, Snapshot) for e in seen)
+    epochs = [e.epoch for e in seen if isinstance(e, EpochEnd)]
+    assert epochs == list(range(1, len(epochs) + 1))
+
+
+def test_pause_halts_training_and_resume_continues(main_window, qtbot) -> None:
+    window = main_window
+    window.controller.set_speed(None)
+    window.train()
+    with qtbot.waitSignal(window.controller.batches, timeout=20_000):
+        pass
+    window.toggle_pause()
+    assert window.controller.state == "paused"
+    qtbot.wait(300)  # let the worker reach its pause point
+    step = window.session.trainer.step
+    qtbot.wait(300)
+    assert window.session.trainer.step == step
+    window.toggle_pause()
+    qtbot.waitUntil(lambda: window.session.trainer.step > step, timeout=10_000)
+    window.stop_training()
+    assert not window.controller.running
+
+
+def test_closing_the_window_mid_training_stops_the_thread(main_window, qtbot) -> None:
+    window = main_window
+    window.controller.set_speed(None)
+    window.train()
+    with qtbot.waitSignal(window.controller.batches, timeout=20_000):
+        pass
+    window.close()
+    assert not window.controller.running
