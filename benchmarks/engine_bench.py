@@ -110,8 +110,8 @@ def engine_block(work: Workload, x: np.ndarray, y: np.ndarray) -> Callable[[], f
 
 
 def torch_block(work: Workload, x: np.ndarray, y: np.ndarray) -> Callable[[], float]:
-    import torch  # noqa: PLC0415  (optional developer dependency)
-    from torch import nn  # noqa: PLC0415
+    import torch  # optional developer dependency
+    from torch import nn
 
     torch.manual_seed(0)
     if work.name == "lenet":
@@ -160,7 +160,7 @@ def run(work: Workload, reps: int, threads: int, with_torch: bool) -> None:
     samples = work.n_samples * work.epochs_per_block
     variants = {"engine": engine_block(work, x, y)}
     if with_torch:
-        import torch  # noqa: PLC0415
+        import torch
 
         torch.set_num_threads(threads)
         variants["torch"] = torch_block(work, x, y)
@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> None:
     with_torch = not args.no_torch
     if with_torch:
         try:
-            import torch  # noqa: F401, PLC0415
+            import torch  # noqa: F401  (only checks that it is installed)
         except ImportError:
             with_torch = False
             print("torch is not installed: engine figures only (pip install torch==2.13.0 "

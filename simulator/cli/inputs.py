@@ -152,7 +152,7 @@ def data_option(text: str) -> tuple[str, object]:
 def open_dataset(source: str, options: dict[str, object] | None = None,
                  warn: TextIO | None = None) -> Dataset:
     """The one dataset loader, with what it skipped or guessed written to ``warn``."""
-    from simulator.data import load_dataset  # noqa: PLC0415  (scikit-learn loads on demand)
+    from simulator.data import load_dataset  # scikit-learn loads on demand
 
     dataset = load_dataset(source, **(options or {}))
     for note in dataset.warnings:

@@ -22,7 +22,7 @@ def export_onnx(model_or_network: Any, path: str | os.PathLike[str],
 
     ``onnx`` is imported only when exporting, so loading models stays light.
     """
-    from simulator.io.onnx import export_onnx as export  # noqa: PLC0415
+    from simulator.io.onnx import export_onnx as export
 
     return export(model_or_network, path, preprocessor)
 

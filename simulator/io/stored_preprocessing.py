@@ -30,7 +30,7 @@ def preprocessor_from_dict(data: Any, what: str) -> Any:
     """Rebuild the data package's ``Preprocessor`` from a file, as a typed error on failure."""
     if data is None:
         return None
-    from simulator.data import Preprocessor  # noqa: PLC0415  (data loads on demand)
+    from simulator.data import Preprocessor  # data loads on demand
 
     try:
         return Preprocessor.from_dict(data)

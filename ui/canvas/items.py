@@ -56,7 +56,7 @@ class NodeItem(QGraphicsItem):
         self.setZValue(1)
 
     # ----- geometry -------------------------------------------------------------------
-    def boundingRect(self) -> QRectF:  # noqa: N802  (Qt's name)
+    def boundingRect(self) -> QRectF:
         m = PORT_RADIUS + 2
         return QRectF(-BOX_WIDTH / 2 - 2, -BOX_HEIGHT / 2 - m, BOX_WIDTH + 4, BOX_HEIGHT + 2 * m)
 
@@ -127,7 +127,7 @@ class NodeItem(QGraphicsItem):
     def _scene(self) -> DesignScene:
         return self.scene()  # type: ignore[return-value]
 
-    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.on_output_port(event.pos()):
             self._scene().begin_connection(self, event.scenePos())
             event.accept()
@@ -136,14 +136,14 @@ class NodeItem(QGraphicsItem):
         if event.button() == Qt.MouseButton.LeftButton:
             self._scene().begin_drag(event.scenePos())
 
-    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         scene = self._scene()
         if scene.connecting:
             scene.update_connection(event.scenePos())
         else:
             scene.drag_to(event.scenePos())
 
-    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         scene = self._scene()
         if scene.connecting:
             scene.end_connection(event.scenePos())
@@ -186,7 +186,7 @@ class EdgeItem(QGraphicsPathItem):
         stroker = QPainterPathStroker(QPen(Qt.GlobalColor.black, 12))
         return stroker.createStroke(self.path())
 
-    def boundingRect(self) -> QRectF:  # noqa: N802
+    def boundingRect(self) -> QRectF:
         return super().boundingRect().united(self._head.boundingRect()).adjusted(-6, -6, 6, 6)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,

@@ -115,7 +115,7 @@ class ExperimentsWindow(QWidget):
         self._default_epochs = default
         self.epochs_hint.setText(f"(the design trains {design.training.epochs})")
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802  (Qt's name)
+    def changeEvent(self, event: QEvent) -> None:
         if (event.type() == QEvent.Type.ActivationChange and self.isActiveWindow()
                 and not self.controller.running):
             self.refresh()
@@ -213,7 +213,7 @@ class ExperimentsWindow(QWidget):
         self.stop_button.setEnabled(state != "idle")
         self.epochs.setEnabled(state == "idle")
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802  (Qt's name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         """Closing the window ends its run (waiting at most one batch)."""
         self.stop()
         self.controller.shutdown()

@@ -57,7 +57,7 @@ def build_window(w: MainWindow) -> None:
     w.statusBar().addPermanentWidget(w.progress)
 
 
-def _show_selection(w: MainWindow):  # noqa: ANN202
+def _show_selection(w: MainWindow):
     def show(name: object) -> None:
         w.inspector.show_layer(name if isinstance(name, str) else None)
         if name is not None:

@@ -55,7 +55,7 @@ class FileMenu:
         self._add(menu, "&Quit", window.close, QKeySequence.StandardKey.Quit)
         self.update_enabled()
 
-    def _add(self, menu: QMenu, text: str, slot, shortcut=None) -> QAction:  # noqa: ANN001
+    def _add(self, menu: QMenu, text: str, slot, shortcut=None) -> QAction:
         action = menu.addAction(text)
         action.triggered.connect(lambda _checked=False: slot())
         if shortcut is not None:

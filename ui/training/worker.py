@@ -99,7 +99,7 @@ class TrainingWorker(QObject):
                 if not self._resume.is_set():
                     self._flush()
                     self._resume.wait()
-        except Exception:  # noqa: BLE001  (relayed to the GUI, which shows it)
+        except Exception:  # relayed to the GUI, which shows it
             self._flush()
             self.error.emit(traceback.format_exc())
         finally:

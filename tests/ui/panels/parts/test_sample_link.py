@@ -37,7 +37,7 @@ def _shows(window, index: int, label: int) -> None:
     assert np.isclose(maps.rows[window.session.network.output_name].values.sum(), 1.0)
 
 
-def _chosen_snapshot(index: int):  # noqa: ANN202
+def _chosen_snapshot(index: int):
     return lambda event: (isinstance(event, Snapshot)
                           and event.data.get("chosen", {}).get("index") == index)
 
