@@ -2,23 +2,20 @@
 option of Dense and Conv2D.
 
 An :class:`Activation` is a small stateful object: ``forward`` remembers what ``backward``
-needs (the output, or for Softmax also the logits). Each layer owns its own instance.
+needs (the output, and when a loss fuses with it the logits). Each layer owns its own
+instance. :data:`ACTIVATIONS` is the registry; :func:`get_activation` builds one by name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
-from simulator.errors import SpecError
+from simulator.backend import Array
+from simulator.checks import number
+from simulator.registry import Registry
 
-Array = Any
-_ACTIVATIONS: dict[str, type[Activation]] = {}
-
-
-def _register(cls: type[Activation]) -> type[Activation]:
-    _ACTIVATIONS[cls.name] = cls
-    return cls
+ACTIVATIONS: Registry[type[Activation]] = Registry("activation")
+_register = ACTIVATIONS.register
 
 
 class Activation:
@@ -28,6 +25,10 @@ class Activation:
 
     def __init__(self) -> None:
         self.out: Array = None
+        #: The input z of the last forward pass, kept when a loss computes its value from it.
+        self.logits: Array = None
+        #: Set by :meth:`simulator.losses.Loss.fuse` when the loss needs ``logits``.
+        self.keep_logits = False
 
     def forward(self, z: Array, xp: Any, inplace: bool = False) -> Array:
         raise NotImplementedError
@@ -39,7 +40,7 @@ class Activation:
         return self.name
 
 
-@_register
+@_register(aliases=("identity", "none"))
 class Linear(Activation):
     name = "linear"
 
@@ -50,14 +51,11 @@ class Linear(Activation):
         return grad
 
 
-@_register
+@_register()
 class Sigmoid(Activation):
     """σ(z) = 1 / (1 + e^-z), computed as (1 + tanh(z/2)) / 2 so it never overflows."""
 
     name = "sigmoid"
-
-    #: Set when a binary cross-entropy loss fuses with this output: keep z for an exact loss.
-    keep_logits = False
 
     def forward(self, z: Array, xp: Any, inplace: bool = False) -> Array:
         if self.keep_logits:
@@ -73,7 +71,7 @@ class Sigmoid(Activation):
         return grad * self.out * (1.0 - self.out)
 
 
-@_register
+@_register()
 class Tanh(Activation):
     name = "tanh"
 
@@ -85,7 +83,7 @@ class Tanh(Activation):
         return grad * (1.0 - self.out * self.out)
 
 
-@_register
+@_register()
 class ReLU(Activation):
     name = "relu"
 
@@ -101,7 +99,7 @@ class ReLU(Activation):
         return slope
 
 
-@_register
+@_register(aliases=("leakyrelu",))
 class LeakyReLU(Activation):
     """f(z) = z for z > 0, alpha·z otherwise; computed as max(z, alpha·z) since alpha < 1."""
 
@@ -109,9 +107,7 @@ class LeakyReLU(Activation):
 
     def __init__(self, alpha: float = 0.01) -> None:
         super().__init__()
-        if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 <= alpha < 1:
-            raise SpecError(f"leaky_relu 'alpha' must be a number in [0, 1), got {alpha!r}")
-        self.alpha = float(alpha)
+        self.alpha = number(alpha, "leaky_relu 'alpha'", low=0, high=1, high_open=True)
 
     def forward(self, z: Array, xp: Any, inplace: bool = False) -> Array:
         self.out = xp.maximum(z, z * self.alpha, out=z if inplace else None)
@@ -129,12 +125,13 @@ class LeakyReLU(Activation):
         return {"type": self.name, "alpha": self.alpha}
 
 
-@_register
+@_register()
 class Softmax(Activation):
     """softmax(z)_i = e^{z_i} / Σ_j e^{z_j} along axis 1 (classes or channels).
 
-    The logits are kept (``self.logits``) so that cross-entropy can be computed from them
-    stably and its gradient fused: d(CE)/d(logits) = p - y.
+    The logits are always kept (``self.logits``; no copy is needed, the output is a new
+    array) so that cross-entropy can be computed from them stably and its gradient fused:
+    d(CE)/d(logits) = p - y.
     """
 
     name = "softmax"
@@ -152,29 +149,10 @@ class Softmax(Activation):
         return s * (grad - (grad * s).sum(axis=1, keepdims=True))
 
 
-ALIASES = {"identity": "linear", "none": "linear", "leakyrelu": "leaky_relu"}
-
-
 def activation_names() -> list[str]:
-    return sorted(_ACTIVATIONS)
+    return sorted(ACTIVATIONS.names())
 
 
 def get_activation(spec: str | dict[str, Any] | None) -> Activation:
     """Build an activation from ``"relu"``, ``{"type": "leaky_relu", "alpha": 0.1}`` or None."""
-    if spec is None:
-        return Linear()
-    if isinstance(spec, dict):
-        options = dict(spec)
-        name = options.pop("type", None)
-    else:
-        name, options = spec, {}
-    key = ALIASES.get(name.lower(), name.lower()) if isinstance(name, str) else None
-    if key not in _ACTIVATIONS:
-        raise SpecError(
-            f"unknown activation {name!r}; use one of: {', '.join(activation_names())}"
-        )
-    factory: Callable[..., Activation] = _ACTIVATIONS[key]
-    try:
-        return factory(**options)
-    except TypeError as exc:
-        raise SpecError(f"activation {key!r}: invalid options ({exc})") from None
+    return Linear() if spec is None else ACTIVATIONS.build(spec)

@@ -3,6 +3,9 @@
 This is the only module that imports ``cupy``. Everything else asks a :class:`Backend` for its
 array module (``backend.xp``) and calls :func:`to_numpy` on anything that leaves the engine, so
 GPU arrays never reach the UI or a file.
+
+It also names the engine's array vocabulary once: :data:`Array` (a NumPy or CuPy array; the
+two share no base class, so it is ``Any`` to the type checker) and :data:`Shape`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ from simulator.errors import BackendError
 BACKEND_NAMES = ("numpy", "cupy")
 DTYPES = {"float32": np.float32, "float64": np.float64}
 
+#: A numpy.ndarray or a cupy.ndarray.
+Array = Any
+#: An array shape; the shape of one sample leaves out the batch axis (images are (C, H, W)).
+Shape = tuple[int, ...]
+
 
 @dataclass(frozen=True)
 class Backend:
@@ -31,9 +39,6 @@ class Backend:
         """Move ``value`` onto this backend (a no-op for arrays already there)."""
         return self.xp.asarray(value, dtype=self.dtype if dtype is None else dtype)
 
-    def with_dtype(self, dtype: Any) -> Backend:
-        return Backend(self.name, self.xp, np.dtype(dtype).type)
-
     @property
     def is_gpu(self) -> bool:
         return self.name == "cupy"
@@ -41,7 +46,7 @@ class Backend:
 
 def _import_cupy() -> ModuleType:
     try:
-        import cupy  # noqa: PLC0415  (the one place cupy is imported)
+        import cupy  # the one place cupy is imported
     except ImportError as exc:
         raise BackendError(
             "The 'cupy' backend needs CuPy: install the gpu extra "
@@ -49,7 +54,7 @@ def _import_cupy() -> ModuleType:
         ) from exc
     try:
         available = bool(cupy.is_available())
-    except Exception:  # noqa: BLE001  (any CUDA failure means "not available")
+    except Exception:  # any CUDA failure means "not available"
         available = False
     if not available:
         raise BackendError(

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from simulator.checks import choice, integer, number
 from simulator.errors import ModelFileError, SpecError
 
 if TYPE_CHECKING:
@@ -46,23 +47,6 @@ class Callback:
         """Restore :meth:`state_dict` output."""
 
 
-def _number(value: object, key: str, owner: str, low: float, high: float | None = None,
-            open_low: bool = False) -> float:
-    ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
-    v = float(value) if ok else math.nan
-    if not (math.isfinite(v) and (v > low if open_low else v >= low)
-            and (high is None or v < high)):
-        rng = f"{'>' if open_low else '>='} {low}" + (f" and < {high}" if high else "")
-        raise SpecError(f"{owner} '{key}' must be a number {rng}, got {value!r}")
-    return v
-
-
-def _count(value: object, key: str, owner: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-        raise SpecError(f"{owner} '{key}' must be an integer >= 0 (epochs), got {value!r}")
-    return int(value)
-
-
 class MonitorCallback(Callback):
     """Shared logic: watch one metric, count epochs without improvement."""
 
@@ -72,14 +56,17 @@ class MonitorCallback(Callback):
         if not isinstance(monitor, str) or not monitor:
             raise SpecError(f"{self.owner} 'monitor' must be a metric name such as "
                             f"'val_loss', got {monitor!r}")
-        if mode not in ("auto", "min", "max"):
-            raise SpecError(f"{self.owner} 'mode' must be 'auto', 'min' or 'max', got {mode!r}")
+        self.mode = choice(mode, f"{self.owner} 'mode'", ("auto", "min", "max"))
         self.requested = monitor
         self.monitor = monitor
-        self.min_delta = _number(min_delta, "min_delta", self.owner, 0.0)
-        self.mode = mode
+        self.min_delta = number(min_delta, f"{self.owner} 'min_delta'", low=0)
         self.best: float | None = None
         self.wait = 0
+
+    def _epochs(self, value: object, key: str, error: type[SpecError | ModelFileError] = SpecError
+                ) -> int:
+        """A count of epochs (>= 0) named ``<owner> <key>``."""
+        return integer(value, f"{self.owner} {key}", low=0, hint="epochs", error=error)
 
     @property
     def maximize(self) -> bool:
@@ -116,11 +103,10 @@ class MonitorCallback(Callback):
         return {"best": self.best, "wait": self.wait}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        best, wait = state.get("best"), state.get("wait", 0)
-        if best is not None and not isinstance(best, int | float):
-            raise ModelFileError(f"{self.owner} state 'best' must be a number, got {best!r}")
-        self.best = None if best is None else float(best)
-        self.wait = _count(wait, "wait", self.owner)
+        best = state.get("best")
+        self.best = None if best is None else number(
+            best, f"{self.owner} state 'best'", error=ModelFileError)
+        self.wait = self._epochs(state.get("wait", 0), "state 'wait'", ModelFileError)
 
 
 class EarlyStopping(MonitorCallback):
@@ -131,7 +117,7 @@ class EarlyStopping(MonitorCallback):
     def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0,
                  mode: str = "auto", restore_best_weights: bool = True) -> None:
         super().__init__(monitor, min_delta, mode)
-        self.patience = _count(patience, "patience", self.owner)
+        self.patience = self._epochs(patience, "'patience'")
         self.restore_best_weights = bool(restore_best_weights)
         self.best_epoch = 0
         self.best_weights: dict[str, np.ndarray] | None = None
@@ -161,7 +147,8 @@ class EarlyStopping(MonitorCallback):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)
-        self.best_epoch = _count(state.get("best_epoch", 0), "best_epoch", self.owner)
+        self.best_epoch = self._epochs(state.get("best_epoch", 0), "state 'best_epoch'",
+                                       ModelFileError)
         weights = state.get("best_weights")
         self.best_weights = None if weights is None else {
             k: np.array(v) for k, v in weights.items()}
@@ -176,10 +163,11 @@ class ReduceLROnPlateau(MonitorCallback):
                  min_lr: float = 1e-6, min_delta: float = 1e-4, cooldown: int = 0,
                  mode: str = "auto") -> None:
         super().__init__(monitor, min_delta, mode)
-        self.factor = _number(factor, "factor", self.owner, 0.0, 1.0, open_low=True)
-        self.patience = _count(patience, "patience", self.owner)
-        self.min_lr = _number(min_lr, "min_lr", self.owner, 0.0)
-        self.cooldown = _count(cooldown, "cooldown", self.owner)
+        self.factor = number(factor, f"{self.owner} 'factor'", low=0, high=1, low_open=True,
+                             high_open=True)
+        self.patience = self._epochs(patience, "'patience'")
+        self.min_lr = number(min_lr, f"{self.owner} 'min_lr'", low=0)
+        self.cooldown = self._epochs(cooldown, "'cooldown'")
         self.cooldown_left = 0
 
     def on_epoch_end(self, trainer: Trainer, epoch: int, logs: dict[str, float]) -> None:
@@ -210,7 +198,8 @@ class ReduceLROnPlateau(MonitorCallback):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)
-        self.cooldown_left = _count(state.get("cooldown_left", 0), "cooldown_left", self.owner)
+        self.cooldown_left = self._epochs(state.get("cooldown_left", 0), "state 'cooldown_left'",
+                                          ModelFileError)
 
 
 def _build(cls: type[MonitorCallback], options: Any, key: str) -> MonitorCallback:

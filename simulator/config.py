@@ -6,16 +6,16 @@ checked when the config is read, so a typo fails at load time with the key's nam
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from simulator.callbacks import callbacks_from_config
+from simulator.checks import choice, integer, number
 from simulator.errors import SpecError
 from simulator.losses import get_loss
 from simulator.optim import get_optimizer
 from simulator.optim.schedules import get_schedule
-from simulator.regularizers import parse_regularizer
+from simulator.regularizers import get_regularizer
 
 PREPROCESSING = ("none", "center", "standardize", "minmax", "minmax_symmetric", "pixels")
 
@@ -52,35 +52,17 @@ class TrainingConfig:
             self.optimizer = {"type": self.optimizer}
         get_optimizer(self.optimizer)
         get_schedule(self.schedule)
-        parse_regularizer(self.regularizer)
-        for key in ("batch_size", "epochs"):
-            value = getattr(self, key)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise SpecError(f"training '{key}' must be a positive integer, got {value!r}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise SpecError(f"training 'seed' must be an integer >= 0, got {self.seed!r}")
-        split = self.validation_split
-        if isinstance(split, bool) or not isinstance(split, int | float) or not 0 <= split < 1:
-            raise SpecError(
-                f"training 'validation_split' must be a fraction in [0, 1), got {split!r}"
-            )
-        if self.preprocessing not in PREPROCESSING:
-            raise SpecError(
-                f"training 'preprocessing' must be one of {', '.join(PREPROCESSING)}, "
-                f"got {self.preprocessing!r}"
-            )
-        if self.gradient_clip is not None and (
-            isinstance(self.gradient_clip, bool)
-            or not isinstance(self.gradient_clip, int | float)
-            or not math.isfinite(self.gradient_clip)
-            or self.gradient_clip <= 0
-        ):
-            raise SpecError(
-                f"training 'gradient_clip' must be a positive number (the largest gradient "
-                f"norm), got {self.gradient_clip!r}"
-            )
-        if self.dtype not in ("float32", "float64"):
-            raise SpecError(f"training 'dtype' must be float32 or float64, got {self.dtype!r}")
+        get_regularizer(self.regularizer)
+        self.batch_size = integer(self.batch_size, "training 'batch_size'", low=1)
+        self.epochs = integer(self.epochs, "training 'epochs'", low=1)
+        self.seed = integer(self.seed, "training 'seed'", low=0)
+        number(self.validation_split, "training 'validation_split'", low=0, high=1,
+               high_open=True, hint="the fraction held out")
+        choice(self.preprocessing, "training 'preprocessing'", PREPROCESSING)
+        if self.gradient_clip is not None:
+            number(self.gradient_clip, "training 'gradient_clip'", low=0, low_open=True,
+                   hint="the largest gradient norm")
+        choice(self.dtype, "training 'dtype'", ("float32", "float64"))
         callbacks_from_config(self)
 
     @classmethod

@@ -1,19 +1,26 @@
 """Weight initializers: zeros, constant, uniform, normal, Xavier/Glorot and He.
 
+    W = get_initializer("he_normal")((784, 128), rng)
+    W = get_initializer({"type": "uniform", "limit": 0.1})(shape, rng)
+
 Initializers draw from the run's seeded ``numpy.random.Generator`` on the host, in float64,
-so the same seed gives the same initial weights on every backend and dtype.
+so the same seed gives the same initial weights on every backend and dtype. ``fan_in`` and
+``fan_out`` are those of a Dense ``[inputs, units]`` or a Conv2D ``[filters, channels, kh, kw]``
+weight (the receptive field counts in both).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from simulator.errors import SpecError
+from simulator.backend import Shape
+from simulator.checks import number
+from simulator.registry import Registry
 
-Shape = tuple[int, ...]
+INITIALIZERS: Registry[type[Initializer]] = Registry("initializer")
 
 
 def _fans(shape: Shape) -> tuple[int, int]:
@@ -27,39 +34,118 @@ def _fans(shape: Shape) -> tuple[int, int]:
     return size, size
 
 
-def initialize(spec: str | dict[str, Any], shape: Shape, rng: np.random.Generator) -> np.ndarray:
-    """Draw an array of ``shape`` from the initializer ``spec`` (a name or a dict)."""
-    options = dict(spec) if isinstance(spec, dict) else {"type": spec}
-    name = str(options.pop("type", "")).lower()
-    fan_in, fan_out = _fans(shape)
-    try:
-        if name == "zeros":
-            return np.zeros(shape)
-        if name == "ones":
-            return np.ones(shape)
-        if name == "constant":
-            return np.full(shape, float(options.get("value", 0.0)))
-        if name == "uniform":
-            limit = float(options.get("limit", 0.05))
-            return rng.uniform(-limit, limit, shape)
-        if name == "normal":
-            return rng.normal(0.0, float(options.get("stddev", 0.05)), shape)
-        if name in ("glorot_uniform", "xavier_uniform", "xavier"):
-            limit = math.sqrt(6.0 / (fan_in + fan_out))
-            return rng.uniform(-limit, limit, shape)
-        if name in ("glorot_normal", "xavier_normal"):
-            return rng.normal(0.0, math.sqrt(2.0 / (fan_in + fan_out)), shape)
-        if name in ("he_uniform", "kaiming_uniform"):
-            limit = math.sqrt(6.0 / fan_in)
-            return rng.uniform(-limit, limit, shape)
-        if name in ("he_normal", "kaiming_normal", "he"):
-            return rng.normal(0.0, math.sqrt(2.0 / fan_in), shape)
-    except (TypeError, ValueError) as exc:
-        raise SpecError(f"initializer {name!r}: invalid options ({exc})") from None
-    raise SpecError(f"unknown initializer {name!r}; use one of: {', '.join(INITIALIZERS)}")
+class Initializer:
+    """``initializer(shape, rng)`` draws a float64 array of ``shape``."""
+
+    name: ClassVar[str] = ""
+
+    def __call__(self, shape: Shape, rng: np.random.Generator) -> np.ndarray:
+        raise NotImplementedError
 
 
-INITIALIZERS = (
-    "zeros", "ones", "constant", "uniform", "normal",
-    "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
-)
+@INITIALIZERS.register()
+class Zeros(Initializer):
+    name = "zeros"
+
+    def __call__(self, shape: Shape, rng: np.random.Generator) -> np.ndarray:
+        return np.zeros(shape)
+
+
+@INITIALIZERS.register()
+class Ones(Initializer):
+    name = "ones"
+
+    def __call__(self, shape: Shape, rng: np.random.Generator) -> np.ndarray:
+        return np.ones(shape)
+
+
+@INITIALIZERS.register()
+class Constant(Initializer):
+    """Every entry equal to ``value``."""
+
+    name = "constant"
+
+    def __init__(self, value: float = 0.0) -> None:
+        self.value = number(value, "initializer 'constant': 'value'")
+
+    def __call__(self, shape: Shape, rng: np.random.Generator) -> np.ndarray:
+        return np.full(shape, self.value)
+
+
+@INITIALIZERS.register()
+class Uniform(Initializer):
+    """U(-limit, limit)."""
+
+    name = "uniform"
+
+    def __init__(self, limit: float = 0.05) -> None:
+        self.limit = number(limit, "initializer 'uniform': 'limit'", low=0)
+
+    def __call__(self, shape: Shape, rng: np.random.Generator) -> np.ndarray:
+        return rng.uniform(-self.limit, self.limit, shape)
+
+
+@INITIALIZERS.register()
+class Normal(Initializer):
+    """N(0, stddev²)."""
+
+    name = "normal"
+
+    def __init__(self, stddev: float = 0.05) -> None:
+        self.stddev = number(stddev, "initializer 'normal': 'stddev'", low=0)
+
+    def __call__(self, shape: Shape, rng: np.random.Generator) -> np.ndarray:
+        return rng.normal(0.0, self.stddev, shape)
+
+
+@INITIALIZERS.register(aliases=("xavier_uniform", "xavier"))
+class GlorotUniform(Initializer):
+    """U(-√(6 / (fan_in + fan_out)), √(6 / (fan_in + fan_out)))."""
+
+    name = "glorot_uniform"
+
+    def __call__(self, shape: Shape, rng: np.random.Generator) -> np.ndarray:
+        fan_in, fan_out = _fans(shape)
+        limit = math.sqrt(6.0 / (fan_in + fan_out))
+        return rng.uniform(-limit, limit, shape)
+
+
+@INITIALIZERS.register(aliases=("xavier_normal",))
+class GlorotNormal(Initializer):
+    """N(0, 2 / (fan_in + fan_out))."""
+
+    name = "glorot_normal"
+
+    def __call__(self, shape: Shape, rng: np.random.Generator) -> np.ndarray:
+        fan_in, fan_out = _fans(shape)
+        return rng.normal(0.0, math.sqrt(2.0 / (fan_in + fan_out)), shape)
+
+
+@INITIALIZERS.register(aliases=("kaiming_uniform",))
+class HeUniform(Initializer):
+    """U(-√(6 / fan_in), √(6 / fan_in)), for ReLU networks."""
+
+    name = "he_uniform"
+
+    def __call__(self, shape: Shape, rng: np.random.Generator) -> np.ndarray:
+        limit = math.sqrt(6.0 / _fans(shape)[0])
+        return rng.uniform(-limit, limit, shape)
+
+
+@INITIALIZERS.register(aliases=("kaiming_normal", "he"))
+class HeNormal(Initializer):
+    """N(0, 2 / fan_in), for ReLU networks."""
+
+    name = "he_normal"
+
+    def __call__(self, shape: Shape, rng: np.random.Generator) -> np.ndarray:
+        return rng.normal(0.0, math.sqrt(2.0 / _fans(shape)[0]), shape)
+
+
+def initializer_names() -> list[str]:
+    return INITIALIZERS.names()
+
+
+def get_initializer(spec: str | dict[str, Any]) -> Initializer:
+    """Build an initializer from ``"he_normal"`` or ``{"type": "constant", "value": 0.1}``."""
+    return INITIALIZERS.build(spec)

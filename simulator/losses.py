@@ -1,11 +1,16 @@
 """Loss functions: softmax cross-entropy, binary cross-entropy, MSE and MAE.
 
 ``value_and_grad(y_pred, target, xp, fused)`` returns the mean loss over the batch and its
-gradient. When the network's output activation is the one the loss fuses with (softmax for
-cross-entropy, sigmoid for binary cross-entropy), ``fused`` is that activation object and the
-gradient returned is with respect to its *input* (the logits): ``p - y`` divided by the batch
-size, which is exact and numerically stable. The network then skips the activation's own
-backward step.
+gradient.
+
+**Fusing the output activation with the loss** (the one place it is decided): when the
+network's output layer ends in the activation a loss names in ``fuses_with`` (softmax for
+cross-entropy, sigmoid for binary cross-entropy), :meth:`Loss.fuse` returns that activation
+object and asks it to keep its input z (``keep_logits``). ``value_and_grad`` with that
+``fused`` activation computes the loss from the logits and returns the gradient with respect
+to them, ``(p - y) / N``, which is exact and numerically stable; the network then calls the
+output layer's ``backward_linear`` instead of ``backward``, skipping the activation's own step
+(see :class:`simulator.layers.base.Layer`).
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ from typing import Any, ClassVar
 import numpy as np
 
 from simulator.activations import Activation
-from simulator.errors import DataError, SpecError
+from simulator.backend import Array
+from simulator.errors import DataError
+from simulator.registry import Registry
 
-Array = Any
 EPS = 1e-7
 
 
@@ -38,6 +44,17 @@ class Loss:
     fuses_with: ClassVar[str | None] = None
     #: Whether accuracy is a meaningful metric alongside this loss.
     classification: ClassVar[bool] = False
+
+    def fuse(self, activation: Activation | None) -> Activation | None:
+        """The output ``activation`` if this loss absorbs its gradient, else None.
+
+        A fused activation keeps its logits from now on, so the loss can be computed from
+        them exactly (see the module docstring).
+        """
+        if activation is None or activation.name != self.fuses_with:
+            return None
+        activation.keep_logits = True
+        return activation
 
     def value_and_grad(
         self, y_pred: Array, target: Array, xp: Any, fused: Activation | None = None
@@ -85,6 +102,10 @@ class Loss:
         return self.name
 
 
+LOSSES: Registry[type[Loss]] = Registry("loss")
+
+
+@LOSSES.register(aliases=("categorical_crossentropy", "crossentropy", "ce"))
 class CrossEntropy(Loss):
     """L = -1/N Σ_i Σ_k y_ik log ŷ_ik (integer labels or one-hot rows)."""
 
@@ -111,6 +132,7 @@ class CrossEntropy(Loss):
         return float(-(onehot * xp.log(xp.clip(y_pred, EPS, 1.0))).sum() / y_pred.shape[0])
 
 
+@LOSSES.register(aliases=("bce", "binary_crossentropy"))
 class BinaryCrossEntropy(Loss):
     """L = -1/N Σ [y log p + (1 - y) log(1 - p)] for one sigmoid output (or several).
 
@@ -126,8 +148,8 @@ class BinaryCrossEntropy(Loss):
     def value_and_grad(self, y_pred, target, xp, fused=None):
         n = y_pred.shape[0]
         y = one_hot_like(target, y_pred, xp)
-        logits = getattr(fused, "logits", None)
-        if fused is not None and logits is not None and logits is not y_pred:
+        logits = None if fused is None else fused.logits
+        if logits is not None and logits is not y_pred:
             loss = (xp.maximum(logits, 0) - logits * y
                     + xp.log1p(xp.exp(-xp.abs(logits)))).sum() / n
             return loss, (y_pred - y) / n
@@ -138,6 +160,7 @@ class BinaryCrossEntropy(Loss):
         return loss, (p - y) / (p * (1.0 - p)) / n
 
 
+@LOSSES.register(aliases=("mean_squared_error",))
 class MeanSquaredError(Loss):
     """L = 1/n Σ (y - ŷ)², averaged over samples and outputs."""
 
@@ -148,6 +171,7 @@ class MeanSquaredError(Loss):
         return (diff * diff).mean(), diff * (2.0 / diff.size)
 
 
+@LOSSES.register(aliases=("mean_absolute_error",))
 class MeanAbsoluteError(Loss):
     """L = 1/n Σ |y - ŷ|, averaged over samples and outputs."""
 
@@ -158,24 +182,10 @@ class MeanAbsoluteError(Loss):
         return xp.abs(diff).mean(), xp.sign(diff) / diff.size
 
 
-LOSSES: dict[str, type[Loss]] = {
-    cls.name: cls for cls in (CrossEntropy, BinaryCrossEntropy, MeanSquaredError, MeanAbsoluteError)
-}
-ALIASES = {
-    "categorical_crossentropy": "cross_entropy",
-    "crossentropy": "cross_entropy",
-    "ce": "cross_entropy",
-    "bce": "binary_cross_entropy",
-    "binary_crossentropy": "binary_cross_entropy",
-    "mean_squared_error": "mse",
-    "mean_absolute_error": "mae",
-}
+def loss_names() -> list[str]:
+    return LOSSES.names()
 
 
 def get_loss(spec: str | Loss) -> Loss:
-    if isinstance(spec, Loss):
-        return spec
-    key = ALIASES.get(str(spec).lower(), str(spec).lower())
-    if key not in LOSSES:
-        raise SpecError(f"unknown loss {spec!r}; use one of: {', '.join(LOSSES)}")
-    return LOSSES[key]()
+    """The loss named ``spec`` (any registered name or alias), or ``spec`` itself."""
+    return spec if isinstance(spec, Loss) else LOSSES.get(spec)()

@@ -2,8 +2,9 @@
 
 The network owns its layers in topological order, one flat parameter buffer and one flat
 gradient buffer (every layer's ``params``/``grads`` are views into them, which makes the
-optimizer step a handful of array operations), and the glue between the output layer and the
-loss (fused softmax/cross-entropy and sigmoid/binary cross-entropy).
+optimizer step a handful of array operations). When the loss has fused with the output
+activation (:meth:`simulator.losses.Loss.fuse`), ``backward(fused=True)`` starts from the
+output layer's ``backward_linear``.
 """
 
 from __future__ import annotations
@@ -14,13 +15,10 @@ from typing import Any
 import numpy as np
 
 from simulator.activations import Activation
-from simulator.backend import Backend, get_backend, to_numpy
+from simulator.backend import Array, Backend, get_backend, to_numpy
 from simulator.errors import DataError, ModelFileError
 from simulator.layers.base import Layer
-from simulator.losses import Loss
 from simulator.spec import INPUT, LayerInfo, NetworkSpec
-
-Array = Any
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,6 @@ class Network:
         self.layers: dict[str, Layer] = {n.name: n.layer for n in nodes}
         self.output_name = spec.layers[-1].name
         self._output_slot = slot[self.output_name]
-        self._consumers = self._count_consumers()
         self._pack_parameters()
 
     # ----- parameters ----------------------------------------------------------------
@@ -112,13 +109,6 @@ class Network:
             current[...] = self.backend.asarray(weights[name])
 
     # ----- computation -----------------------------------------------------------------
-    def _count_consumers(self) -> list[int]:
-        counts = [0] * (len(self.nodes) + 1)
-        for node in self.nodes:
-            for s in node.sources:
-                counts[s] += 1
-        return counts
-
     def forward_all(self, x: Array, training: bool = False) -> list[Array]:
         """The input followed by every layer's output, in topological order."""
         values: list[Array] = [x]
@@ -134,17 +124,13 @@ class Network:
 
     @property
     def output_activation(self) -> Activation | None:
-        return getattr(self.layers[self.output_name], "output_activation", None)
-
-    def fused_activation(self, loss: Loss) -> Activation | None:
-        """The output activation whose gradient ``loss`` absorbs, if the pair fuses."""
-        activation = self.output_activation
-        if activation is not None and loss.fuses_with == activation.name:
-            return activation
-        return None
+        """The output layer's last activation (a loss may fuse with it: ``Loss.fuse``)."""
+        return self.layers[self.output_name].output_activation
 
     def backward(self, grad_out: Array, fused: bool = False) -> None:
-        """Backpropagate d(loss)/d(output) (or d(loss)/d(logits) when ``fused``)."""
+        """Backpropagate d(loss)/d(output), or, when ``fused`` (the loss has absorbed the
+        output activation), d(loss)/d(logits) through the output layer's
+        ``backward_linear``."""
         grads: list[Array] = [None] * (len(self.nodes) + 1)
         grads[self._output_slot] = grad_out
         for position in range(len(self.nodes), 0, -1):

@@ -9,13 +9,12 @@ globally in the training section; a layer's own setting wins.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.backend import Array
+from simulator.checks import number
 from simulator.errors import SpecError
-
-Array = Any
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ class Regularizer:
         return bool(self.l1 or self.l2)
 
 
-def parse_regularizer(spec: dict[str, Any] | str | None) -> Regularizer | None:
+def get_regularizer(spec: dict[str, Any] | str | None) -> Regularizer | None:
     """``None``, ``{"l1": a}``, ``{"l2": b}``, ``{"l1": a, "l2": b}`` (elastic net) or
     ``{"type": "l2", "lambda": b}``."""
     if spec is None:
@@ -68,12 +67,7 @@ def parse_regularizer(spec: dict[str, Any] | str | None) -> Regularizer | None:
     unknown = set(options) - {"l1", "l2"}
     if unknown:
         raise SpecError(f"unknown regularizer keys {sorted(unknown)}; use 'l1' and/or 'l2'")
-    values = {}
-    for key, value in options.items():
-        if (isinstance(value, bool) or not isinstance(value, int | float)
-                or not math.isfinite(value) or value < 0):
-            raise SpecError(f"regularizer '{key}' must be a finite number >= 0 (for example "
-                            f"0.0001), got {value!r}")
-        values[key] = float(value)
+    values = {key: number(value, f"regularizer '{key}'", low=0, hint="for example 0.0001")
+              for key, value in options.items()}
     reg = Regularizer(**values)
     return reg if reg.active else None

@@ -26,11 +26,13 @@ from typing import Any
 
 import numpy as np
 
-from simulator import layers as _layers  # noqa: F401  (registers the layer types)
+from simulator.backend import Shape
+from simulator.checks import integer
 from simulator.config import TrainingConfig
 from simulator.errors import SpecError
 from simulator.events import Signal
-from simulator.layers.base import Layer, Shape, create_layer, layer_class, total_size
+from simulator.layers import LAYERS, Layer, get_layer  # the package registers every type
+from simulator.layers.base import total_size
 
 INPUT = "input"
 FORMAT_VERSION = 1
@@ -55,7 +57,7 @@ class LayerSpec:
             raise SpecError(f"layer #{index + 1} must be an object, got {type(data).__name__}")
         if "type" not in data:
             raise SpecError(f"layer #{index + 1} has no 'type'")
-        layer_class(data["type"])  # closed registry: unknown names fail here
+        LAYERS.get(data["type"])  # closed registry: unknown names fail here
         name = data.get("name", "")
         if not isinstance(name, str) or name == INPUT:
             raise SpecError(f"layer #{index + 1}: 'name' must be a string other than 'input'")
@@ -86,7 +88,7 @@ class LayerSpec:
 
     def create(self) -> Layer:
         try:
-            return create_layer(self.type, self.config)
+            return get_layer({**self.config, "type": self.type})
         except SpecError as exc:
             raise SpecError(str(exc), layer=self.name) from None
 
@@ -316,10 +318,7 @@ def _check_input_shape(shape: Any) -> Shape:
             f"'input_shape' must be a list of 1 to 3 positive integers such as [2] or "
             f"[1, 28, 28], got {shape!r}"
         )
-    for d in shape:
-        if isinstance(d, bool) or not isinstance(d, int) or not 1 <= d <= 1_000_000:
-            raise SpecError(f"'input_shape' entries must be positive integers, got {shape!r}")
-    return tuple(int(d) for d in shape)
+    return tuple(integer(d, "each 'input_shape' entry", low=1, high=1_000_000) for d in shape)
 
 
 def _reject_constant(token: str) -> Any:

@@ -82,7 +82,7 @@ def overrides(config: TrainingConfig, args: argparse.Namespace) -> TrainingConfi
 
 
 def run_train(args: argparse.Namespace, out: TextIO) -> int:
-    from simulator.data import prepare  # noqa: PLC0415  (loads on demand)
+    from simulator.data import prepare  # loads on demand
 
     spec, project = load_design(args.network)
     config = overrides(spec.training, args)
@@ -95,12 +95,12 @@ def run_train(args: argparse.Namespace, out: TextIO) -> int:
         raise DataError("no data: give --data (a built-in dataset name or a file)")
     prepared = prepare(dataset, config, spec.input_shape)
     network = compile_network(spec, args.backend)
-    resumed = project is not None and project.weights is not None
-    if resumed:
-        network.set_weights(project.weights)
+    weights = None if project is None else project.weights
+    if weights is not None:
+        network.set_weights(weights)
     trainer = Trainer(network, config, prepared.x_train, prepared.y_train,
                       prepared.x_val, prepared.y_val)
-    if resumed and project.restore_trainer(trainer):
+    if project is not None and weights is not None and project.restore_trainer(trainer):
         print(f"resuming after epoch {trainer.epoch}", file=sys.stderr)
     progress = Progress(sys.stderr)
     final: dict[str, float] = {}

@@ -7,7 +7,13 @@
 
 from simulator.data.builtin import BuiltinInfo, builtin_datasets
 from simulator.data.dataset import Dataset
-from simulator.data.loader import detect_format, load_dataset, options_of
+from simulator.data.loader import (
+    FORMATS,
+    data_file_filter,
+    detect_format,
+    load_dataset,
+    options_of,
+)
 from simulator.data.options import DEFAULT_MAX_BYTES
 from simulator.data.prepare import Prepared, fit_input, prepare
 from simulator.data.preprocessing import Preprocessor
@@ -15,12 +21,14 @@ from simulator.data.splits import SplitIndices, kfold_indices, train_val_test_sp
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "FORMATS",
     "BuiltinInfo",
     "Dataset",
     "Prepared",
     "Preprocessor",
     "SplitIndices",
     "builtin_datasets",
+    "data_file_filter",
     "detect_format",
     "fit_input",
     "kfold_indices",

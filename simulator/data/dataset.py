@@ -7,6 +7,7 @@ from typing import Literal
 
 import numpy as np
 
+from simulator.checks import choice
 from simulator.errors import DataError
 
 Task = Literal["classification", "regression"]
@@ -40,9 +41,7 @@ class Dataset:
     feature_names: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if self.task not in TASKS:
-            raise DataError(f"dataset '{self.name}': task must be one of {', '.join(TASKS)}, "
-                            f"got {self.task!r}")
+        choice(self.task, f"dataset '{self.name}': 'task'", TASKS, error=DataError)
         if (self.x_test is None) != (self.y_test is None):
             raise DataError(f"dataset '{self.name}': x_test and y_test must be given together")
         self.y = self._check_part("x", "y", self.x, self.y)

@@ -2,66 +2,79 @@
 
 ``source`` is a built-in name (see :func:`builtin_datasets`) or a path: a CSV file, a NumPy
 ``.npz`` file, an MNIST IDX images file or a folder of images with one subfolder per class.
-The format comes from the name (``.csv``/``.tsv``/``.txt``, ``.npz``, ``…idx3-ubyte[.gz]``,
-a folder), else from the first bytes; ``format=`` overrides the guess.
+:data:`FORMATS` is the one table of file formats, built from what each module of
+:mod:`simulator.data.formats` declares. The format comes from the name (``.csv``/``.tsv``/
+``.txt``, ``.npz``, ``…idx3-ubyte[.gz]``, a folder), else from the first bytes; ``format=``
+overrides the guess.
 """
 
 from __future__ import annotations
 
 import inspect
 import os
-import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from simulator.data.builtin import builtin_datasets, load_builtin
+from simulator.data.builtin import BUILTINS
 from simulator.data.dataset import Dataset
-from simulator.data.formats.csv import load_csv
-from simulator.data.formats.idx import GZIP_MAGIC, load_idx
-from simulator.data.formats.image_folder import load_image_folder
-from simulator.data.formats.npz import load_npz
-from simulator.data.options import check_choice, reject_unknown
+from simulator.data.formats import DataFormat, csv, idx, image_folder, npz
+from simulator.data.options import reject_unknown
 from simulator.errors import DataError
+from simulator.registry import Registry
 
-LOADERS: dict[str, Callable[..., Dataset]] = {
-    "csv": load_csv, "npz": load_npz, "idx": load_idx, "images": load_image_folder,
-}
-DESCRIPTIONS = {"csv": "CSV files", "npz": ".npz files", "idx": "IDX files",
-                "images": "image folders"}
-_IDX_NAME = re.compile(r"idx\d", re.IGNORECASE)
+#: Every data file format, in the order files are matched against them.
+FORMATS: Registry[DataFormat] = Registry("data format", fold_case=False, error=DataError)
+for _format in (csv.FORMAT, npz.FORMAT, idx.FORMAT, image_folder.FORMAT):
+    FORMATS.add(_format.name, _format)
+
+
+def format_names() -> list[str]:
+    return FORMATS.names()
+
+
+def data_file_filter() -> str:
+    """The open-file dialog's filter, from the table: every data file name first, then one
+    entry per file format, then all files (``"Data files (*.csv *.npz …);;CSV files (…);;…"``).
+    """
+    files = [fmt for _, fmt in FORMATS.items() if fmt.suffixes]
+    every = " ".join(pattern for fmt in files for pattern in fmt.name_patterns())
+    return ";;".join([f"Data files ({every})",
+                      *(f"{fmt.description} ({' '.join(fmt.name_patterns())})" for fmt in files),
+                      "All files (*)"])
 
 
 def options_of(format_name: str) -> list[str]:
     """The keyword options a loader takes (for help texts and the command line)."""
-    return [p.name for p in inspect.signature(LOADERS[format_name]).parameters.values()
+    return [p.name for p in inspect.signature(FORMATS.get(format_name).load).parameters.values()
             if p.kind is inspect.Parameter.KEYWORD_ONLY]
 
 
 def detect_format(path: Path) -> str:
-    """"csv", "npz", "idx" or "images" for an existing path, or a DataError saying why not."""
+    """The format name of an existing path (see :data:`FORMATS`), or a DataError saying why
+    it cannot be told."""
+    formats = [fmt for _, fmt in FORMATS.items()]
     if path.is_dir():
-        return "images"
-    name = path.name.lower()
-    suffix = Path(name.removesuffix(".gz")).suffix
-    if _IDX_NAME.search(name) or suffix == ".idx":
-        return "idx"
-    if suffix in (".csv", ".tsv", ".txt") and not name.endswith(".gz"):
-        return "csv"
-    if suffix == ".npz":
-        return "npz"
+        return next(fmt.name for fmt in formats if fmt.folder)
+    for fmt in formats:
+        if fmt.matches_name(path):
+            return fmt.name
     try:
         with open(path, "rb") as file:
             head = file.read(4)
     except OSError as exc:
         raise DataError(f"cannot open '{path}': {exc.strerror or exc}") from exc
-    if head.startswith(b"PK"):
-        return "npz"
-    if (len(head) == 4 and head[:2] == b"\x00\x00") or head.startswith(GZIP_MAGIC):
-        return "idx"
-    raise DataError(f"cannot tell the format of '{path.name}': use a .csv, .tsv or .txt table, "
-                    "a .npz file, an MNIST IDX file (…-images-idx3-ubyte) or a folder with one "
-                    "subfolder per class; or pass format='csv', 'npz', 'idx' or 'images'")
+    for fmt in formats:
+        if fmt.magic and head.startswith(fmt.magic):
+            return fmt.name
+    kinds = [f"{fmt.description} ({', '.join(fmt.suffixes)})" if fmt.suffixes
+             else fmt.description for fmt in formats]
+    names = [f"'{fmt.name}'" for fmt in formats]
+    raise DataError(f"cannot tell the format of '{path.name}': use {_either(kinds)}; or pass "
+                    f"format={_either(names)}")
+
+
+def _either(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
 
 
 def load_dataset(source: str | os.PathLike[str], **options: Any) -> Dataset:
@@ -72,22 +85,18 @@ def load_dataset(source: str | os.PathLike[str], **options: Any) -> Dataset:
     ``format``. Unknown options raise a DataError naming them. Nothing is half-loaded: the
     result is complete or a DataError is raised.
     """
-    if isinstance(source, str) and source in builtin_datasets():
-        return load_builtin(source, **options)
+    if isinstance(source, str) and source in BUILTINS:
+        return BUILTINS.get(source).load(**options)
     if not isinstance(source, str | os.PathLike) or not os.fspath(source):
         raise DataError(f"a dataset source is a built-in name or a path, got {source!r}")
     path = Path(source).expanduser()
     if not path.exists():
         raise DataError(f"no built-in dataset or file named '{os.fspath(source)}'; built-ins "
-                        f"are: {', '.join(builtin_datasets())}")
-    format_name = options.pop("format", None)
-    if format_name is None:
-        format_name = detect_format(path)
-    else:
-        check_choice("format", format_name, LOADERS)
-    if (format_name == "images") != path.is_dir():
+                        f"are: {', '.join(BUILTINS.names())}")
+    chosen = options.pop("format", None)
+    fmt = FORMATS.get(detect_format(path) if chosen is None else chosen)
+    if fmt.folder != path.is_dir():
         raise DataError(f"'{path.name}' is {'a folder' if path.is_dir() else 'a file'}; "
-                        f"format '{format_name}' reads "
-                        f"{'a folder' if format_name == 'images' else 'a file'}")
-    reject_unknown(DESCRIPTIONS[format_name], options, options_of(format_name))
-    return LOADERS[format_name](path, **options)
+                        f"format '{fmt.name}' reads {'a folder' if fmt.folder else 'a file'}")
+    reject_unknown(fmt.description, options, options_of(fmt.name))
+    return fmt.load(path, **options)

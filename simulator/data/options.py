@@ -1,13 +1,15 @@
-"""Checks shared by the generators and loaders: option values, unknown options, size caps."""
+"""Checks shared by the generators and loaders: unknown options, size caps, the generators'
+common options. Single values are checked with :mod:`simulator.checks` (``error=DataError``,
+named ``"option '<name>'"``)."""
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from simulator.checks import integer, number
 from simulator.errors import DataError
 
 #: Largest file (or decoded array) a loader accepts unless the caller passes ``max_bytes``.
@@ -24,41 +26,14 @@ def reject_unknown(what: str, options: Mapping[str, Any], allowed: Iterable[str]
                         f"{', '.join(unknown)} for {what}; its options are: {known}")
 
 
-def check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
-    """``value`` as an int in [minimum, maximum], or a DataError naming the option."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise DataError(f"option '{name}' must be an integer, got {value!r}")
-    if value < minimum or (maximum is not None and value > maximum):
-        upper = f" and <= {maximum}" if maximum is not None else ""
-        raise DataError(f"option '{name}' must be >= {minimum}{upper}, got {value}")
-    return value
-
-
-def check_float(name: str, value: Any, minimum: float = 0.0, maximum: float | None = None) -> float:
-    """``value`` as a finite float in [minimum, maximum], or a DataError naming the option."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise DataError(f"option '{name}' must be a finite number, got {value!r}")
-    if value < minimum or (maximum is not None and value > maximum):
-        upper = f" and <= {maximum}" if maximum is not None else ""
-        raise DataError(f"option '{name}' must be >= {minimum}{upper}, got {value}")
-    return float(value)
-
-
-def check_choice(name: str, value: Any, choices: Iterable[str]) -> str:
-    choices = tuple(choices)
-    if value not in choices:
-        raise DataError(f"option '{name}' must be one of {', '.join(map(repr, choices))}, "
-                        f"got {value!r}")
-    return value
-
-
 def check_generator(n: int, noise: float, seed: int, n_max: int = 1_000_000,
                     classes: int | None = None, classes_max: int = 10) -> None:
     """The options every generator shares: sample count, noise level, seed (and classes)."""
-    low = 1 if classes is None else check_int("classes", classes, 2, classes_max)
-    check_int("n", n, low, n_max)
-    check_float("noise", noise, 0.0, 10.0)
-    check_int("seed", seed, 0)
+    low = 1 if classes is None else integer(classes, "option 'classes'", low=2,
+                                            high=classes_max, error=DataError)
+    integer(n, "option 'n'", low=low, high=n_max, error=DataError)
+    number(noise, "option 'noise'", low=0, high=10, error=DataError)
+    integer(seed, "option 'seed'", low=0, error=DataError)
 
 
 def human_bytes(n: int) -> str:
@@ -71,7 +46,7 @@ def human_bytes(n: int) -> str:
 
 
 def check_max_bytes(max_bytes: Any) -> int:
-    return check_int("max_bytes", max_bytes, 1)
+    return integer(max_bytes, "option 'max_bytes'", low=1, error=DataError)
 
 
 def check_budget(where: str, nbytes: int, max_bytes: int, what: str = "data") -> None:

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from simulator.data.options import check_float, check_int
+from simulator.checks import integer, number
 from simulator.errors import DataError
 
 MAX_SEED = 2**32 - 1
@@ -58,12 +58,13 @@ def train_val_test_split(n_samples: int, *, val: float = 0.2, test: float = 0.0,
     ``val`` and ``test`` are fractions (each part gets at least one sample when its fraction
     is above 0); ``stratify`` holds the class label of each sample.
     """
-    n = check_int("n_samples", n_samples, 1)
-    val, test = check_float("val", val, 0.0, 1.0), check_float("test", test, 0.0, 1.0)
+    n = integer(n_samples, "option 'n_samples'", low=1, error=DataError)
+    val = number(val, "option 'val'", low=0, high=1, error=DataError)
+    test = number(test, "option 'test'", low=0, high=1, error=DataError)
     if val + test >= 1:
         raise DataError(f"the validation ({val}) and test ({test}) fractions add up to "
                         f"{val + test:g}; they must stay below 1 to leave training samples")
-    check_int("seed", seed, 0, MAX_SEED)
+    integer(seed, "option 'seed'", low=0, high=MAX_SEED, error=DataError)
     labels = _check_labels(stratify, n)
     n_val, n_test = _count(n, val), _count(n, test)
     if n - n_val - n_test < 1:
@@ -94,9 +95,9 @@ def kfold_indices(n: int, k: int, seed: int = 0, stratify: np.ndarray | None = N
     Shuffled with ``seed``; with ``stratify`` (class labels) each fold keeps the class
     proportions (scikit-learn's StratifiedKFold), which needs ``k`` samples of every class.
     """
-    check_int("n", n, 2)
-    check_int("k", k, 2, n)
-    check_int("seed", seed, 0, MAX_SEED)
+    n = integer(n, "option 'n'", low=2, error=DataError)
+    k = integer(k, "option 'k'", low=2, high=n, error=DataError)
+    integer(seed, "option 'seed'", low=0, high=MAX_SEED, error=DataError)
     labels = _check_labels(stratify, n)
     from sklearn.model_selection import KFold, StratifiedKFold  # slow to import: on demand
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import numpy as np
 
@@ -24,6 +24,7 @@ from simulator.spec import NetworkSpec
 from simulator.training.trainer import BatchEnd, Failed, Finished, Trainer, TrainerControl
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,11 @@ def train_on_arrays(
             return end.value
 
 
-def results_only(events: Iterable[Any], *kinds: type[T]) -> Iterator[T]:
+@overload
+def results_only(events: Iterable[Any], kind: type[T], /) -> Iterator[T]: ...
+@overload
+def results_only(events: Iterable[Any], kind: type[T], other: type[U], /) -> Iterator[T | U]: ...
+def results_only(events: Iterable[Any], *kinds: type[Any]) -> Iterator[Any]:
     """The events of ``kinds`` from a ``*_steps`` generator (drops the batches)."""
     for event in events:
         if isinstance(event, kinds):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import math
-import numbers
 import os
 from pathlib import Path
 from typing import Any
 
+from simulator.checks import is_integer, is_number
 from simulator.errors import BackendError, BackpropError, ModelFileError
 from simulator.network import Network, compile_network
 from simulator.spec import NetworkSpec, loads_strict
@@ -103,14 +103,14 @@ def compile_checked(spec: NetworkSpec, backend: str, what: str) -> Network:
 
 
 def check_format_version(value: Any, what: str, supported: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if not is_integer(value) or value < 1:
         raise ModelFileError(f"{what} has no valid 'format_version' (got {value!r})")
     if value > supported:
         raise ModelFileError(
             f"{what} was created by a newer version of Backprop Studio (format {value}); this "
             f"version reads up to {supported}. Update Backprop Studio to open it."
         )
-    return value
+    return int(value)
 
 
 def require_dict(value: Any, what: str) -> dict[str, Any]:
@@ -126,7 +126,7 @@ def clean_metrics(metrics: Any, what: str) -> dict[str, float | None]:
         if value is None:
             result[str(key)] = None
             continue
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        if not is_number(value):
             raise ModelFileError(f"{what}: metric {key!r} must be a number, got {value!r}")
         try:
             number = float(value)

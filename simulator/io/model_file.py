@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,7 @@ def save_model(
     *,
     preprocessor: Any = None,
     class_names: list[str] | None = None,
-    metrics: dict[str, float] | None = None,
+    metrics: Mapping[str, float | None] | None = None,
     created: str | None = None,
 ) -> Path:
     """Write ``network`` (and how to prepare its inputs) to a ``.bpmodel`` file, atomically."""

@@ -9,16 +9,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from simulator.layers.base import (
-    Layer,
-    create_layer,
-    layer_class,
-    register_layer,
-    registered_layers,
-)
+from simulator.layers.base import LAYERS, Layer, get_layer, layer_names, register_layer
 
 for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
     if _module != "base" and not _module.startswith("_"):
         importlib.import_module(f"{__name__}.{_module}")
 
-__all__ = ["Layer", "create_layer", "layer_class", "register_layer", "registered_layers"]
+__all__ = ["LAYERS", "Layer", "get_layer", "layer_names", "register_layer"]

@@ -4,7 +4,7 @@ a teacher, a weight penalty).
 
 A subclass computes ``z`` in ``forward`` and implements ``backward_linear(dL/dz)``; the
 activation's own backward step sits in :meth:`WeightedLayer.backward`, so that the network can
-skip it when the loss has absorbed it (softmax + cross-entropy, sigmoid + binary CE).
+skip it when the loss has absorbed it (the contract is in :class:`~simulator.layers.base.Layer`).
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from typing import Any, ClassVar
 import numpy as np
 
 from simulator import activations as act
+from simulator.backend import Array, Shape
 from simulator.errors import SpecError
-from simulator.initializers import initialize
-from simulator.layers.base import Array, Layer, Shape, explicit_array
-from simulator.regularizers import parse_regularizer
+from simulator.initializers import get_initializer
+from simulator.layers.base import Layer, explicit_array
+from simulator.regularizers import get_regularizer
 
 
 class WeightedLayer(Layer):
@@ -40,9 +41,11 @@ class WeightedLayer(Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = kernel_initializer
         self.bias_initializer = bias_initializer
+        self._kernel_init = get_initializer(kernel_initializer)
+        self._bias_init = get_initializer(bias_initializer)
         self.explicit_weights = weights
         self.explicit_bias = bias
-        self.regularizer = parse_regularizer(regularizer)
+        self.regularizer = get_regularizer(regularizer)
         if bias is not None and not self.use_bias:
             raise SpecError("explicit 'bias' given but 'use_bias' is false")
 
@@ -53,25 +56,20 @@ class WeightedLayer(Layer):
         if self.explicit_weights is not None:
             params["W"] = explicit_array(self.explicit_weights, shapes["W"], "weights")
         else:
-            params["W"] = initialize(self.kernel_initializer, shapes["W"], rng)
+            params["W"] = self._kernel_init(shapes["W"], rng)
         if self.use_bias:
             if self.explicit_bias is not None:
                 params["b"] = explicit_array(self.explicit_bias, shapes["b"], "bias")
             else:
-                params["b"] = initialize(self.bias_initializer, shapes["b"], rng)
+                params["b"] = self._bias_init(shapes["b"], rng)
         return params
 
     @property
     def output_activation(self) -> act.Activation:
-        """The activation applied last (the network fuses softmax/sigmoid with the loss)."""
         return self.activation
 
     def backward(self, grad_out: Array) -> Array:
         return self.backward_linear(self.activation.backward(grad_out, self.xp))
-
-    def backward_linear(self, grad_z: Array) -> Array:
-        """Backward from d(loss)/d(z), the activation already accounted for."""
-        raise NotImplementedError
 
     def _weighted_config(self) -> dict[str, Any]:
         """The shared config keys: the activation, then only options that differ from the

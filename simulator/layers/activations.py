@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from simulator import activations as act
-from simulator.layers.base import Array, Layer, register_layer
+from simulator.backend import Array
+from simulator.layers.base import Layer, register_layer
 
 
 class ActivationLayer(Layer):
@@ -31,12 +32,10 @@ class ActivationLayer(Layer):
 
     @property
     def output_activation(self) -> act.Activation:
-        """The activation applied last (used to fuse softmax/sigmoid with the loss)."""
         return self.activation
 
-    def backward_linear(self, grad_out: Array) -> Array:
-        """Backward pass skipping the activation (its gradient was fused into the loss)."""
-        return grad_out if self.needs_input_grad else None
+    def backward_linear(self, grad_z: Array) -> Array:
+        return grad_z if self.needs_input_grad else None
 
 
 @register_layer("Linear", category="Activations")
@@ -67,6 +66,8 @@ class SoftmaxLayer(ActivationLayer):
 @register_layer("LeakyReLU", category="Activations")
 class LeakyReLULayer(ActivationLayer):
     function_name = "leaky_relu"
+
+    activation: act.LeakyReLU
 
     def __init__(self, alpha: float = 0.01) -> None:
         Layer.__init__(self)

@@ -2,7 +2,7 @@
 
 A layer is configured with plain JSON-safe values, then built for an input shape::
 
-    layer = Dense(units=3, activation="relu")
+    layer = get_layer({"type": "Dense", "units": 3, "activation": "relu"})
     out_shape = layer.build((2,), backend, rng)
     y = layer.forward(x, training=True)
     grad_x = layer.backward(grad_y)        # fills layer.grads in place
@@ -14,58 +14,52 @@ statistics lives in ``buffers``. After :meth:`Layer.build` the network may repla
 arrays up by key and must write gradients *into* ``grads[key]`` (``out=`` or ``[...] =``),
 overwriting them on every backward pass.
 
-The registry is closed: a file can only name a registered type, never a module or code.
+Everything the engine reads from a layer is declared on :class:`Layer` below, so a new layer
+is written from this file alone: subclass it, decorate it with :func:`register_layer`, and
+override what it needs. The registry is closed: a file can only name a registered type, never
+a module or code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
-from simulator.backend import Backend
+from simulator.activations import Activation
+from simulator.backend import Array, Backend, Shape
+from simulator.checks import integer
 from simulator.errors import SpecError
+from simulator.registry import Registry
+from simulator.regularizers import Regularizer
 
-Shape = tuple[int, ...]
-Array = Any  # numpy.ndarray or cupy.ndarray
-
-_REGISTRY: dict[str, type[Layer]] = {}
+#: Every layer type by its exact name ("Dense"), in registration order.
+LAYERS: Registry[type[Layer]] = Registry("layer type", fold_case=False)
 _L = TypeVar("_L", bound="type[Layer]")
 
 
 def register_layer(name: str, category: str = "Core") -> Callable[[_L], _L]:
-    """Class decorator: make a layer type known to files, the palette and the CLI."""
+    """Class decorator: make a layer type known to files, the palette (under ``category``)
+    and the CLI."""
 
     def decorate(cls: _L) -> _L:
-        if name in _REGISTRY:
-            raise ValueError(f"Layer type {name!r} is registered twice.")
         cls.type_name = name
         cls.category = category
-        _REGISTRY[name] = cls
+        LAYERS.add(name, cls)
         return cls
 
     return decorate
 
 
-def layer_class(name: object) -> type[Layer]:
-    """Look up a registered layer type by its exact name."""
-    if not isinstance(name, str) or name not in _REGISTRY:
-        known = ", ".join(sorted(_REGISTRY))
-        raise SpecError(f"unknown layer type {name!r}; known types are: {known}")
-    return _REGISTRY[name]
+def layer_names() -> list[str]:
+    return LAYERS.names()
 
 
-def registered_layers() -> dict[str, type[Layer]]:
-    """All registered layer types, by name (a copy)."""
-    return dict(_REGISTRY)
-
-
-def positive_int(value: object, key: str) -> int:
-    """Validate a positive integer hyperparameter, raising a :class:`SpecError`."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise SpecError(f"'{key}' must be a positive integer, got {value!r}")
-    return int(value)
+def get_layer(spec: str | Mapping[str, Any]) -> Layer:
+    """A new layer from ``"Flatten"`` or ``{"type": "Dense", "units": 3, ...}``."""
+    name, config = LAYERS.parse(spec)
+    return LAYERS.get(name).from_config(config)
 
 
 def pair(value: object, key: str) -> tuple[int, int]:
@@ -73,7 +67,7 @@ def pair(value: object, key: str) -> tuple[int, int]:
     items = value if isinstance(value, list | tuple) else [value, value]
     if len(items) != 2:
         raise SpecError(f"'{key}' must be an integer or a list of two integers, got {value!r}")
-    return positive_int(items[0], key), positive_int(items[1], key)
+    return integer(items[0], f"'{key}'", low=1), integer(items[1], f"'{key}'", low=1)
 
 
 def explicit_array(value: object, shape: Shape, key: str) -> np.ndarray:
@@ -92,12 +86,23 @@ def explicit_array(value: object, shape: Shape, key: str) -> np.ndarray:
 
 
 class Layer:
-    """Base class of every layer. Subclasses are registered with :func:`register_layer`."""
+    """Base class of every layer. Subclasses are registered with :func:`register_layer`.
 
+    The constructor takes the layer's options as keyword arguments with defaults (the
+    inspector builds its fields from the signature) and validates them, raising
+    :class:`SpecError`; :meth:`get_config` returns them.
+    """
+
+    #: The registered name ("Dense"); set by :func:`register_layer`.
     type_name: ClassVar[str] = ""
+    #: The palette group ("Core", "Convolution"...); set by :func:`register_layer`.
     category: ClassVar[str] = "Core"
-    #: Number of inputs the layer takes; ``None`` means two or more (merge layers).
+    #: Number of inputs the layer takes; ``None`` means two or more (merge layers). With
+    #: several inputs ``forward`` takes a list of arrays and ``backward`` returns a list.
     n_inputs: ClassVar[int | None] = 1
+    #: Keys of the ``params`` that weight penalties (L1/L2) apply to, e.g. ``("W",)``; never
+    #: biases or BatchNorm's γ and β.
+    weight_keys: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self) -> None:
         self.params: dict[str, Array] = {}
@@ -108,6 +113,13 @@ class Layer:
         self.backend: Backend | None = None
         #: False when nothing upstream needs d(loss)/d(input); backward may then skip it.
         self.needs_input_grad = True
+        #: This layer's own weight penalty on its ``weight_keys``; None means the training
+        #: config's ``regularizer`` applies.
+        self.regularizer: Regularizer | None = None
+        #: A layer that draws random numbers keeps its own generator here (Dropout sets it
+        #: in ``build``); the trainer saves and restores its state, so a resumed run draws
+        #: the same numbers.
+        self.rng: np.random.Generator | None = None
 
     # ----- shapes and parameters (pure, nothing allocated) -----------------------------
     def compute_output_shape(self, input_shape: Any) -> Shape:
@@ -148,10 +160,33 @@ class Layer:
         return self.backend.xp
 
     def forward(self, x: Array, training: bool = False) -> Array:
+        """The output for a batch ``x``; remember what ``backward`` needs."""
         raise NotImplementedError
 
     def backward(self, grad_out: Array) -> Array:
+        """d(loss)/d(input) from d(loss)/d(output), filling ``grads``; may return None when
+        ``needs_input_grad`` is False."""
         raise NotImplementedError
+
+    # ----- fusing the last activation with the loss ----------------------------------------
+    @property
+    def output_activation(self) -> Activation | None:
+        """The activation this layer applies last, or None.
+
+        When the layer is the network's output and the loss fuses with this activation
+        (softmax + cross-entropy, sigmoid + binary cross-entropy: see
+        :meth:`simulator.losses.Loss.fuse`), the network calls :meth:`backward_linear` with
+        d(loss)/d(z), z being the activation's input, instead of :meth:`backward`.
+        """
+        return None
+
+    def backward_linear(self, grad_z: Array) -> Array:
+        """:meth:`backward` without the output activation's step: from d(loss)/d(z).
+
+        Needed by every layer whose :attr:`output_activation` is not None.
+        """
+        raise NotImplementedError(f"{self.type_name} has an output activation but no "
+                                  "backward_linear")
 
     # ----- configuration ----------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
@@ -169,11 +204,6 @@ class Layer:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items()
                          if k not in ("weights", "bias"))
         return f"{self.type_name}({args})"
-
-
-def create_layer(type_name: object, config: dict[str, Any]) -> Layer:
-    """Instantiate a registered layer from its type name and config."""
-    return layer_class(type_name).from_config(dict(config))
 
 
 def total_size(shapes: Sequence[Shape]) -> int:

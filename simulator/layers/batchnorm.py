@@ -24,14 +24,10 @@ from typing import Any
 
 import numpy as np
 
+from simulator.backend import Array, Shape
+from simulator.checks import number
 from simulator.errors import SpecError
-from simulator.layers.base import Array, Layer, Shape, explicit_array, register_layer
-
-
-def _fraction(value: object, key: str, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value < high:
-        raise SpecError(f"BatchNorm '{key}' must be a number in [{low}, {high}), got {value!r}")
-    return float(value)
+from simulator.layers.base import Layer, explicit_array, register_layer
 
 
 @register_layer("BatchNorm", category="Normalization")
@@ -41,8 +37,8 @@ class BatchNorm(Layer):
     def __init__(self, momentum: float = 0.9, epsilon: float = 1e-5,
                  gamma: list[float] | None = None, beta: list[float] | None = None) -> None:
         super().__init__()
-        self.momentum = _fraction(momentum, "momentum", 0.0, 1.0)
-        self.epsilon = _fraction(epsilon, "epsilon", 1e-12, 1.0)
+        self.momentum = number(momentum, "BatchNorm 'momentum'", low=0, high=1, high_open=True)
+        self.epsilon = number(epsilon, "BatchNorm 'epsilon'", low=1e-12, high=1, high_open=True)
         self.explicit_gamma = gamma
         self.explicit_beta = beta
 

@@ -27,10 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from simulator.backend import Backend
+from simulator.backend import Array, Backend, Shape
+from simulator.checks import integer, is_integer
 from simulator.errors import SpecError
 from simulator.layers._weighted import WeightedLayer
-from simulator.layers.base import Array, Shape, pair, positive_int, register_layer
+from simulator.layers.base import pair, register_layer
 
 #: Inference on a larger batch than this many im2col entries runs in slices of the batch, so
 #: that evaluating a big data set never allocates hundreds of megabytes at once.
@@ -40,7 +41,7 @@ MAX_COLS_ELEMENTS = 1 << 24
 def _check_padding(padding: object) -> str | int:
     if padding in ("valid", "same"):
         return str(padding)
-    if isinstance(padding, bool) or not isinstance(padding, int | np.integer) or padding < 0:
+    if not is_integer(padding) or padding < 0:
         raise SpecError(f"'padding' must be \"valid\", \"same\" or an integer >= 0, "
                         f"got {padding!r}")
     return int(padding)
@@ -67,7 +68,7 @@ class Conv2D(WeightedLayer):
         regularizer: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
-        self.filters = positive_int(filters, "filters")
+        self.filters = integer(filters, "'filters'", low=1)
         self.kernel = pair(kernel_size, "kernel_size")
         self.strides = pair(stride, "stride")
         self.kernel_size = kernel_size if isinstance(kernel_size, int) else list(self.kernel)
@@ -117,7 +118,7 @@ class Conv2D(WeightedLayer):
         return (self.filters, out[0], out[1])
 
     def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
-        shapes = {"W": (self.filters, int(input_shape[0]), *self.kernel)}
+        shapes: dict[str, Shape] = {"W": (self.filters, int(input_shape[0]), *self.kernel)}
         if self.use_bias:
             shapes["b"] = (self.filters,)
         return shapes

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.backend import Array, Shape
+from simulator.checks import integer
 from simulator.errors import SpecError
 from simulator.layers._weighted import WeightedLayer
-from simulator.layers.base import Array, Shape, positive_int, register_layer
+from simulator.layers.base import register_layer
 
 
 @register_layer("Dense", category="Core")
@@ -30,7 +32,7 @@ class Dense(WeightedLayer):
         regularizer: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
-        self.units = positive_int(units, "units")
+        self.units = integer(units, "'units'", low=1)
         self._init_weighted(activation, use_bias, kernel_initializer, bias_initializer,
                             weights, bias, regularizer)
 
@@ -43,7 +45,7 @@ class Dense(WeightedLayer):
         return (self.units,)
 
     def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
-        shapes = {"W": (int(input_shape[0]), self.units)}
+        shapes: dict[str, Shape] = {"W": (int(input_shape[0]), self.units)}
         if self.use_bias:
             shapes["b"] = (self.units,)
         return shapes

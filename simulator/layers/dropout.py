@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from simulator.backend import Backend
-from simulator.errors import SpecError
-from simulator.layers.base import Array, Layer, Shape, register_layer
+from simulator.backend import Array, Backend, Shape
+from simulator.checks import number
+from simulator.layers.base import Layer, register_layer
 
 
 @register_layer("Dropout", category="Regularization")
@@ -26,10 +26,7 @@ class Dropout(Layer):
 
     def __init__(self, rate: float = 0.5) -> None:
         super().__init__()
-        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate < 1:
-            raise SpecError(f"Dropout 'rate' must be a number in [0, 1), got {rate!r}")
-        self.rate = float(rate)
-        self.rng: np.random.Generator | None = None
+        self.rate = number(rate, "Dropout 'rate'", low=0, high=1, high_open=True)
         self.mask: Array = None
 
     def build(self, input_shape: Shape, backend: Backend, rng: np.random.Generator) -> Shape:
@@ -40,7 +37,7 @@ class Dropout(Layer):
         if not training or self.rate == 0.0:
             self.mask = None
             return x
-        if self.rng is None:
+        if self.rng is None or self.backend is None:
             raise RuntimeError("Dropout used before build()")
         keep = self.rng.random(x.shape) >= self.rate
         scaled = keep * (1.0 / (1.0 - self.rate))

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from simulator.backend import Array, Shape
+from simulator.checks import integer
 from simulator.errors import SpecError
-from simulator.layers.base import Array, Layer, Shape, register_layer
+from simulator.layers.base import Layer, register_layer
 
 
 def _shapes(input_shape: Any) -> list[Shape]:
@@ -64,9 +66,7 @@ class Concatenate(Layer):
 
     def __init__(self, axis: int = 0) -> None:
         super().__init__()
-        if isinstance(axis, bool) or not isinstance(axis, int):
-            raise SpecError(f"Concatenate 'axis' must be an integer, got {axis!r}")
-        self.axis = axis
+        self.axis = integer(axis, "Concatenate 'axis'")
 
     def _sample_axis(self, ndim: int) -> int:
         if not -ndim <= self.axis < ndim:

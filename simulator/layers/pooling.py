@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from simulator.backend import Array, Shape
 from simulator.errors import SpecError
-from simulator.layers.base import Array, Layer, Shape, pair, register_layer
+from simulator.layers.base import Layer, pair, register_layer
 
 
 def _image_shape(layer: str, input_shape: Shape) -> None:

@@ -8,7 +8,8 @@ that the pooling and convolution layers below keep working on long contiguous ru
 
 from __future__ import annotations
 
-from simulator.layers.base import Array, Layer, Shape, register_layer, total_size
+from simulator.backend import Array, Shape
+from simulator.layers.base import Layer, register_layer, total_size
 
 
 @register_layer("Flatten", category="Core")

@@ -1,16 +1,17 @@
 """Optimizers and learning-rate schedules, each in the module of its family.
 
 Importing the package registers every optimizer (:mod:`sgd`, :mod:`adam`, :mod:`adaptive`)
-and every schedule; ``get_optimizer`` and ``get_schedule`` build them from a name or a config.
+in :data:`OPTIMIZERS` and every schedule in :data:`SCHEDULES`; ``get_optimizer`` and
+``get_schedule`` build them from a name or a config.
 """
 
 from simulator.optim import adam, adaptive, schedules, sgd
 from simulator.optim.adam import Adam, Nadam
 from simulator.optim.adaptive import Adadelta, Adagrad, RMSprop
-from simulator.optim.base import Optimizer, get_optimizer, optimizer_names
-from simulator.optim.schedules import Schedule, get_schedule, schedule_names
+from simulator.optim.base import OPTIMIZERS, Optimizer, get_optimizer, optimizer_names
+from simulator.optim.schedules import SCHEDULES, Schedule, get_schedule, schedule_names
 from simulator.optim.sgd import SGD
 
-__all__ = ["SGD", "Adadelta", "Adagrad", "Adam", "Nadam", "Optimizer", "RMSprop", "Schedule",
-           "adam", "adaptive", "get_optimizer", "get_schedule", "optimizer_names",
-           "schedule_names", "schedules", "sgd"]
+__all__ = ["OPTIMIZERS", "SCHEDULES", "SGD", "Adadelta", "Adagrad", "Adam", "Nadam", "Optimizer",
+           "RMSprop", "Schedule", "adam", "adaptive", "get_optimizer", "get_schedule",
+           "optimizer_names", "schedule_names", "schedules", "sgd"]

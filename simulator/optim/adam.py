@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.optim.base import Array, Optimizer, Slots, optimizer_number, register_optimizer
+from simulator.backend import Array
+from simulator.checks import number
+from simulator.optim.base import OPTIMIZERS, Optimizer, Slots
 
 
-@register_optimizer
+@OPTIMIZERS.register()
 class Adam(Optimizer):
     """Adaptive moment estimation with bias correction (β1, β2, ε as in the course)."""
 
@@ -18,9 +20,9 @@ class Adam(Optimizer):
     def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: float = 1e-8) -> None:
         super().__init__(learning_rate)
-        self.beta_1 = optimizer_number(beta_1, "beta_1", 0.0, 1.0)
-        self.beta_2 = optimizer_number(beta_2, "beta_2", 0.0, 1.0)
-        self.epsilon = optimizer_number(epsilon, "epsilon", 0.0)
+        self.beta_1 = number(beta_1, "optimizer 'beta_1'", low=0, high=1, high_open=True)
+        self.beta_2 = number(beta_2, "optimizer 'beta_2'", low=0, high=1, high_open=True)
+        self.epsilon = number(epsilon, "optimizer 'epsilon'", low=0)
 
     def _moments(self, grads: Array, slots: Slots, scratch: list[Array]) -> Array:
         """Update V and U in place; return the denominator √Û + ε (in scratch 0)."""
@@ -51,7 +53,7 @@ class Adam(Optimizer):
                 "epsilon": self.epsilon}
 
 
-@register_optimizer
+@OPTIMIZERS.register()
 class Nadam(Adam):
     """Adam with Nesterov momentum: the first moment looks one step ahead."""
 

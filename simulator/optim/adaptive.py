@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.optim.base import Array, Optimizer, Slots, optimizer_number, register_optimizer
+from simulator.backend import Array
+from simulator.checks import number
+from simulator.optim.base import OPTIMIZERS, Optimizer, Slots
 
 
-@register_optimizer
+@OPTIMIZERS.register()
 class RMSprop(Optimizer):
     """Divide the step by a running root-mean-square of recent gradients."""
 
@@ -19,9 +21,9 @@ class RMSprop(Optimizer):
     def __init__(self, learning_rate: float = 0.001, rho: float = 0.9,
                  epsilon: float = 1e-7, momentum: float = 0.0) -> None:
         super().__init__(learning_rate)
-        self.rho = optimizer_number(rho, "rho", 0.0, 1.0)
-        self.epsilon = optimizer_number(epsilon, "epsilon", 0.0)
-        self.momentum = optimizer_number(momentum, "momentum", 0.0, 1.0)
+        self.rho = number(rho, "optimizer 'rho'", low=0, high=1, high_open=True)
+        self.epsilon = number(epsilon, "optimizer 'epsilon'", low=0)
+        self.momentum = number(momentum, "optimizer 'momentum'", low=0, high=1, high_open=True)
         self.slot_names = ("mean_square", "momentum") if self.momentum else ("mean_square",)
 
     def _update(self, params: Array, grads: Array, lr: float, slots: Slots,
@@ -51,7 +53,7 @@ class RMSprop(Optimizer):
         return config
 
 
-@register_optimizer
+@OPTIMIZERS.register()
 class Adagrad(Optimizer):
     """Per-parameter step sizes shrinking with the sum of all past squared gradients."""
 
@@ -61,8 +63,9 @@ class Adagrad(Optimizer):
     def __init__(self, learning_rate: float = 0.01, initial_accumulator: float = 0.1,
                  epsilon: float = 1e-7) -> None:
         super().__init__(learning_rate)
-        self.initial_accumulator = optimizer_number(initial_accumulator, "initial_accumulator", 0.0)
-        self.epsilon = optimizer_number(epsilon, "epsilon", 0.0)
+        self.initial_accumulator = number(initial_accumulator, "optimizer 'initial_accumulator'",
+                                          low=0)
+        self.epsilon = number(epsilon, "optimizer 'epsilon'", low=0)
 
     def _initial(self, slot: str) -> float:
         return self.initial_accumulator
@@ -84,7 +87,7 @@ class Adagrad(Optimizer):
                 "epsilon": self.epsilon}
 
 
-@register_optimizer
+@OPTIMIZERS.register()
 class Adadelta(Optimizer):
     """Step sizes from running averages of squared gradients and squared updates."""
 
@@ -95,8 +98,8 @@ class Adadelta(Optimizer):
     def __init__(self, learning_rate: float = 1.0, rho: float = 0.95,
                  epsilon: float = 1e-6) -> None:
         super().__init__(learning_rate)
-        self.rho = optimizer_number(rho, "rho", 0.0, 1.0)
-        self.epsilon = optimizer_number(epsilon, "epsilon", 0.0)
+        self.rho = number(rho, "optimizer 'rho'", low=0, high=1, high_open=True)
+        self.epsilon = number(epsilon, "optimizer 'epsilon'", low=0)
 
     def _update(self, params: Array, grads: Array, lr: float, slots: Slots,
                 scratch: list[Array]) -> None:

@@ -22,32 +22,19 @@ for the small networks of a lesson the time of a step is mostly per-call overhea
 
 from __future__ import annotations
 
-import math
 from typing import Any, ClassVar
 
 import numpy as np
 
-from simulator.backend import Backend, to_numpy
-from simulator.errors import ModelFileError, SpecError
+from simulator.backend import Array, Backend, to_numpy
+from simulator.checks import integer, number
+from simulator.errors import ModelFileError
 from simulator.registry import Registry
 
-Array = Any
 Slots = dict[str, Any]
 #: Entries per optimizer chunk on the CPU: with ~6 arrays in play a chunk stays in L2 cache.
 CPU_CHUNK = 32_768
-_OPTIMIZERS: Registry[Optimizer] = Registry("optimizer", default="sgd")
-register_optimizer = _OPTIMIZERS.register
-
-
-def optimizer_number(value: object, key: str, low: float, high: float | None = None) -> float:
-    """A finite number in [low, high) or a SpecError naming the key and the range."""
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise SpecError(f"optimizer '{key}' must be a number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value) or value < low or (high is not None and value >= high):
-        upper = f" and < {high}" if high is not None else ""
-        raise SpecError(f"optimizer '{key}' must be a number >= {low}{upper}, got {value!r}")
-    return value
+OPTIMIZERS: Registry[type[Optimizer]] = Registry("optimizer", default="sgd")
 
 
 class Optimizer:
@@ -58,7 +45,7 @@ class Optimizer:
     n_scratch: ClassVar[int] = 1
 
     def __init__(self, learning_rate: float = 0.01) -> None:
-        self.learning_rate = optimizer_number(learning_rate, "learning_rate", 0.0)
+        self.learning_rate = number(learning_rate, "optimizer 'learning_rate'", low=0)
         self.iterations = 0
         self.slots: dict[str, Array] = {}
         self.size: int | None = None
@@ -115,11 +102,8 @@ class Optimizer:
         if state.get("type", self.name) != self.name:
             raise ModelFileError(f"optimizer state is for {state.get('type')!r}, this run uses "
                                  f"{self.name!r}; use the same optimizer to resume")
-        iterations = state.get("iterations", 0)
-        if (isinstance(iterations, bool) or not isinstance(iterations, int | np.integer)
-                or iterations < 0):
-            raise ModelFileError(f"optimizer 'iterations' must be an integer >= 0, "
-                                 f"got {iterations!r}")
+        integer(state.get("iterations", 0), "optimizer 'iterations'", low=0,
+                error=ModelFileError)
         slots = state["slots"]
         if set(slots) != set(self.slots):
             raise ModelFileError(f"optimizer state has slots {sorted(slots)}, {self.name} needs "
@@ -141,11 +125,11 @@ class Optimizer:
 
 
 def optimizer_names() -> list[str]:
-    return _OPTIMIZERS.names()
+    return sorted(OPTIMIZERS.names())
 
 
 def get_optimizer(spec: str | dict[str, Any] | Optimizer) -> Optimizer:
     """Build an optimizer from ``"adam"`` or ``{"type": "sgd", "learning_rate": 0.1, ...}``."""
     if isinstance(spec, Optimizer):
         return spec
-    return _OPTIMIZERS.build(spec)
+    return OPTIMIZERS.build(spec)

@@ -22,28 +22,21 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from simulator.checks import integer, number
 from simulator.errors import SpecError
 from simulator.registry import Registry
 
-_SCHEDULES: Registry[Schedule] = Registry("schedule", default="constant")
-_register = _SCHEDULES.register
+SCHEDULES: Registry[type[Schedule]] = Registry("schedule", default="constant")
+_register = SCHEDULES.register()
 
 
 def _positive_int(value: object, key: str, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise SpecError(f"schedule {name!r}: '{key}' must be a positive integer, got {value!r}")
-    return int(value)
+    return integer(value, f"schedule {name!r}: '{key}'", low=1)
 
 
 def _fraction(value: object, key: str, name: str, closed: bool = True) -> float:
     """A number in (0, 1] (or [0, 1] when ``closed`` is False and zero is allowed)."""
-    ok = isinstance(value, int | float | np.floating) and not isinstance(value, bool)
-    value_f = float(value) if ok else math.nan
-    low_ok = value_f > 0 if closed else value_f >= 0
-    if not (ok and math.isfinite(value_f) and low_ok and value_f <= 1):
-        bounds = "in (0, 1]" if closed else "in [0, 1]"
-        raise SpecError(f"schedule {name!r}: '{key}' must be a number {bounds}, got {value!r}")
-    return value_f
+    return number(value, f"schedule {name!r}: '{key}'", low=0, high=1, low_open=closed)
 
 
 def _length(steps: int | None, epochs: int | None, steps_per_epoch: int) -> int | None:
@@ -94,7 +87,7 @@ class StepDecay(Schedule):
             5 if every_epochs is None else every_epochs, "every_epochs", self.name)
 
     def factor(self, step: int, steps_per_epoch: int, total_steps: int | None = None) -> float:
-        period = self.every_steps or self.every_epochs * steps_per_epoch
+        period = _length(self.every_steps, self.every_epochs, steps_per_epoch) or 1
         return self.decay ** (step // period)
 
     def get_config(self) -> dict[str, Any]:
@@ -200,7 +193,7 @@ class Warmup(Schedule):
 
 
 def schedule_names() -> list[str]:
-    return _SCHEDULES.names()
+    return sorted(SCHEDULES.names())
 
 
 def get_schedule(spec: str | dict[str, Any] | Schedule | None) -> Schedule:
@@ -209,7 +202,7 @@ def get_schedule(spec: str | dict[str, Any] | Schedule | None) -> Schedule:
         return Constant()
     if isinstance(spec, Schedule):
         return spec
-    return _SCHEDULES.build(spec)
+    return SCHEDULES.build(spec)
 
 
 def preview(schedule: str | dict[str, Any] | Schedule | None, base_lr: float, epochs: int,

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.backend import Array
+from simulator.checks import number
 from simulator.errors import SpecError
-from simulator.optim.base import Array, Optimizer, Slots, optimizer_number, register_optimizer
+from simulator.optim.base import OPTIMIZERS, Optimizer, Slots
 
 
-@register_optimizer
+@OPTIMIZERS.register()
 class SGD(Optimizer):
     """Gradient descent, optionally with momentum (the course's form) or Nesterov momentum."""
 
@@ -18,7 +20,7 @@ class SGD(Optimizer):
     def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0,
                  nesterov: bool = False) -> None:
         super().__init__(learning_rate)
-        self.momentum = optimizer_number(momentum, "momentum", 0.0, 1.0)
+        self.momentum = number(momentum, "optimizer 'momentum'", low=0, high=1, high_open=True)
         if nesterov and not self.momentum:
             raise SpecError("optimizer 'nesterov' needs a 'momentum' > 0 (for example 0.9)")
         self.nesterov = bool(nesterov)

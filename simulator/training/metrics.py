@@ -6,9 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.backend import to_numpy
-
-Array = Any
+from simulator.backend import Array, to_numpy
 
 
 def predicted_labels(output: Array, xp: Any) -> Array:
@@ -23,10 +21,6 @@ def true_labels(target: Array, xp: Any) -> Array:
     if target.ndim == 2 and target.shape[1] > 1:
         return target.argmax(axis=1)
     return target.reshape(-1).astype(xp.int64)
-
-
-def correct_count(output: Array, target: Array, xp: Any) -> int:
-    return int((predicted_labels(output, xp) == true_labels(target, xp)).sum())
 
 
 def confusion_matrix(pred: Any, true: Any, n_classes: int) -> np.ndarray:

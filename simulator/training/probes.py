@@ -30,11 +30,11 @@ from typing import Any
 
 import numpy as np
 
-from simulator.backend import to_numpy
+from simulator.backend import Array, to_numpy
+from simulator.checks import integer
 from simulator.errors import DataError
 from simulator.network import Network
 
-Array = Any
 Probe = Callable[[Network], dict[str, Any]]
 DEFAULT_BINS = 32
 
@@ -140,9 +140,7 @@ def grid_points(bounds: tuple[float, float, float, float], resolution: int
     if not (all(map(math.isfinite, (x0, x1, y0, y1))) and x1 > x0 and y1 > y0):
         raise DataError(f"grid bounds must be finite (x0, x1, y0, y1) with x0 < x1 and "
                         f"y0 < y1, got {bounds!r}")
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or not 2 <= resolution \
-            <= 1024:
-        raise DataError(f"grid resolution must be an integer in [2, 1024], got {resolution!r}")
+    resolution = integer(resolution, "grid resolution", low=2, high=1024, error=DataError)
     xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
     return xs, ys, np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
 

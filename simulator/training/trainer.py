@@ -15,20 +15,21 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import numpy as np
 
-from simulator.backend import to_numpy
+from simulator.backend import Array, to_numpy
 from simulator.callbacks import Callback, callbacks_from_config
+from simulator.checks import integer, number
 from simulator.config import TrainingConfig
 from simulator.errors import ModelFileError
 from simulator.losses import Loss, get_loss
 from simulator.network import Network
 from simulator.optim import Optimizer, get_optimizer
 from simulator.optim.schedules import Schedule, get_schedule
-from simulator.regularizers import Regularizer, parse_regularizer
+from simulator.regularizers import Regularizer, get_regularizer
 from simulator.training.events import (
     BatchEnd,
     EpochEnd,
@@ -40,12 +41,11 @@ from simulator.training.events import (
     TrainerControl,
 )
 from simulator.training.metrics import confusion_matrix, n_classes_of, predicted_labels, true_labels
+from simulator.training.probes import Probe
 
 __all__ = ["BatchEnd", "Callback", "EpochEnd", "Event", "Failed", "Finished", "Probe",
            "Snapshot", "Started", "Trainer", "TrainerControl"]
 
-Array = Any
-Probe = Callable[[Network], dict[str, Any]]
 #: Version of the :meth:`Trainer.state_dict` layout.
 STATE_FORMAT = 1
 
@@ -85,15 +85,13 @@ class Trainer:
         self.callbacks = callbacks_from_config(config) + list(callbacks or [])
         self.probes = dict(probes or {})
         self.snapshot_interval = snapshot_interval
-        self.fused = network.fused_activation(self.loss)
-        if self.fused is not None and hasattr(self.fused, "keep_logits"):
-            self.fused.keep_logits = True
+        self.fused = self.loss.fuse(network.output_activation)
         self.optimizer = optimizer or get_optimizer(config.optimizer)
         if self.optimizer.size != network.param_count:
             self.optimizer.build(network.param_count, backend)
         self.schedule: Schedule = get_schedule(config.schedule)
         self.base_learning_rate = self.optimizer.learning_rate
-        self.penalties = self._penalties(parse_regularizer(config.regularizer))
+        self.penalties = self._penalties(get_regularizer(config.regularizer))
         self.classification = self.loss.classification
         self.n_classes = n_classes_of(network.infos[-1].output_shape)
         self.history: dict[str, list[float]] = {}
@@ -127,10 +125,10 @@ class Trainer:
         result = []
         for node in self.network.nodes:
             layer = node.layer
-            reg = getattr(layer, "regularizer", None) or default
+            reg = layer.regularizer or default
             if reg is None:
                 continue
-            for key in getattr(layer, "weight_keys", ()):
+            for key in layer.weight_keys:
                 result.append((reg, layer.params[key], layer.grads[key]))
         return result
 
@@ -211,11 +209,10 @@ class Trainer:
         validated first, then applied; on any problem nothing changes."""
         if not isinstance(state, dict) or state.get("format") != STATE_FORMAT:
             raise ModelFileError(f"training state must be an object with format {STATE_FORMAT}")
-        epoch, step = _int(state, "epoch"), _int(state, "step")
-        lr = state.get("base_learning_rate")
-        if isinstance(lr, bool) or not isinstance(lr, int | float) or not np.isfinite(lr) or lr < 0:
-            raise ModelFileError(f"training state 'base_learning_rate' must be a finite number "
-                                 f">= 0, got {lr!r}")
+        epoch, step = (integer(state.get(key), f"training state '{key}'", low=0,
+                               error=ModelFileError) for key in ("epoch", "step"))
+        lr = number(state.get("base_learning_rate"), "training state 'base_learning_rate'",
+                    low=0, error=ModelFileError)
         self.optimizer.check_state_dict(state.get("optimizer"))
         _check_rng(self.rng, state.get("rng"), "random generator")
         gens = _layer_generators(self)
@@ -251,7 +248,7 @@ class Trainer:
         for name, gen in gens.items():
             gen.bit_generator.state = layer_rngs[name]
         self.epoch, self.step, self._in_epoch = epoch, step, False
-        self.base_learning_rate = float(lr)
+        self.base_learning_rate = lr
         self.history = {str(k): [float(x) for x in v] for k, v in history.items()}
 
     # ----- the loop ------------------------------------------------------------------------
@@ -273,17 +270,18 @@ class Trainer:
         self.xp.copyto(self._backup, self.network.flat_params)
         for epoch in range(first + 1, first + epochs + 1):
             self.epoch, self._in_epoch = epoch, True
-            result = yield from self._epoch(epoch)
-            if result is not None:
-                yield from result
+            ended = yield from self._epoch(epoch)
+            if ended == "failed":
                 return
-            if self._stop_reason:
-                yield from self._finish(self._stop_reason)
+            reason = ended or self._stop_reason
+            if reason:
+                yield self._finish(reason)
                 return
-        yield from self._finish("completed")
+        yield self._finish("completed")
 
-    def _epoch(self, epoch: int) -> Iterator[Event]:
-        """Yield one epoch's events; return the closing events if the run must end now."""
+    def _epoch(self, epoch: int) -> Generator[Event, None, str | None]:
+        """Yield one epoch's events; return "stopped" or "failed" if the run must end now
+        (a failure has already yielded its :class:`Failed` event)."""
         order = self._epoch_order()
         x, y = self.x_train, self.y_train
         xp, size, n_train = self.xp, self.config.batch_size, int(x.shape[0])
@@ -296,7 +294,7 @@ class Trainer:
             if self.control.stop_requested:
                 self.control.stop_requested = False
                 self.epoch, self._in_epoch = epoch - 1, False
-                return self._finish("stopped")
+                return "stopped"
             if self.control.new_learning_rate is not None:
                 self.base_learning_rate = self.control.new_learning_rate
                 self.control.new_learning_rate = None
@@ -308,7 +306,8 @@ class Trainer:
             lr = self.learning_rate
             loss, output, norm, problem = self._train_step(xb, yb, lr)
             if problem:
-                return self._fail(problem, epoch, batch)
+                yield self._fail(problem, epoch, batch)
+                return "failed"
             self.step += 1
             total_loss += loss * int(xb.shape[0])
             if counts is not None:
@@ -338,23 +337,25 @@ class Trainer:
             yield self.snapshot()
         return None
 
-    def _finish(self, reason: str) -> Iterator[Event]:
+    def _finish(self, reason: str) -> Finished:
+        """Run the callbacks' end of training; the closing event."""
         for callback in self.callbacks:
             callback.on_train_end(self)
-        yield Finished(reason, self.epoch, {k: list(v) for k, v in self.history.items()},
-                       self._take_notes())
+        return Finished(reason, self.epoch, {k: list(v) for k, v in self.history.items()},
+                        self._take_notes())
 
-    def _fail(self, problem: str, epoch: int, batch: int) -> Iterator[Event]:
+    def _fail(self, problem: str, epoch: int, batch: int) -> Failed:
+        """Put back the last good weights; the closing event."""
         # The weights from before the last update are the last ones known to give a finite
         # loss and gradient; running statistics go back to before the failed forward pass.
         self.xp.copyto(self.network.flat_params, self._backup)
         for buffer, backup in self._buffer_backups:
             self.xp.copyto(buffer, backup)
         self.epoch, self._in_epoch = epoch - 1, False
-        yield Failed("diverged", f"{problem} at epoch {epoch}, batch {batch}; training stopped "
-                     "and the last good weights were kept. Try a smaller learning rate, "
-                     "gradient clipping, or check the data for NaN values.",
-                     epoch, batch, {k: list(v) for k, v in self.history.items()})
+        return Failed("diverged", f"{problem} at epoch {epoch}, batch {batch}; training "
+                      "stopped and the last good weights were kept. Try a smaller learning "
+                      "rate, gradient clipping, or check the data for NaN values.",
+                      epoch, batch, {k: list(v) for k, v in self.history.items()})
 
     def _epoch_order(self) -> Array | None:
         """This epoch's sample order (None when not shuffling), drawn from the run's RNG."""
@@ -426,17 +427,10 @@ def _layer_generators(trainer: Trainer) -> dict[str, np.random.Generator]:
     """Layers that keep their own ``numpy.random.Generator`` as ``rng`` (e.g. Dropout)."""
     found = {}
     for node in trainer.network.nodes:
-        gen = getattr(node.layer, "rng", None)
-        if isinstance(gen, np.random.Generator) and gen is not trainer.rng:
+        gen = node.layer.rng
+        if gen is not None and gen is not trainer.rng:
             found[node.name] = gen
     return found
-
-
-def _int(state: dict[str, Any], key: str) -> int:
-    value = state.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-        raise ModelFileError(f"training state '{key}' must be an integer >= 0, got {value!r}")
-    return int(value)
 
 
 def _check_rng(gen: np.random.Generator, state: Any, what: str) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from simulator.backend import Backend, get_backend, to_numpy
-from simulator.layers.base import Layer, create_layer, layer_class
+from simulator.layers.base import LAYERS, Layer, get_layer
 from tests.simulator.gradcheck import numerical_gradient, relative_error
 
 InputFn = Callable[[np.random.Generator, tuple[int, ...]], np.ndarray]
@@ -101,7 +101,7 @@ def _copy_state(source: Layer, target: Layer) -> None:
 
 def _build(layer_type: str, config: dict[str, Any], input_shape: Any, backend: Backend,
            seed: int, setup: Callable[[Layer], None] | None) -> Layer:
-    layer = layer_class(layer_type).from_config(config)
+    layer = LAYERS.get(layer_type).from_config(config)
     layer.build(input_shape, backend, np.random.default_rng(seed))
     if setup is not None:
         setup(layer)
@@ -133,7 +133,7 @@ def run_layer_test(
     """Run every generic check on one layer configuration; return the float64 layer."""
     backend = get_backend(backend_name, "float64")
     rng = np.random.default_rng(seed + 100)
-    layer = create_layer(layer_type, config)
+    layer = get_layer({**config, "type": layer_type})
     multi = layer.n_inputs != 1
     shapes = list(input_shape) if multi else [input_shape]
     inferred = layer.compute_output_shape(input_shape)

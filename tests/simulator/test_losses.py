@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.activations import Sigmoid, Softmax
+from simulator.activations import ReLU, Sigmoid, Softmax
 from simulator.errors import SpecError
 from simulator.losses import get_loss
 from tests.simulator.gradcheck import numerical_gradient, relative_error
@@ -62,14 +62,10 @@ def test_binary_cross_entropy_unfused_on_probabilities() -> None:
     assert float(loss.value_and_grad(p, target, np)[0]) == pytest.approx(expected, rel=1e-12)
 
 
-class SigmoidKeepingLogits(Sigmoid):
-    def forward(self, z, xp, inplace=False):
-        self.logits = z.copy()
-        return super().forward(z, xp, inplace)
-
-
 def test_binary_cross_entropy_from_logits_is_exact_where_probabilities_saturate() -> None:
-    loss, act = get_loss("bce"), SigmoidKeepingLogits()
+    loss = get_loss("bce")
+    act = loss.fuse(Sigmoid())
+    assert act is not None
     logits, target = np.array([[-40.0], [30.0], [0.3]]), np.array([1, 0, 1])
     value = float(loss.value_and_grad(act.forward(logits.copy(), np), target, np, act)[0])
     assert value == pytest.approx((40.0 + 30.0 + np.log1p(np.exp(-0.3))) / 3, rel=1e-12)
@@ -128,5 +124,34 @@ def test_probabilities_evaluation_value_clips_zero_probabilities() -> None:
 
 
 def test_unknown_loss_is_a_spec_error() -> None:
-    with pytest.raises(SpecError, match="unknown loss"):
+    with pytest.raises(SpecError, match="unknown loss 'hinge'; use one of: cross_entropy, "
+                                        "binary_cross_entropy, mse, mae"):
         get_loss("hinge")
+
+
+def test_aliases_name_the_same_loss() -> None:
+    assert isinstance(get_loss("CE"), type(get_loss("cross_entropy")))
+    assert get_loss("binary_crossentropy").name == "binary_cross_entropy"
+
+
+def test_a_loss_fuses_only_with_its_own_activation_and_asks_it_for_the_logits() -> None:
+    ce, bce, mse = get_loss("cross_entropy"), get_loss("bce"), get_loss("mse")
+    softmax, sigmoid = Softmax(), Sigmoid()
+    assert ce.fuse(softmax) is softmax
+    assert softmax.keep_logits
+    assert bce.fuse(sigmoid) is sigmoid
+    assert sigmoid.keep_logits
+    relu = ReLU()
+    assert ce.fuse(sigmoid) is None
+    assert ce.fuse(relu) is None
+    assert ce.fuse(None) is None
+    assert mse.fuse(Sigmoid()) is None
+    assert not relu.keep_logits
+
+
+def test_a_fused_sigmoid_keeps_its_input_even_when_computed_in_place() -> None:
+    sigmoid = get_loss("bce").fuse(Sigmoid())
+    assert sigmoid is not None
+    z = np.array([[2.0], [-3.0]])
+    sigmoid.forward(z, np, inplace=True)
+    np.testing.assert_array_equal(sigmoid.logits, [[2.0], [-3.0]])

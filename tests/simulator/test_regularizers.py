@@ -7,7 +7,7 @@ import pytest
 
 from simulator.errors import SpecError
 from simulator.network import compile_network
-from simulator.regularizers import Regularizer, parse_regularizer
+from simulator.regularizers import Regularizer, get_regularizer
 from simulator.spec import NetworkSpec
 from simulator.training.trainer import Trainer
 from tests.simulator.gradcheck import numerical_gradient, relative_error
@@ -32,7 +32,7 @@ def test_l1_penalty_and_gradient_by_hand() -> None:
 
 
 def test_elastic_net_is_the_sum_and_passes_a_gradient_check() -> None:
-    reg = parse_regularizer({"type": "elastic_net", "l1": 0.03, "l2": 0.2})
+    reg = get_regularizer({"type": "elastic_net", "l1": 0.03, "l2": 0.2})
     assert reg == Regularizer(l1=0.03, l2=0.2)
     w = np.array([[0.4, -0.7, 1.1], [0.2, -0.3, 0.9]])
     assert reg.penalty(w, np) == pytest.approx(0.03 * np.abs(w).sum() + 0.2 * (w**2).sum())
@@ -48,9 +48,9 @@ def test_elastic_net_is_the_sum_and_passes_a_gradient_check() -> None:
     ({"type": "elastic_net", "lambda": 0.1}, Regularizer(l1=0.1, l2=0.1)),
 ])
 def test_parse(spec: object, expected: Regularizer | None) -> None:
-    assert parse_regularizer(spec) == expected
+    assert get_regularizer(spec) == expected
     if expected is not None:
-        assert parse_regularizer(expected.get_config()) == expected
+        assert get_regularizer(expected.get_config()) == expected
 
 
 @pytest.mark.parametrize("spec", [
@@ -58,7 +58,7 @@ def test_parse(spec: object, expected: Regularizer | None) -> None:
 ])
 def test_bad_specs(spec: object) -> None:
     with pytest.raises(SpecError):
-        parse_regularizer(spec)
+        get_regularizer(spec)
 
 
 def make_trainer(layer_reg: dict | None, global_reg: dict | None) -> Trainer:

@@ -19,8 +19,8 @@ def build(layers, input_shape, backend_name, loss="cross_entropy", dtype="float3
 def train_step(net, x, y, loss_name):
     """One forward/backward as the Trainer does it; returns (loss, output, flat gradients)."""
     xp, loss = net.backend.xp, get_loss(loss_name)
+    fused = loss.fuse(net.output_activation)
     out = net.forward(net.backend.asarray(x), training=True)
-    fused = net.fused_activation(loss)
     value, grad = loss.value_and_grad(out, xp.asarray(y), xp, fused)
     net.backward(grad, fused=fused is not None)
     return float(value), to_numpy(out), to_numpy(net.flat_grads)

@@ -13,7 +13,7 @@ from PySide6.QtGui import QFont, QPen, QUndoStack
 from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QGraphicsScene
 
 from simulator.errors import SpecError
-from simulator.layers import layer_class
+from simulator.layers import LAYERS
 from simulator.spec import INPUT, LayerInfo, NetworkSpec
 from ui.canvas.items import EdgeItem, InputItem, LayerItem, NodeItem
 from ui.design import commands
@@ -75,7 +75,7 @@ class DesignScene(QGraphicsScene):
             if item is None:
                 item = self.layer_items[layer.name] = LayerItem(layer.name)
                 self.addItem(item)
-            category = layer_class(layer.type).category
+            category = LAYERS.get(layer.type).category
             item.set_content(f"{layer.type}  {layer.name}", config_summary(layer),
                              info_text(infos.get(layer.name)),
                              CATEGORY_COLORS.get(category, DEFAULT_COLOR),

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from simulator.config import TrainingConfig
-from simulator.layers import layer_class
+from simulator.layers import LAYERS
 from simulator.spec import INPUT, LayerSpec, NetworkSpec
 from ui.design.positions import Position
 
@@ -105,7 +105,7 @@ def connect(spec: NetworkSpec, source: str, target: str) -> SetInputs | None:
     current = spec.inputs_of(index)
     if source in current or source == target:
         return None
-    joins = layer_class(spec.layers[index].type).n_inputs is None
+    joins = LAYERS.get(spec.layers[index].type).n_inputs is None
     new = [*current, source] if joins else [source]
     return SetInputs(spec, target, new, f"Connect '{source}' to '{target}'")
 
@@ -151,7 +151,7 @@ class MoveLayers(QUndoCommand):
     def id(self) -> int:
         return MOVE_ID if self.drag else -1
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802  (Qt's name)
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, MoveLayers) or other.drag != self.drag:
             return False
         if set(other.new) - set(self.old):

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from simulator.activations import activation_names
 from simulator.errors import SpecError
-from simulator.initializers import INITIALIZERS
-from simulator.layers import create_layer, layer_class
+from simulator.initializers import initializer_names
+from simulator.layers import LAYERS, get_layer
 from simulator.spec import INPUT, NetworkSpec
 from ui.design.commands import EditLayer, SetInputShape
 from ui.design.text import shape_text
@@ -48,7 +48,7 @@ MAX_TABLE_VALUES = 64
 
 def layer_fields(type_name: str) -> list[tuple[str, Any]]:
     """(key, default or inspect.Parameter.empty) for each editable argument of a layer type."""
-    signature = inspect.signature(layer_class(type_name).__init__)
+    signature = inspect.signature(LAYERS.get(type_name).__init__)
     return [(name, p.default) for name, p in signature.parameters.items()
             if name != "self" and name not in HIDDEN_KEYS
             and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
@@ -58,7 +58,7 @@ def make_field(key: str, default: Any) -> Field:
     if key == "activation":
         return ChoiceField(key, activation_names())
     if key.endswith("_initializer"):
-        return ChoiceField(key, INITIALIZERS)
+        return ChoiceField(key, initializer_names())
     if isinstance(default, bool):
         return BoolField(key)
     if key == "padding":
@@ -136,7 +136,7 @@ class Inspector(QWidget):
             layer = self.spec.layer(name)
             self._type = layer.type
             self.title.setText(f"{layer.type} · {layer.name}")
-            doc = inspect.getdoc(layer_class(layer.type)) or ""
+            doc = inspect.getdoc(LAYERS.get(layer.type)) or ""
             self.about.setText(doc.split("\n\n")[0].replace("\n", " "))
             for key, default in layer_fields(layer.type):
                 self._add_field(make_field(key, default), pretty(key))
@@ -256,7 +256,7 @@ class Inspector(QWidget):
             config.pop(key, None)
         else:
             config[key] = value
-        create_layer(layer.type, config)  # the engine's own validation
+        get_layer({**config, "type": layer.type})  # the engine's own validation
         if config != layer.config:
             self._push_edit({key: value})
 

@@ -10,7 +10,7 @@ import inspect
 from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from simulator.layers import registered_layers
+from simulator.layers import LAYERS
 from ui.design.drag import LAYER_MIME, layer_mime
 
 #: Categories in teaching order; any other category follows, alphabetically.
@@ -22,7 +22,7 @@ TYPE_ROLE = Qt.ItemDataRole.UserRole
 def grouped_layers() -> dict[str, list[str]]:
     """{category: [layer type, ...]} for every registered layer, categories in teaching order."""
     groups: dict[str, list[str]] = {}
-    for name, cls in registered_layers().items():
+    for name, cls in LAYERS.items():
         groups.setdefault(cls.category, []).append(name)
     rank = {c: i for i, c in enumerate(CATEGORY_ORDER)}
     ordered = sorted(groups, key=lambda c: (rank.get(c, len(rank)), c))
@@ -50,7 +50,7 @@ class Palette(QTreeWidget):
             for name in names:
                 item = QTreeWidgetItem([name])
                 item.setData(0, TYPE_ROLE, name)
-                doc = inspect.getdoc(registered_layers()[name]) or name
+                doc = inspect.getdoc(LAYERS.get(name)) or name
                 item.setToolTip(0, f"{doc.splitlines()[0]}\n\nDrag onto the canvas, or "
                                    "double-click to add it at the end.")
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -64,11 +64,11 @@ class Palette(QTreeWidget):
         return [root.child(i).child(j).data(0, TYPE_ROLE)
                 for i in range(root.childCount()) for j in range(root.child(i).childCount())]
 
-    def mimeData(self, items: list[QTreeWidgetItem]) -> QMimeData:  # noqa: N802  (Qt's name)
+    def mimeData(self, items: list[QTreeWidgetItem]) -> QMimeData:
         names = [i.data(0, TYPE_ROLE) for i in items if i.data(0, TYPE_ROLE)]
         return layer_mime(names[0]) if names else QMimeData()
 
-    def mimeTypes(self) -> list[str]:  # noqa: N802
+    def mimeTypes(self) -> list[str]:
         return [LAYER_MIME]
 
     def _on_double_click(self, item: QTreeWidgetItem, _column: int) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFormLayout, QVBoxLayout, QWidget
 
 from simulator.config import PREPROCESSING, TrainingConfig
 from simulator.errors import SpecError
-from simulator.losses import LOSSES
+from simulator.losses import loss_names
 from simulator.optim import get_optimizer, optimizer_names
 from simulator.optim.schedules import get_schedule, schedule_names
 from simulator.spec import NetworkSpec
@@ -108,7 +108,7 @@ class TrainingSettings(QWidget):
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self._add(ChoiceField("loss", LOSSES), "Loss")
+        self._add(ChoiceField("loss", loss_names()), "Loss")
         self._add(ChoiceField("optimizer", optimizer_names()), "Optimizer")
         self._add(ValueField("learning_rate", "step size α"), "Learning rate")
         self._add(ChoiceField("schedule", [NO_SCHEDULE, *schedule_names()]), "LR schedule")

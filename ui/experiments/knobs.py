@@ -15,7 +15,7 @@ from typing import Any
 from simulator.errors import SpecError
 from simulator.experiments.run import with_changes
 from simulator.optim import get_optimizer, optimizer_names
-from simulator.regularizers import parse_regularizer
+from simulator.regularizers import get_regularizer
 from simulator.spec import NetworkSpec
 
 
@@ -123,7 +123,7 @@ def knobs_for(spec: NetworkSpec) -> list[Knob]:
     optimizer = dict(training.optimizer)
     opt_type = str(optimizer.get("type", "sgd"))
     lr = float(optimizer.get("learning_rate", get_optimizer(opt_type).learning_rate))
-    reg = parse_regularizer(training.regularizer)
+    reg = get_regularizer(training.regularizer)
     l1 = reg.l1 if reg is not None else 0.0
     knobs = [
         Knob("learning_rate", "learning rate", "log", lr,

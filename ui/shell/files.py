@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.data import Dataset
+from simulator.data import Dataset, data_file_filter
 from simulator.errors import BackpropError, SpecError
 from simulator.io import DatasetChoice, Project, load_project
 from simulator.spec import MAX_JSON_BYTES, NetworkSpec, loads_strict
@@ -23,8 +23,7 @@ MODEL_SUFFIX = ".bpmodel"
 ONNX_SUFFIX = ".onnx"
 OPEN_FILTER = ("Projects and networks (*.bpproj *.json);;Backprop Studio project (*.bpproj);;"
                "Network or lesson JSON (*.json);;All files (*)")
-DATA_FILTER = ("Data files (*.csv *.tsv *.txt *.npz *idx*);;CSV tables (*.csv *.tsv *.txt);;"
-               "NumPy archives (*.npz);;All files (*)")
+DATA_FILTER = data_file_filter()
 
 
 @dataclass

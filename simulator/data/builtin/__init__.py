@@ -1,4 +1,9 @@
-"""The registry of built-in datasets the UI lists and ``load_dataset`` knows by name."""
+"""The registry of built-in datasets the UI lists and ``load_dataset`` knows by name.
+
+:data:`BUILTINS` holds one :class:`BuiltinInfo` per dataset, in the order the UI lists them;
+the generators themselves live in :mod:`toy2d`, :mod:`regression`, :mod:`images` and
+:mod:`tables`.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,7 @@ from simulator.data.builtin import images, regression, tables, toy2d
 from simulator.data.dataset import Dataset, Task
 from simulator.data.options import reject_unknown
 from simulator.errors import DataError
-
-CATEGORIES = ("2-D classification", "regression", "images", "tabular")
+from simulator.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,8 @@ def _info(make: Callable[..., Dataset], description: str, category: str, lesson:
 
 
 _TOY, _REG = "2-D classification", "regression"
-_REGISTRY: dict[str, BuiltinInfo] = {info.name: info for info in (
+BUILTINS: Registry[BuiltinInfo] = Registry("built-in dataset", fold_case=False, error=DataError)
+for _entry in (
     _info(toy2d.circles, "A disc of one class inside a ring of the other", _TOY,
           "Decision boundaries: a ring needs a hidden layer", (2,)),
     _info(toy2d.xor, "Exclusive or: opposite quadrants share a class", _TOY,
@@ -80,17 +85,10 @@ _REGISTRY: dict[str, BuiltinInfo] = {info.name: info for info in (
           "Convolutions: feature maps that find edges and corners", (1, 28, 28)),
     _info(tables.course_table, "The course's 4-row table: 3 features, classes 0/1",
           "tabular", "A forward pass by hand", (3,)),
-)}
+):
+    BUILTINS.add(_entry.name, _entry)
 
 
 def builtin_datasets() -> dict[str, BuiltinInfo]:
-    """Every built-in dataset by name, in the order the UI lists them."""
-    return dict(_REGISTRY)
-
-
-def load_builtin(name: str, **options: Any) -> Dataset:
-    info = _REGISTRY.get(name)
-    if info is None:
-        raise DataError(f"no built-in dataset named '{name}'; built-ins are: "
-                        f"{', '.join(_REGISTRY)}")
-    return info.load(**options)
+    """Every built-in dataset by name, in the order the UI lists them (a copy)."""
+    return dict(BUILTINS.items())

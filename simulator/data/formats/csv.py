@@ -12,15 +12,16 @@ from pathlib import Path
 
 import numpy as np
 
-from simulator.data.dataset import Dataset, Task
-from simulator.data.formats import csv_text
+from simulator.checks import choice, is_integer
+from simulator.data.dataset import TASKS, Dataset, Task
+from simulator.data.formats import DataFormat, csv_text
 from simulator.data.labels import (
     encode_integer_labels,
     encode_text_labels,
     is_integral,
     many_classes_warning,
 )
-from simulator.data.options import DEFAULT_MAX_BYTES, check_choice, check_file, check_max_bytes
+from simulator.data.options import DEFAULT_MAX_BYTES, check_file, check_max_bytes
 from simulator.errors import DataError, MissingValuesError
 
 
@@ -29,15 +30,16 @@ def load_csv(path: Path, *, label_column: int | str | None = None, delimiter: st
              max_bytes: int = DEFAULT_MAX_BYTES) -> Dataset:
     """Read a CSV file; see the module docstring. ``label_column`` is a name or a 0-based index
     (negative counts from the end); ``nan="drop"`` skips rows with a missing cell."""
-    check_choice("nan", nan, ("error", "drop"))
+    choice(nan, "option 'nan'", ("error", "drop"), error=DataError)
     if task is not None:
-        check_choice("task", task, ("classification", "regression"))
+        choice(task, "option 'task'", TASKS, error=DataError)
     if header is not None and not isinstance(header, bool):
         raise DataError(f"option 'header' must be true, false or left out, got {header!r}")
     if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
         raise DataError(f"option 'delimiter' must be one character, got {delimiter!r}")
-    if label_column is not None and (isinstance(label_column, bool)
-                                     or not isinstance(label_column, int | str)):
+    if is_integer(label_column):
+        label_column = int(label_column)
+    elif label_column is not None and not isinstance(label_column, str):
         raise DataError(f"option 'label_column' must be a column name or index, "
                         f"got {label_column!r}")
     if isinstance(label_column, str) and header is None:
@@ -47,9 +49,10 @@ def load_csv(path: Path, *, label_column: int | str | None = None, delimiter: st
     delimiter = delimiter or csv_text.sniff_delimiter(text)
     rows = csv_text.read_rows(text, delimiter, path)
     first_line, first = rows[0]
-    if header is None:
-        header = csv_text.looks_like_header(first, label_column, delimiter) or _text_label_header(
-            rows, label_column, delimiter)
+    if header is None:  # a named label column has set header above: this one is an index
+        index = None if isinstance(label_column, str) else label_column
+        header = csv_text.looks_like_header(first, index, delimiter) or _text_label_header(
+            rows, index, delimiter)
     names = first if header else [f"column {j + 1}" for j in range(len(first))]
     data = rows[1:] if header else rows
     if not data:
@@ -106,12 +109,12 @@ def _show(delimiter: str) -> str:
     return {"\t": "\\t", " ": "space"}.get(delimiter, delimiter)
 
 
-def _text_label_header(rows: list[tuple[int, list[str]]], label_column: int | str | None,
+def _text_label_header(rows: list[tuple[int, list[str]]], label_column: int | None,
                        delimiter: str) -> bool:
     """A row of numbers with a text label over rows whose labels are all numbers is a header."""
     cells = rows[0][1]
     j = len(cells) - 1 if label_column is None else label_column
-    if not isinstance(j, int) or not -len(cells) <= j < len(cells) or len(rows) < 2:
+    if not -len(cells) <= j < len(cells) or len(rows) < 2:
         return False
     def number(row: list[str]) -> bool:
         return -len(row) <= j < len(row) and csv_text.parse_number(row[j], delimiter) is not None
@@ -159,3 +162,6 @@ def _targets(cells: list[tuple[int, str]], task: str | None, delimiter: str,
             return y, names, "classification", [] if task else many_classes_warning(len(names))
     y, names = encode_text_labels([cell for _, cell in cells])
     return y, names, "classification", []
+
+
+FORMAT = DataFormat("csv", "CSV files", load_csv, suffixes=(".csv", ".tsv", ".txt"))

@@ -9,16 +9,17 @@ fit under the memory cap and match the stored payload exactly.
 from __future__ import annotations
 
 import gzip
+import io
 import math
 import os
 import struct
 import zlib
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 
 from simulator.data.dataset import Dataset
+from simulator.data.formats import DataFormat
 from simulator.data.labels import encode_integer_labels
 from simulator.data.options import DEFAULT_MAX_BYTES, check_budget, check_file, check_max_bytes
 from simulator.errors import DataError
@@ -41,7 +42,7 @@ def read_idx(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> np.ndarray:
                         ) from exc
 
 
-def _read(stream: BinaryIO, path: Path, size: int | None, max_bytes: int) -> np.ndarray:
+def _read(stream: io.BufferedIOBase, path: Path, size: int | None, max_bytes: int) -> np.ndarray:
     head = stream.read(4)
     if len(head) < 4:
         raise DataError(f"'{path.name}' is too short to be an IDX file ({len(head)} bytes)")
@@ -120,3 +121,10 @@ def load_idx(path: Path, *, labels: str | os.PathLike[str] | None = None,
     return Dataset(name, x, y, class_names=class_names,
                    description=f"{len(x)} samples from {path.name} and {labels_path.name}",
                    source=str(path))
+
+
+#: Named ``…-images-idx3-ubyte`` / ``…-labels-idx1-ubyte`` (or ``.idx``), gzipped or not; the
+#: content starts with two zero bytes (or is a gzip stream).
+FORMAT = DataFormat("idx", "MNIST IDX files", load_idx,
+                    suffixes=("idx1-ubyte", "idx3-ubyte", ".idx"), magic=(b"\x00\x00", GZIP_MAGIC),
+                    gzip=True)

@@ -18,14 +18,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from simulator.checks import choice
 from simulator.data.dataset import Dataset
+from simulator.data.formats import DataFormat
 from simulator.data.formats.pixels import GREY_MODES, Size, check_size, pixels
-from simulator.data.options import (
-    DEFAULT_MAX_BYTES,
-    check_budget,
-    check_choice,
-    check_max_bytes,
-)
+from simulator.data.options import DEFAULT_MAX_BYTES, check_budget, check_max_bytes
 from simulator.errors import DataError
 
 DEFAULT_FORMATS = ("PNG", "JPEG", "BMP")
@@ -125,12 +122,14 @@ def load_image_folder(root: Path, *, size: int | Sequence[int] | None = None,
     """
     target = check_size(size)
     if color is not None:
-        check_choice("color", color, ("grayscale", "rgb"))
+        choice(color, "option 'color'", ("grayscale", "rgb"), error=DataError)
     check_max_bytes(max_bytes)
     formats, extensions = _extensions(formats)
     classes, files, others = _list_files(root, extensions)
     total = sum(len(f) for f in files)
-    xs, ys, skipped = [], [], []
+    xs: list[np.ndarray] = []
+    ys: list[int] = []
+    skipped: list[str] = []
     for label, (name, paths) in enumerate(zip(classes, files, strict=True)):
         before = len(xs)
         for path in paths:
@@ -161,3 +160,7 @@ def load_image_folder(root: Path, *, size: int | Sequence[int] | None = None,
     return Dataset(root.name, np.stack(xs), np.array(ys, dtype=np.int64), class_names=classes,
                    description=f"{len(xs)} images in {len(classes)} classes from {root.name}",
                    warnings=notes, source=str(root))
+
+
+FORMAT = DataFormat("images", "image folders (one subfolder per class)", load_image_folder,
+                    folder=True)

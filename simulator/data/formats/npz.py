@@ -16,15 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from simulator.data.dataset import Dataset, Task
+from simulator.checks import choice
+from simulator.data.dataset import TASKS, Dataset, Task
+from simulator.data.formats import DataFormat
 from simulator.data.labels import encode_integer_labels, encode_text_labels, is_integral
-from simulator.data.options import (
-    DEFAULT_MAX_BYTES,
-    check_budget,
-    check_choice,
-    check_file,
-    check_max_bytes,
-)
+from simulator.data.options import DEFAULT_MAX_BYTES, check_budget, check_file, check_max_bytes
 from simulator.errors import DataError
 
 MAX_HEADER = 10_000
@@ -39,7 +35,7 @@ ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedE
 def load_npz(path: Path, *, task: str | None = None,
              max_bytes: int = DEFAULT_MAX_BYTES) -> Dataset:
     if task is not None:
-        check_choice("task", task, ("classification", "regression"))
+        choice(task, "option 'task'", TASKS, error=DataError)
     check_file(path, check_max_bytes(max_bytes))
     keys = _check_members(path, max_bytes)
     lower = {key.lower(): key for key in keys}
@@ -192,3 +188,6 @@ def _class_names(names: np.ndarray, y: np.ndarray, path: Path) -> list[str]:
         raise DataError(f"'{path.name}': labels run from {int(y.min())} to {int(y.max())} but "
                         f"'class_names' lists {len(listed)} names")
     return listed
+
+
+FORMAT = DataFormat("npz", "NumPy .npz files", load_npz, suffixes=(".npz",), magic=(b"PK",))

@@ -25,9 +25,8 @@ def activation(builder: GraphBuilder, spec: Any, value: str, name: str) -> str:
         return value
     if kind in _ACTIVATION_OPS:
         return builder.node(_ACTIVATION_OPS[kind], [value], f"{name}/{kind}")
-    if kind == "leaky_relu":
-        return builder.node("LeakyRelu", [value], f"{name}/leaky_relu",
-                            alpha=float(function.alpha))
+    if isinstance(function, act.LeakyReLU):
+        return builder.node("LeakyRelu", [value], f"{name}/leaky_relu", alpha=function.alpha)
     if kind == "softmax":
         return builder.node("Softmax", [value], f"{name}/softmax", axis=1)
     raise ModelFileError(f"layer '{name}': the activation '{kind}' has no ONNX converter")

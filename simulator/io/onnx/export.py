@@ -54,11 +54,11 @@ def build_onnx(model_or_network: LoadedModel | Network, preprocessor: Any = None
     for index in spec.topological_order():
         layer_spec, info = spec.layers[index], network.infos[index]
         layer = network.layers[layer_spec.name]
-        convert = CONVERTERS.get(layer_spec.type)
-        if convert is None:
+        if layer_spec.type not in CONVERTERS:
             raise ModelFileError(f"layer '{layer_spec.name}' ({layer_spec.type}) cannot be "
                                  f"exported to ONNX: there is no converter for "
                                  f"{layer_spec.type}")
+        convert = CONVERTERS.get(layer_spec.type)
         keys = (*layer.params, *layer.buffers)
         context = LayerContext(
             layer_spec.name, layer_spec.type, layer.get_config(),

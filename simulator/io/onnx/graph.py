@@ -1,8 +1,8 @@
 """The ONNX graph under construction and the converter registry every layer converter joins.
 
-A converter is a function ``(builder, context) -> output name`` registered for one or more
-layer types with :func:`converter`; :mod:`simulator.io.onnx.core` and
-:mod:`simulator.io.onnx.conv` hold them.
+A converter is a function ``(builder, context) -> output name`` registered in
+:data:`CONVERTERS` for one or more layer types with :func:`converter`;
+:mod:`simulator.io.onnx.core` and :mod:`simulator.io.onnx.conv` hold them.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from typing import Any
 import numpy as np
 import onnx
 from onnx import helper, numpy_helper
+
+from simulator.errors import ModelFileError
+from simulator.registry import Registry
 
 
 class GraphBuilder:
@@ -49,7 +52,8 @@ class GraphBuilder:
 
 Converter = Callable[["GraphBuilder", "LayerContext"], str]
 #: Layer type name -> function adding that layer's nodes and returning its output name.
-CONVERTERS: dict[str, Converter] = {}
+CONVERTERS: Registry[Converter] = Registry("ONNX converter", fold_case=False,
+                                           error=ModelFileError)
 
 
 def converter(*type_names: str) -> Callable[[Converter], Converter]:
@@ -57,7 +61,7 @@ def converter(*type_names: str) -> Callable[[Converter], Converter]:
 
     def register(function: Converter) -> Converter:
         for name in type_names:
-            CONVERTERS[name] = function
+            CONVERTERS.add(name, function)
         return function
 
     return register

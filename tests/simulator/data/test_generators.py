@@ -52,12 +52,12 @@ def test_noise_free_geometry() -> None:
 
 
 @pytest.mark.parametrize(("options", "message"), [
-    ({"n": 0}, r"option 'n' must be >= 2"),
+    ({"n": 0}, r"option 'n' must be an integer in \[2, 1000000\], got 0"),
     ({"n": 2.5}, r"option 'n' must be an integer"),
-    ({"noise": -0.1}, r"option 'noise' must be >= 0"),
-    ({"noise": float("nan")}, r"option 'noise' must be a finite number"),
-    ({"seed": -1}, r"option 'seed' must be >= 0"),
-    ({"classes": 1}, r"option 'classes' must be >= 2 and <= 10"),
+    ({"noise": -0.1}, r"option 'noise' must be a number in \[0, 10\], got -0.1"),
+    ({"noise": float("nan")}, r"option 'noise' must be a number in \[0, 10\], got nan"),
+    ({"seed": -1}, r"option 'seed' must be an integer >= 0, got -1"),
+    ({"classes": 1}, r"option 'classes' must be an integer in \[2, 10\], got 1"),
     ({"n": True}, r"option 'n' must be an integer"),
 ])
 def test_bad_generator_options(options: dict, message: str) -> None:

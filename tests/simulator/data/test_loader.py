@@ -7,7 +7,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulator.data import builtin_datasets, detect_format, load_dataset, options_of
+from simulator.data import (
+    FORMATS,
+    builtin_datasets,
+    data_file_filter,
+    detect_format,
+    load_dataset,
+    options_of,
+)
+from simulator.data.formats import csv, idx, image_folder, npz
 from simulator.errors import DataError
 from tests.simulator.data.files import save_image, write_idx
 
@@ -68,7 +76,8 @@ def test_format_override(tmp_path: Path) -> None:
     path.write_text("1,2,0\n3,4,1\n")
     data = load_dataset(path, format="csv")
     assert data.x.shape == (2, 2)
-    with pytest.raises(DataError, match="option 'format' must be one of"):
+    with pytest.raises(DataError,
+                       match="unknown data format 'xlsx'; use one of: csv, npz, idx, images"):
         load_dataset(path, format="xlsx")
     with pytest.raises(DataError, match="format 'images' reads a folder"):
         load_dataset(path, format="images")
@@ -76,7 +85,7 @@ def test_format_override(tmp_path: Path) -> None:
 
 def test_options_of_each_format_are_checked(tmp_path: Path) -> None:
     np.savez(tmp_path / "c.npz", x=np.zeros((1, 1)), y=np.zeros(1))
-    with pytest.raises(DataError, match=r"unknown option label_column for \.npz files"):
+    with pytest.raises(DataError, match=r"unknown option label_column for NumPy \.npz files"):
         load_dataset(tmp_path / "c.npz", label_column=0)
     save_image(tmp_path / "imgs" / "a" / "1.png")
     save_image(tmp_path / "imgs" / "b" / "1.png")
@@ -110,3 +119,38 @@ def test_each_builtin_loads_with_its_declared_shape_and_task(name: str) -> None:
     assert data.sample_shape == info.sample_shape
     assert data.task == info.task
     assert np.all(np.isfinite(data.x))
+
+
+def test_the_format_table_is_what_each_format_module_declares() -> None:
+    assert [fmt for _, fmt in FORMATS.items()] == [csv.FORMAT, npz.FORMAT, idx.FORMAT,
+                                                  image_folder.FORMAT]
+    assert FORMATS.get("npz").load is npz.load_npz
+
+
+def test_names_count_gzipped_only_for_formats_that_read_gzip(tmp_path: Path) -> None:
+    (tmp_path / "t.csv.gz").write_bytes(b"\x1f\x8b\x08\x00")
+    write_idx(tmp_path / "labels.IDX.gz", np.zeros(1, np.uint8), gz=True)
+    assert detect_format(tmp_path / "labels.IDX.gz") == "idx"
+    # not a CSV by its name: its gzip bytes make it an IDX candidate, as before
+    assert detect_format(tmp_path / "t.csv.gz") == "idx"
+
+
+def test_the_unknown_format_message_lists_every_format(tmp_path: Path) -> None:
+    (tmp_path / "notes.doc").write_text("hello")
+    with pytest.raises(DataError) as info:
+        detect_format(tmp_path / "notes.doc")
+    for _, fmt in FORMATS.items():
+        assert fmt.description in str(info.value)
+        assert all(suffix in str(info.value) for suffix in fmt.suffixes)
+    assert "format='csv', 'npz', 'idx' or 'images'" in str(info.value)
+
+
+def test_the_file_dialog_filter_comes_from_the_format_table() -> None:
+    entries = data_file_filter().split(";;")
+    assert entries[0].startswith("Data files (")
+    assert entries[-1] == "All files (*)"
+    assert entries[1:-1] == ["CSV files (*.csv *.tsv *.txt)", "NumPy .npz files (*.npz)",
+                             "MNIST IDX files (*idx1-ubyte *idx3-ubyte *.idx *idx1-ubyte.gz "
+                             "*idx3-ubyte.gz *.idx.gz)"]
+    every = entries[0].removeprefix("Data files (").removesuffix(")").split()
+    assert every == [p for e in entries[1:-1] for p in e.split("(")[1].rstrip(")").split()]

@@ -66,8 +66,8 @@ def test_too_few_samples() -> None:
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"n_samples": 0}, "option 'n_samples' must be >= 1"),
-    ({"n_samples": 10, "val": 1.5}, r"option 'val' must be >= 0.0 and <= 1.0"),
+    ({"n_samples": 0}, "option 'n_samples' must be a positive integer, got 0"),
+    ({"n_samples": 10, "val": 1.5}, r"option 'val' must be a number in \[0, 1\], got 1.5"),
     ({"n_samples": 10, "val": 0.5, "test": 0.5}, r"fractions add up to 1; they must stay below"),
     ({"n_samples": 2, "val": 0.3, "test": 0.3}, r"2 samples are too few to hold out 1 for "
                                                 r"validation and 1 for testing"),
@@ -103,5 +103,5 @@ def test_stratified_kfold_needs_k_per_class() -> None:
     labels = np.array([0] * 10 + [1] * 2)
     with pytest.raises(DataError, match="class 1 has only 2 samples, fewer than the 3 folds"):
         kfold_indices(12, 3, stratify=labels)
-    with pytest.raises(DataError, match="option 'k' must be >= 2 and <= 4"):
+    with pytest.raises(DataError, match=r"option 'k' must be an integer in \[2, 4\], got 5"):
         kfold_indices(4, 5)

@@ -96,7 +96,7 @@ def test_class_names_travel_as_metadata(tmp_path: Path) -> None:
 
 def test_layer_without_converter_is_named(tmp_path: Path, monkeypatch) -> None:
     build_onnx(build(MLP))  # makes sure every converter module is registered
-    monkeypatch.delitem(CONVERTERS, "Dropout")
+    monkeypatch.delitem(CONVERTERS._entries, "Dropout")
     with pytest.raises(ModelFileError, match="'drop' \\(Dropout\\).*no converter for Dropout"):
         export_onnx(build(CNN), tmp_path / "x.onnx")
     assert not (tmp_path / "x.onnx").exists()

@@ -5,7 +5,7 @@ import pytest
 
 from simulator.backend import get_backend
 from simulator.errors import SpecError
-from simulator.layers import create_layer
+from simulator.layers import get_layer
 from tests.simulator.layer_harness import away_from_zero, run_layer_test
 
 
@@ -24,7 +24,7 @@ def test_kinked_activation_layer(name, config, backend_name):
 def test_softmax_rows_sum_to_one_and_relu_clips():
     backend = get_backend("numpy", "float64")
     x = np.array([[3.0, 1.0, -3.0], [0.0, 0.0, 0.0]])
-    softmax, relu = create_layer("Softmax", {}), create_layer("ReLU", {})
+    softmax, relu = get_layer("Softmax"), get_layer("ReLU")
     for layer in (softmax, relu):
         layer.build((3,), backend, np.random.default_rng(0))
     np.testing.assert_allclose(softmax.forward(x).sum(axis=1), [1.0, 1.0])
@@ -33,11 +33,11 @@ def test_softmax_rows_sum_to_one_and_relu_clips():
 
 def test_leaky_relu_alpha_is_validated():
     with pytest.raises(SpecError, match="alpha"):
-        create_layer("LeakyReLU", {"alpha": 2})
+        get_layer({"type": "LeakyReLU", "alpha": 2})
 
 
 @pytest.mark.parametrize("spec", [["relu"], 3, {"type": ["relu"]}, {"type": "relu", "beta": 1},
                                   "swish"])
 def test_bad_activation_specs_are_spec_errors(spec):
     with pytest.raises(SpecError, match="activation"):
-        create_layer("Dense", {"units": 2, "activation": spec})
+        get_layer({"type": "Dense", "units": 2, "activation": spec})

@@ -5,7 +5,7 @@ import pytest
 
 from simulator.backend import get_backend, to_numpy
 from simulator.errors import SpecError
-from simulator.layers import create_layer
+from simulator.layers import get_layer
 from simulator.spec import NetworkSpec
 from tests.simulator.layer_harness import run_layer_test
 
@@ -32,7 +32,7 @@ def test_batchnorm(shape, params, training, backend_name):
 
 
 def _built(shape, **config):
-    layer = create_layer("BatchNorm", config)
+    layer = get_layer({**config, "type": "BatchNorm"})
     layer.build(shape, get_backend("numpy", "float64"), np.random.default_rng(0))
     return layer
 
@@ -57,7 +57,7 @@ def test_inference_uses_running_statistics():
 
 
 def test_constant_feature_gives_finite_output(backend_name):
-    layer = create_layer("BatchNorm", {})
+    layer = get_layer("BatchNorm")
     layer.build((3,), get_backend(backend_name, "float32"), np.random.default_rng(0))
     x = layer.backend.asarray(np.tile([[5.0, 1.0, -2.0]], (8, 1)))
     y = layer.forward(x, training=True)
@@ -76,7 +76,7 @@ def test_bad_configs(config, message):
 
 def test_two_axis_input_is_rejected():
     with pytest.raises(SpecError, match=r"\[4, 5\]"):
-        create_layer("BatchNorm", {}).compute_output_shape((4, 5))
+        get_layer("BatchNorm").compute_output_shape((4, 5))
 
 
 def test_explicit_gamma_of_the_wrong_length_fails_at_design_time():

@@ -5,7 +5,7 @@ import pytest
 
 from simulator.backend import get_backend, to_numpy
 from simulator.errors import SpecError
-from simulator.layers import create_layer
+from simulator.layers import get_layer
 from tests.simulator.layer_harness import run_layer_test
 
 
@@ -22,7 +22,7 @@ def test_dropout_inference_is_identity(backend_name):
 
 
 def _dropout(rate, seed, backend_name="numpy"):
-    layer = create_layer("Dropout", {"rate": rate})
+    layer = get_layer({"type": "Dropout", "rate": rate})
     layer.build((1000,), get_backend(backend_name, "float32"), np.random.default_rng(seed))
     return layer
 
@@ -53,4 +53,4 @@ def test_rate_zero_is_identity_and_bad_rates_are_rejected():
     assert _dropout(0.0, 0).forward(x, training=True) is x
     for rate in (1.0, -0.1, "half", True):
         with pytest.raises(SpecError, match="rate"):
-            create_layer("Dropout", {"rate": rate})
+            get_layer({"type": "Dropout", "rate": rate})

@@ -5,7 +5,7 @@ import pytest
 
 from simulator.backend import get_backend
 from simulator.errors import SpecError
-from simulator.layers import create_layer
+from simulator.layers import get_layer
 from tests.simulator.layer_harness import run_layer_test
 
 
@@ -26,7 +26,7 @@ def test_concatenate(axis, shapes, out, backend_name):
 
 
 def test_concatenate_puts_inputs_side_by_side():
-    layer = create_layer("Concatenate", {})
+    layer = get_layer("Concatenate")
     layer.build([(1,), (2,)], get_backend("numpy", "float64"), np.random.default_rng(0))
     out = layer.forward([np.array([[1.0]]), np.array([[2.0, 3.0]])])
     np.testing.assert_array_equal(out, [[1.0, 2.0, 3.0]])
@@ -44,9 +44,9 @@ def test_concatenate_puts_inputs_side_by_side():
 ])
 def test_shape_mismatches_list_the_shapes(kind, config, shapes, message):
     with pytest.raises(SpecError, match=message):
-        create_layer(kind, config).compute_output_shape(shapes)
+        get_layer({**config, "type": kind}).compute_output_shape(shapes)
 
 
 def test_concatenate_axis_must_be_an_integer():
     with pytest.raises(SpecError, match="axis"):
-        create_layer("Concatenate", {"axis": "channels"})
+        get_layer({"type": "Concatenate", "axis": "channels"})

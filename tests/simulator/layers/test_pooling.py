@@ -5,7 +5,7 @@ import pytest
 
 from simulator.backend import get_backend, to_numpy
 from simulator.errors import SpecError
-from simulator.layers import create_layer
+from simulator.layers import get_layer
 from tests.simulator.layer_harness import distinct, run_layer_test
 
 WINDOWS = [  # (config, input, output): tiling, a ragged edge, overlapping, gaps, rectangles
@@ -30,7 +30,7 @@ def test_global_average_pool(backend_name):
 
 
 def _built(kind, config, shape, backend_name="numpy"):
-    layer = create_layer(kind, config)
+    layer = get_layer({**config, "type": kind})
     layer.build(shape, get_backend(backend_name, "float64"), np.random.default_rng(0))
     return layer
 
@@ -66,11 +66,11 @@ def test_average_pool_of_a_known_input():
 ])
 def test_pool_shape_errors(kind, shape, message):
     with pytest.raises(SpecError, match=message):
-        create_layer(kind, {}).compute_output_shape(shape)
+        get_layer(kind).compute_output_shape(shape)
 
 
 def test_pool_config_is_validated():
     with pytest.raises(SpecError, match="pool_size"):
-        create_layer("MaxPool2D", {"pool_size": 0})
+        get_layer({"type": "MaxPool2D", "pool_size": 0})
     with pytest.raises(SpecError, match="stride"):
-        create_layer("AvgPool2D", {"stride": [1, 2, 3]})
+        get_layer({"type": "AvgPool2D", "stride": [1, 2, 3]})

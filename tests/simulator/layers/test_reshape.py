@@ -3,7 +3,7 @@
 import numpy as np
 
 from simulator.backend import get_backend
-from simulator.layers import create_layer
+from simulator.layers import get_layer
 from tests.simulator.layer_harness import run_layer_test
 
 
@@ -17,7 +17,7 @@ def test_flatten_flat_input_is_identity(backend_name):
 
 
 def test_flatten_is_c_order_even_for_channel_major_memory():
-    layer = create_layer("Flatten", {})
+    layer = get_layer("Flatten")
     layer.build((2, 2, 2), get_backend("numpy", "float64"), np.random.default_rng(0))
     x = np.arange(16.0).reshape(2, 2, 2, 2)
     channel_major = np.ascontiguousarray(x.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent, QUndoStack
 from PySide6.QtWidgets import QTreeWidgetItem
 
-from simulator.layers import registered_layers
+from simulator.layers import LAYERS, layer_names
 from simulator.spec import INPUT, NetworkSpec
 from ui.canvas.items import EdgeItem
 from ui.canvas.view import DesignCanvas
@@ -60,9 +60,9 @@ def test_boxes_show_type_name_shape_and_parameter_count(canvas) -> None:
 def test_palette_lists_every_registered_layer_by_category(qtbot) -> None:
     palette = Palette()
     qtbot.addWidget(palette)
-    assert sorted(palette.type_names()) == sorted(registered_layers())
+    assert sorted(palette.type_names()) == sorted(layer_names())
     for category, names in grouped_layers().items():
-        assert all(registered_layers()[n].category == category for n in names)
+        assert all(LAYERS.get(n).category == category for n in names)
     chosen: list[str] = []
     palette.layer_chosen.connect(chosen.append)
     dense: QTreeWidgetItem = palette.findItems("Dense", Qt.MatchFlag.MatchRecursive)[0]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from PySide6.QtGui import QUndoStack
 
-from simulator.layers import registered_layers
+from simulator.layers import layer_names
 from simulator.spec import INPUT, NetworkSpec
 from ui.design import commands
 from ui.design.defaults import new_layer
@@ -138,7 +138,7 @@ def test_auto_layout_puts_branches_side_by_side(spec_and_stack) -> None:
     assert layout["softmax"][1] > layout["output"][1]
 
 
-LAYER_TYPES = sorted(registered_layers())
+LAYER_TYPES = sorted(layer_names())
 
 
 class DesignEdits(RuleBasedStateMachine):
