@@ -107,7 +107,7 @@ def activation_stats(network: Network, x_probe: Any,
     """
     xp, result = network.backend.xp, {}
     for name, layer, out in layer_outputs(network, _as_batch(network, x_probe)):
-        kind = getattr(getattr(layer, "activation", None), "name", None)
+        kind = None if layer.output_activation is None else layer.output_activation.name
         if kind not in ("relu", "sigmoid", "tanh") or out.ndim < 2:
             continue
         stats = {"mean": float(out.mean()), "std": float(out.std())}
