@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from simulator.checks import is_integer, is_number
 from simulator.config import PREPROCESSING
 from simulator.errors import DataError
 
@@ -112,7 +113,7 @@ class Preprocessor:
         processor = cls(method)
         shape = data.get("shape")
         if shape is not None and (not isinstance(shape, list) or not all(
-                isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in shape)):
+                is_integer(v) and v > 0 for v in shape)):
             raise DataError(f"preprocessing 'shape' must be a list of positive integers or "
                             f"null, got {shape!r}")
         shift = _stat("shift", data.get("shift"), shape)
@@ -130,7 +131,7 @@ def _stat(name: str, value: Any, shape: list[int] | None) -> Stat:
     if isinstance(value, bool):
         raise DataError(f"preprocessing '{name}' must be a number or nested list, got {value!r}")
     if shape is None:
-        if not isinstance(value, int | float) or not math.isfinite(value):
+        if not is_number(value) or not math.isfinite(value):
             raise DataError(f"preprocessing '{name}' must be a finite number, got {value!r}")
         return float(value)
     if math.prod(shape) > MAX_VALUES:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
+from simulator.checks import is_integer
 from simulator.errors import DataError
 
 Size = tuple[int, int]
@@ -22,10 +23,9 @@ def check_size(size: int | Sequence[int] | None) -> Size | None:
     """``size`` as (height, width), or None to keep the first image's size."""
     if size is None:
         return None
-    pair = (size, size) if isinstance(size, int) and not isinstance(size, bool) else size
+    pair = (size, size) if is_integer(size) else size
     if (isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2
-            or not all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_SIDE
-                       for v in pair)):
+            or not all(is_integer(v) and 1 <= v <= MAX_SIDE for v in pair)):
         raise DataError(f"option 'size' must be a side length or (height, width), each 1.."
                         f"{MAX_SIDE}, got {size!r}")
     return int(pair[0]), int(pair[1])
