@@ -48,7 +48,8 @@ def run_gui(argv: list[str]) -> int:
     app.setApplicationName("Backprop Studio")
     configure_plots()
     from simulator.errors import BackpropError
-    from ui.shell.files import describe, read_design
+    from ui.shell.errors import describe
+    from ui.shell.files import read_design
     from ui.shell.main_window import MainWindow
 
     window = MainWindow()

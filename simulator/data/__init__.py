@@ -9,7 +9,7 @@ from simulator.data.builtin import BuiltinInfo, builtin_datasets
 from simulator.data.dataset import Dataset
 from simulator.data.loader import detect_format, load_dataset, options_of
 from simulator.data.options import DEFAULT_MAX_BYTES
-from simulator.data.prepare import Prepared, fit_input, prepare
+from simulator.data.prepare import Prepared, fit_input, fit_problem, prepare
 from simulator.data.preprocessing import Preprocessor
 from simulator.data.splits import SplitIndices, kfold_indices, train_val_test_split
 
@@ -23,6 +23,7 @@ __all__ = [
     "builtin_datasets",
     "detect_format",
     "fit_input",
+    "fit_problem",
     "kfold_indices",
     "load_dataset",
     "options_of",

@@ -33,7 +33,7 @@ from ui.experiments.ensemble_view import EnsembleView
 from ui.experiments.plan import EPOCH_CAP, MAX_EPOCHS, ExperimentFailed, build_context, guarded
 from ui.experiments.search_view import SearchView
 from ui.experiments.view import ExperimentView
-from ui.shell.files import describe
+from ui.shell.errors import describe
 from ui.style.theme import COLORS
 from ui.training.controller import TrainingController
 from ui.training.worker import BatchChunk

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from simulator.data import prepare
+from simulator.data import load_dataset, prepare
 from simulator.errors import BackpropError, MissingValuesError
 from simulator.io import DatasetChoice, export_onnx, save_model, save_project
-from ui.datasets import load_dataset
+from ui.shell.errors import describe
 from ui.shell.files import (
     DATA_FILTER,
     MODEL_SUFFIX,
@@ -23,7 +23,6 @@ from ui.shell.files import (
     OPEN_FILTER,
     PROJECT_SUFFIX,
     capture_project,
-    describe,
     with_suffix,
 )
 from ui.shell.presets import available_presets
@@ -168,7 +167,7 @@ class FileMenu:
                 if answer != QMessageBox.StandardButton.Yes:
                     return False
                 options = {"nan": "drop"}
-                dataset = load_dataset(source, options)
+                dataset = load_dataset(source, **options)
         except (BackpropError, OSError) as exc:
             self._fail("Cannot open the dataset", exc)
             return False

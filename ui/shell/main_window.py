@@ -15,11 +15,10 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar
 
-from simulator.data import Dataset
+from simulator.data import Dataset, fit_problem
 from simulator.errors import BackpropError, DataError
 from simulator.io import DatasetChoice, Project
 from simulator.spec import NetworkSpec
-from ui.datasets import fit_problem
 from ui.design.commands import SetInputShape
 from ui.design.positions import fill_missing_positions
 from ui.panels.activations_panel import ActivationsPanel
@@ -30,7 +29,8 @@ from ui.panels.confusion_panel import ConfusionPanel
 from ui.panels.data_panel import DataPanel
 from ui.panels.parts.sample_link import SampleLink
 from ui.shell.actions import build_window, show_panel
-from ui.shell.files import Opened, describe, open_preset, read_design
+from ui.shell.errors import describe
+from ui.shell.files import Opened, open_preset, read_design
 from ui.shell.presets import Preset, load_preset
 from ui.training.bridge import TrainingBridge
 from ui.training.controller import TrainingController

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from simulator.data import load_dataset
 from simulator.errors import DataError, SpecError
 from simulator.experiments.tuning import best_trial, cross_validation_steps
 from simulator.io import DatasetChoice
 from simulator.spec import NetworkSpec
-from ui.datasets import load_dataset
 from ui.experiments.knobs import knobs_for
 from ui.experiments.plan import Plan, RunContext
 from ui.experiments.search_results import BEST_BACKGROUND
@@ -26,7 +26,7 @@ from ui.training import controller as controller_module
 def experiments(main_window, qtbot) -> ExperimentsWindow:
     """The experiments window of a main window that trains the spiral lesson on 120 points."""
     choice = DatasetChoice("spiral", {"n": 120})
-    main_window.set_dataset(load_dataset(choice.source, choice.options), choice)
+    main_window.set_dataset(load_dataset(choice.source, **choice.options), choice)
     main_window.experiments_action.trigger()
     window = main_window.experiments
     window.epochs.setValue(8)
@@ -222,7 +222,7 @@ def test_mistakes_show_as_messages_and_nothing_runs(experiments, main_window, qt
     experiments.show_mode(experiments.cross_validation)
     experiments.cross_validation.k_box.setValue(10)
     choice = DatasetChoice("spiral", {"n": 12})
-    main_window.set_dataset(load_dataset(choice.source, choice.options), choice)
+    main_window.set_dataset(load_dataset(choice.source, **choice.options), choice)
     experiments.run()
     assert not experiments.controller.running
     assert "fewer than the 10 folds" in experiments.status.text()
