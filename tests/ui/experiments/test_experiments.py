@@ -27,8 +27,8 @@ def experiments(main_window, qtbot) -> ExperimentsWindow:
     """The experiments window of a main window that trains the spiral lesson on 120 points."""
     choice = DatasetChoice("spiral", {"n": 120})
     main_window.set_dataset(load_dataset(choice.source, **choice.options), choice)
-    main_window.experiments_action.trigger()
-    window = main_window.experiments
+    main_window.menus.experiments.trigger()
+    window = main_window.experiments.experiments_window()
     window.epochs.setValue(8)
     return window
 
@@ -178,15 +178,15 @@ def test_pause_halts_an_experiment_and_resume_continues(experiments, qtbot) -> N
 def test_one_run_at_a_time_between_the_main_window_and_experiments(
         experiments, main_window, qtbot) -> None:
     _start_a_long_search(experiments)
-    assert not main_window.train_action.isEnabled()
-    assert not main_window.space_action.isEnabled()
+    assert not main_window.toolbar.run.train.isEnabled()
+    assert not main_window.menus.train_or_pause.isEnabled()
     main_window.reset()               # re-enables Train for its own, idle controller...
-    assert not main_window.train_action.isEnabled()      # ...but the experiment holds it
-    main_window.space_action.trigger()
+    assert not main_window.toolbar.run.train.isEnabled()      # ...but the experiment holds it
+    main_window.menus.train_or_pause.trigger()
     assert not main_window.controller.running
     experiments.stop()
     qtbot.waitUntil(lambda: not experiments.controller.running, timeout=5_000)
-    assert main_window.train_action.isEnabled()
+    assert main_window.toolbar.run.train.isEnabled()
 
     main_window.controller.set_speed(None)
     main_window.train()

@@ -77,7 +77,7 @@ def test_opening_a_network_file_from_the_menu(main_window, dialogs, tmp_path: Pa
 def test_a_lesson_opens_by_name(main_window, dialogs) -> None:
     assert main_window.open_path("circles")
     assert main_window.dataset_choice.source == "circles"
-    assert main_window.preset_box.currentData() == "circles"
+    assert main_window.lesson_box.currentData() == "circles"
     assert not main_window.open_path("no_such_lesson")
     assert "lessons are" in dialogs.messages[-1][1]
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import dataclasses
+import types
+
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 
 from simulator.training.trainer import BatchEnd
 from ui.design.commands import EditLayer, MoveLayers
@@ -10,16 +13,15 @@ from ui.design.commands import EditLayer, MoveLayers
 
 def test_every_panel_is_shown_in_a_tab(main_window) -> None:
     window = main_window
-    shown = [tabs.widget(i) for tabs in window.panel_tabs for i in range(tabs.count())]
+    tabs = window.panel_tabs
+    shown = [panel for stack in tabs.stacks for panel in tabs.panels_of(stack)]
     assert sorted(map(id, shown)) == sorted(map(id, window.panels))
-    top, bottom = window.panel_tabs
-    assert top.currentWidget() is window.panels[0]      # the first two panels are in view
-    assert bottom.currentWidget() is window.panels[1]
+    assert tabs.in_view() == window.panels[:2]        # the first two panels are in view
 
 
 def test_palette_double_click_appends_a_layer(main_window) -> None:
     window = main_window
-    window.palette.layer_chosen.emit("Dropout")
+    window.layer_palette.layer_chosen.emit("Dropout")
     assert window.spec.layers[-1].type == "Dropout"
     assert window.spec.layers[-1].position is not None
     window.stack.undo()
@@ -84,9 +86,9 @@ def test_a_learning_rate_edit_reaches_the_running_trainer(main_window, qtbot) ->
 def test_presentation_mode_enlarges_the_text(main_window, qapp) -> None:
     window = main_window
     before = qapp.font().pointSize()
-    window.presentation_action.setChecked(True)
+    window.menus.presentation.setChecked(True)
     assert qapp.font().pointSize() > before
-    window.presentation_action.setChecked(False)
+    window.menus.presentation.setChecked(False)
     assert qapp.font().pointSize() == before
 
 
@@ -112,3 +114,52 @@ def test_the_lesson_explanation_shows_while_no_layer_is_selected(main_window) ->
     assert "hidden layer" in window.inspector.about.text()
     window.inspector.show_layer(window.spec.layers[0].name)
     assert "hidden layer" not in window.inspector.about.text()
+
+
+def _qt_base(kind: type) -> type:
+    return next(k for k in kind.__mro__ if k.__module__.startswith("PySide6"))
+
+
+def _shadowed(obj: QObject) -> list[str]:
+    """Names that hide a method (or any callable) of ``obj``'s Qt base class: instance
+    attributes, and class attributes that are not methods (signals, constants) of our classes.
+    Qt's own signals, cached on the instance once used, do not count."""
+    base = _qt_base(type(obj))
+    found = [name for name, value in vars(obj).items()
+             if callable(getattr(base, name, None)) and not (
+                 isinstance(value, SignalInstance) and isinstance(getattr(base, name), Signal))]
+    for kind in type(obj).__mro__:
+        if kind.__module__.startswith(("PySide6", "shiboken6", "builtins")):
+            continue
+        found += [f"{kind.__name__}.{name}" for name, value in vars(kind).items()
+                  if not name.startswith("__") and callable(getattr(base, name, None))
+                  and not isinstance(value, types.FunctionType | property | staticmethod
+                                     | classmethod)]
+    return found
+
+
+def test_no_attribute_shadows_a_qt_method(main_window) -> None:
+    window = main_window
+    owned = {"window": window, "scene": window.canvas.scene, "view": window.canvas.view,
+             **{f"panel {p.title}": p for p in window.panels}}
+    owned |= {name: value for name, value in vars(window).items()
+              if isinstance(value, QObject) and value is not window.controller}   # not the shell's
+    for part in (window.toolbar, window.toolbar.run, window.menus):
+        owned |= {f"{type(part).__name__}.{f.name}": getattr(part, f.name)
+                  for f in dataclasses.fields(part) if isinstance(getattr(part, f.name), QObject)}
+    assert {"layer_palette", "inspector", "panel_tabs", "training", "Toolbar.lessons",
+            "RunActions.train", "Menus.presentation"} <= set(owned)
+    assert {name: found for name, obj in owned.items() if (found := _shadowed(obj))} == {}
+
+
+def test_the_shadow_check_sees_a_shadowing_attribute(qtbot) -> None:
+    """A guard for the test above: it does find the bug it looks for."""
+    from PySide6.QtWidgets import QWidget
+
+    class Shadowing(QWidget):
+        update = Signal()        # hides QWidget.update()
+
+    widget = Shadowing()
+    qtbot.addWidget(widget)
+    widget.palette = object()    # hides QWidget.palette()
+    assert set(_shadowed(widget)) == {"palette", "update", "Shadowing.update"}
