@@ -384,7 +384,7 @@ class MainWindow(QMainWindow):
         """Stop the run in progress and wait for its thread (at most one batch)."""
         self.controller.shutdown()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802  (Qt's name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self.confirm_discard():
             event.ignore()
             return

@@ -1,15 +1,16 @@
 """View ▸ Presentation mode: larger text everywhere, for a projector.
 
-The application font grows (menus, toolbar, tab labels, settings), the plots and the text that
-follows the plot scale (the lesson's explanation in the inspector, captions) are redrawn in
-place in the main window and the experiments window, and the canvas zooms instead of
-re-flowing. Turning it off undoes exactly what turning it on did.
+The application font grows: menus, toolbar, tab labels, the settings and the lesson's title and
+explanation in the inspector (a widget with a style sheet keeps the font it was first drawn
+with, so every style sheet is applied again). The plots and the captions that follow the plot
+scale are redrawn in place, in the main window and the experiments window, and the canvas zooms
+instead of re-flowing. Turning it off undoes exactly what turning it on did.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
 from ui.canvas.view import DesignView
 from ui.style.theme import PRESENTATION_SCALE, restyle, set_plot_scale
@@ -40,6 +41,16 @@ class Presentation:
         QApplication.setFont(font)
         set_plot_scale(PRESENTATION_SCALE if on else 1.0)
         restyle(self.window)
+        refresh_style_sheets(self.window)
         self.view.zoom(CANVAS_ZOOM if on else 1 / CANVAS_ZOOM)
         width = round(self.dock_width * (CANVAS_ZOOM if on else 1.0))
         self.window.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
+
+
+def refresh_style_sheets(root: QWidget) -> None:
+    """Apply every style sheet under ``root`` again, so its text takes the application font
+    of now (a size the sheet sets itself stays)."""
+    for widget in [root, *root.findChildren(QWidget)]:
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet(sheet)

@@ -83,15 +83,6 @@ def test_a_learning_rate_edit_reaches_the_running_trainer(main_window, qtbot) ->
     window.stop_training()
 
 
-def test_presentation_mode_enlarges_the_text(main_window, qapp) -> None:
-    window = main_window
-    before = qapp.font().pointSize()
-    window.menus.presentation.setChecked(True)
-    assert qapp.font().pointSize() > before
-    window.menus.presentation.setChecked(False)
-    assert qapp.font().pointSize() == before
-
-
 def test_a_learning_rate_edit_keeps_the_session_and_reaches_its_trainer(main_window,
                                                                         qtbot) -> None:
     window = main_window

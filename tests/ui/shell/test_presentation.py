@@ -1,4 +1,5 @@
-"""View ▸ Presentation mode enlarges the plots too, in place: fonts, legends, lines; and back."""
+"""View ▸ Presentation mode: larger text everywhere (the lesson's explanation and the tab labels
+included), the plots redrawn in place (fonts, legends, lines); and back."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ui.panels.catalog import find_panel
 from ui.panels.confusion_panel import ConfusionPanel, cell_points
 from ui.panels.gradients_panel import GradientsPanel
 from ui.panels.loss_panel import LossPanel
+from ui.shell.presentation import PRESENTATION_POINTS
 from ui.style.theme import LABEL_FONT_PT, PRESENTATION_SCALE, TICK_FONT_PT, plot_scale
 
 BIG_TICK = round(TICK_FONT_PT * PRESENTATION_SCALE)
@@ -23,6 +25,30 @@ BIG_LABEL = round(LABEL_FONT_PT * PRESENTATION_SCALE)
 def window(main_window):
     yield main_window
     main_window.menus.presentation.setChecked(False)   # leave the fonts as found
+
+
+def test_the_text_grows_and_shrinks_back(window, qapp) -> None:
+    before = qapp.font().pointSize()
+    window.menus.presentation.setChecked(True)
+    assert qapp.font().pointSize() == before + PRESENTATION_POINTS
+    window.menus.presentation.setChecked(False)
+    assert qapp.font().pointSize() == before
+
+
+def test_the_lesson_text_and_the_panel_tabs_grow(window, qapp) -> None:
+    window.show()
+    inspector = window.inspector
+    texts = (inspector.title, inspector.about)
+    tab_bars = [stack.tabBar() for stack in window.panel_tabs.stacks]
+    small = [widget.fontInfo().pointSize() for widget in (*texts, *tab_bars)]
+    window.menus.presentation.setChecked(True)
+    qapp.processEvents()
+    large = [widget.fontInfo().pointSize() for widget in (*texts, *tab_bars)]
+    assert large == [size + PRESENTATION_POINTS for size in small]
+    assert inspector.title.text() == window.title            # still the lesson's own text
+    window.menus.presentation.setChecked(False)
+    qapp.processEvents()
+    assert [widget.fontInfo().pointSize() for widget in (*texts, *tab_bars)] == small
 
 
 def _tick_pt(plot) -> int:
