@@ -134,3 +134,14 @@ def test_every_package_has_a_docstring_naming_what_it_holds() -> None:
     missing = [name for name, path in modules().items()
                if ast.get_docstring(ast.parse(path.read_text())) is None]
     assert missing == []
+
+
+def test_only_the_app_imports_the_main_window_even_for_types() -> None:
+    """The window's parts are given what they use; none needs the window's class, not even as
+    a type (a ``TYPE_CHECKING`` import would say the class is split across modules)."""
+    importers = sorted(m for m in graph() if "ui.shell.main_window" in graph()[m])
+    assert importers == ["ui.app"]
+    named = [str(path.relative_to(ROOT)) for path in (ROOT / "ui").rglob("*.py")
+             if "import MainWindow" in path.read_text()
+             and path.relative_to(ROOT).as_posix() not in ("ui/app.py", "ui/shell/main_window.py")]
+    assert named == []

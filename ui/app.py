@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from ui.style.theme import configure_plots
 
-DEFAULT_SIZE = (1280, 800)
+#: The picture's size when ``--screenshot`` is given without ``--size``.
+SCREENSHOT_SIZE = (1280, 800)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -37,18 +38,21 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="save a picture of the main window and exit")
     parser.add_argument("--train-seconds", type=float, default=0.0, metavar="S",
                         help="with --screenshot: train for S seconds first")
-    parser.add_argument("--size", type=_size, default=DEFAULT_SIZE, metavar="WxH",
-                        help="window size (default 1280x800)")
+    parser.add_argument("--size", type=_size, metavar="WxH",
+                        help="window size (default: 1280x800, or the whole screen if that is "
+                             "smaller; a picture is 1280x800)")
     return parser.parse_args(argv)
 
 
 def run_gui(argv: list[str]) -> int:
     args = parse_args(argv)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Backprop Studio")
     configure_plots()
     from simulator.errors import BackpropError
-    from ui.shell.files import describe, read_design
+    from ui.shell.errors import describe
+    from ui.shell.files import read_design
     from ui.shell.main_window import MainWindow
 
     window = MainWindow()
@@ -59,9 +63,15 @@ def run_gui(argv: list[str]) -> int:
             print(f"backprop-studio: error: cannot open '{args.project}': {describe(exc)}",
                   file=sys.stderr)
             return 1
-        window.install(opened)
-    window.resize(*args.size)
-    window.show()
+        window.install(opened, args.project)
+    size = args.size or (SCREENSHOT_SIZE if args.screenshot else None)
+    if size is not None:
+        window.resize(*size)
+        window.show()
+    elif window.fit_to_screen():
+        window.show()
+    else:
+        window.showMaximized()
     if args.screenshot:
         return _screenshot(app, window, Path(args.screenshot), args.train_seconds)
     return app.exec()

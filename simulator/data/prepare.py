@@ -6,6 +6,9 @@ classification, seeded by ``config.seed``), and preprocessed with statistics fit
 training split only. ``x`` arrays come out in ``config.dtype``; class labels as int64 (N,),
 regression targets as (N, k) in ``config.dtype``. An empty validation split gives arrays with
 zero samples.
+
+:func:`fit_problem` says, before any training, why a design's output cannot learn a dataset's
+targets (the app shows it; the Trainer runs the same check).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from simulator.data.dataset import Dataset
 from simulator.data.preprocessing import Preprocessor
 from simulator.data.splits import train_val_test_split
 from simulator.errors import DataError
+from simulator.losses import get_loss
+from simulator.spec import NetworkSpec
 
 
 @dataclass(frozen=True)
@@ -71,3 +76,19 @@ def prepare(dataset: Dataset, config: TrainingConfig, input_shape: Sequence[int]
     return Prepared(inputs(x[split.train]), targets(dataset.y[split.train]),
                     inputs(x[split.val]), targets(dataset.y[split.val]), preprocessor, dataset,
                     x_test, y_test)
+
+
+def fit_problem(spec: NetworkSpec, dataset: Dataset) -> str | None:
+    """Why ``spec``'s output cannot learn ``dataset``'s targets, or None when it can.
+
+    The engine's own check (the one the Trainer runs), naming the layer to resize. Assumes the
+    design itself is valid (``infer_shapes`` succeeds).
+    """
+    output = spec.infer_shapes()[-1].output_shape
+    sized = next((layer.name for layer in reversed(spec.layers) if "units" in layer.config),
+                 None)
+    try:
+        get_loss(spec.training.loss).check_targets(dataset.y, output, layer=sized)
+    except DataError as exc:
+        return str(exc)
+    return None

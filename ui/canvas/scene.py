@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import QPointF, Signal
+from PySide6.QtCore import QObject, QPointF, Signal
 from PySide6.QtGui import QFont, QPen, QUndoStack
 from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QGraphicsScene
 
@@ -28,7 +28,7 @@ class DesignScene(QGraphicsScene):
     selection_named = Signal(object)       # a layer name, "input", or None
     validated = Signal(str, object)        # (error message or "", the layer it names or None)
 
-    def __init__(self, stack: QUndoStack, parent: object | None = None) -> None:
+    def __init__(self, stack: QUndoStack, parent: QObject | None = None) -> None:
         super().__init__(parent)
         # A fixed font: presentation mode zooms the canvas instead of re-flowing the boxes.
         self.setFont(QFont(QApplication.font()))
@@ -38,7 +38,8 @@ class DesignScene(QGraphicsScene):
         self.input_item = InputItem(INPUT)
         self.addItem(self.input_item)
         self.edges: list[EdgeItem] = []
-        self.error, self.error_layer = "", None
+        self.error = ""
+        self.error_layer: str | None = None
         self.connecting = False
         self._rubber: QGraphicsLineItem | None = None
         self._source: NodeItem | None = None

@@ -8,6 +8,7 @@ Views redraw from ``spec.changed``; no command touches a graphics item. A drag p
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
@@ -166,7 +167,7 @@ class MoveLayers(QUndoCommand):
     def undo(self) -> None:
         self._apply(self.old)
 
-    def _apply(self, positions: dict[str, Position | None]) -> None:
+    def _apply(self, positions: Mapping[str, Position | None]) -> None:
         for name, position in positions.items():
             self.spec.update_layer(name, position=position)
 

@@ -1,6 +1,6 @@
 """The dataset chooser: every built-in dataset by category, plus the user's own files.
 
-It only says what the user picked; the main window loads the data (``ui.shell.files``) so that a
+It only says what the user picked; the File menu loads the data (``ui.shell.file_menu``) so that a
 file that fails to load leaves the current dataset in place.
 """
 

@@ -157,7 +157,8 @@ class Inspector(QWidget):
 
     def _clear_params(self) -> None:
         while self.params_layout.count():
-            widget = self.params_layout.takeAt(0).widget()
+            item = self.params_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
 
@@ -235,7 +236,7 @@ class Inspector(QWidget):
         try:
             if name == INPUT:
                 shape = value if isinstance(value, list) else [value]
-                NetworkSpec(shape)  # validates the shape, raising SpecError
+                NetworkSpec(tuple(shape))  # validates the shape, raising SpecError
                 if tuple(shape) != spec.input_shape:
                     self.stack.push(SetInputShape(spec, tuple(shape)))
             else:

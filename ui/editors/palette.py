@@ -6,6 +6,7 @@ Drag a type onto the canvas to place it, or double-click it to append it to the 
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sequence
 
 from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
@@ -60,11 +61,12 @@ class Palette(QTreeWidget):
         self.itemDoubleClicked.connect(self._on_double_click)
 
     def type_names(self) -> list[str]:
-        root = self.invisibleRootItem()
-        return [root.child(i).child(j).data(0, TYPE_ROLE)
-                for i in range(root.childCount()) for j in range(root.child(i).childCount())]
+        headers = [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
+        return [item.data(0, TYPE_ROLE) for header in headers if header is not None
+                for item in (header.child(j) for j in range(header.childCount()))
+                if item is not None]
 
-    def mimeData(self, items: list[QTreeWidgetItem]) -> QMimeData:
+    def mimeData(self, items: Sequence[QTreeWidgetItem]) -> QMimeData:  # Qt's name
         names = [i.data(0, TYPE_ROLE) for i in items if i.data(0, TYPE_ROLE)]
         return layer_mime(names[0]) if names else QMimeData()
 

@@ -8,7 +8,7 @@ edit also emits ``learning_rate_changed`` so a run in progress picks it up betwe
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
@@ -52,6 +52,7 @@ PLAIN = [
 
 def _options(kind: str, name: str) -> list[tuple[str, Any]]:
     """(key, default) of the scalar options of an optimizer or schedule (not the LR)."""
+    cls: type
     if kind == "opt":
         cls = type(get_optimizer(name))
     else:
@@ -182,7 +183,8 @@ class TrainingSettings(QWidget):
             self.form.removeRow(self.fields.pop(key))
         if name == NO_SCHEDULE:
             return
-        row = self.form.getWidgetPosition(self.fields[anchor])[0] + 1
+        row, _role = cast(tuple[int, Any], self.form.getWidgetPosition(self.fields[anchor]))
+        row += 1
         for key, default in _options(prefix, name):
             field: Field = (BoolField(f"{prefix}.{key}") if isinstance(default, bool)
                             else ValueField(f"{prefix}.{key}", f"default {default}"))

@@ -134,7 +134,9 @@ class EnsembleView(ExperimentView):
                  f"{member.ensemble_accuracy:.3f}", weight]
         for column, text in enumerate(texts):
             self.table.setItem(row, column, number_item(text))
-        self.table.scrollToItem(self.table.item(row, 0))
+        first = self.table.item(row, 0)
+        if first is not None:
+            self.table.scrollToItem(first)
         fit_table(self.splitter, self.table, 0.45)
 
     def _draw(self) -> None:

@@ -8,36 +8,39 @@ again. The experiments window, for its part, disables Run while the main window 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
-from PySide6.QtGui import QActionGroup
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QWidget
 
+from ui.experiments.host import MainDesign
 from ui.experiments.window import ExperimentsWindow
 
-if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
 
+class ExperimentsHookup:
+    """Training ▸ Experiments…: the window over ``parent``, made (hidden) on first use; while
+    it runs, the ``gated`` actions (Train and Space) stay disabled."""
 
-def experiments_window(window: MainWindow) -> ExperimentsWindow:
-    """The main window's experiments window, made (hidden) on first use."""
-    experiments = getattr(window, "experiments", None)
-    if experiments is None:
-        experiments = ExperimentsWindow(window)
-        window.experiments = experiments
-        gate = QActionGroup(window)
-        gate.setExclusionPolicy(QActionGroup.ExclusionPolicy.None_)
-        gate.addAction(window.train_action)
-        gate.addAction(window.space_action)
-        experiments.controller.state_changed.connect(
-            lambda state: gate.setEnabled(state == "idle"))
-    return experiments
+    def __init__(self, parent: QWidget, design: MainDesign, gated: Sequence[QAction]) -> None:
+        self.parent, self.design, self.gated = parent, design, list(gated)
+        self._window: ExperimentsWindow | None = None
 
+    def experiments_window(self) -> ExperimentsWindow:
+        if self._window is None:
+            self._window = ExperimentsWindow(self.parent, self.design)
+            gate = QActionGroup(self.parent)
+            gate.setExclusionPolicy(QActionGroup.ExclusionPolicy.None_)
+            for action in self.gated:
+                gate.addAction(action)
+            self._window.controller.state_changed.connect(
+                lambda state: gate.setEnabled(state == "idle"))
+        return self._window
 
-def show_experiments(window: MainWindow) -> ExperimentsWindow:
-    """Training ▸ Experiments…: bring the window forward, fitted to the current design."""
-    experiments = experiments_window(window)
-    experiments.refresh()
-    experiments.show()
-    experiments.raise_()
-    experiments.activateWindow()
-    return experiments
+    def show(self) -> ExperimentsWindow:
+        """Bring the window forward, fitted to the current design."""
+        experiments = self.experiments_window()
+        experiments.refresh()
+        experiments.show()
+        experiments.raise_()
+        experiments.activateWindow()
+        return experiments

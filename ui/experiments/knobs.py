@@ -135,17 +135,25 @@ def knobs_for(spec: NetworkSpec) -> list[Knob]:
         name, config = layer.name, layer.config
         if layer.type == "Dense" and _resizable(spec, name):
             knobs.append(Knob(f"units:{name}", f"units of {name}", "int", int(config["units"]),
-                              lambda v, n=name: {f"layers.{n}.units": v}))
+                              _layer_setting(name, "units")))
         elif layer.type == "Dropout":
             knobs.append(Knob(f"rate:{name}", f"dropout rate of {name}", "rate",
                               float(config.get("rate", 0.5)),
-                              lambda v, n=name: {f"layers.{n}.rate": v}))
+                              _layer_setting(name, "rate")))
     knobs.append(Knob("l2", "L2 strength", "penalty", reg.l2 if reg is not None else 0.0,
                       lambda v: {"training.regularizer": _regularizer(l1, v)}))
     knobs.append(Knob("optimizer", "optimizer", "choice", opt_type,
                       lambda v: {"training.optimizer": {"type": v, "learning_rate": lr}},
                       tuple(optimizer_names())))
     return knobs
+
+
+def _layer_setting(layer: str, key: str) -> Callable[[Any], dict[str, Any]]:
+    """A knob's change: ``key`` of ``layer`` set to the value tried."""
+    def build(value: Any) -> dict[str, Any]:
+        return {f"layers.{layer}.{key}": value}
+
+    return build
 
 
 def _regularizer(l1: float, l2: float) -> dict[str, float] | None:

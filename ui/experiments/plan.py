@@ -16,14 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from simulator.data import Dataset, kfold_indices, prepare
+from simulator.data import Dataset, fit_problem, kfold_indices, prepare
 from simulator.errors import BackpropError, DataError
 from simulator.experiments.run import with_changes
 from simulator.experiments.tuning import default_metric
 from simulator.losses import get_loss
 from simulator.spec import NetworkSpec
 from simulator.training.trainer import TrainerControl
-from ui.datasets import fit_problem
 
 #: Epochs per run a new window suggests at most, so a classroom demo takes seconds.
 EPOCH_CAP = 50

@@ -116,7 +116,9 @@ class SearchResults(QWidget):
                 setting = self.setup.settings[trial]
                 for column, knob in enumerate(self.setup.knobs, 1):
                     self._set(row, column, format_setting(setting[knob.key]))
-            self.table.scrollToItem(self.table.item(row, 0))
+            first = self.table.item(row, 0)
+            if first is not None:
+                self.table.scrollToItem(first)
         return self.rows[trial]
 
     def _set(self, row: int, column: int, text: str, bold: bool = False) -> None:
@@ -139,9 +141,9 @@ class SearchResults(QWidget):
         for trial, scores in self.folds.items():
             fold_x += [trial + 1.0] * len(scores)
             fold_y += scores
-        for index, trial in self.trials.items():
+        for index, result in self.trials.items():
             mean_x.append(index + 1.0)
-            mean_y.append(trial.score)
+            mean_y.append(result.score)
         best = self.trials.get(self.best) if self.best is not None else None
         point = (best.index + 1.0, best.score) if best and math.isfinite(best.score) else None
         self.trial_plot.show_scores(fold_x, fold_y, mean_x, mean_y, point)

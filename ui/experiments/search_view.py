@@ -3,9 +3,8 @@ cross-validation, with the best trial highlighted and one button to put it into 
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from simulator.errors import SpecError
@@ -13,6 +12,7 @@ from simulator.experiments.run import with_changes
 from simulator.experiments.tuning import FoldScore, Trial, best_trial, search_steps
 from simulator.spec import NetworkSpec
 from ui.experiments.apply import apply_changes
+from ui.experiments.host import MainDesign
 from ui.experiments.knobs import Knob, candidate_changes, describe_setting, knobs_for
 from ui.experiments.plan import Plan, RunContext, format_score, metric_name
 from ui.experiments.search_form import SearchForm
@@ -20,17 +20,10 @@ from ui.experiments.search_results import SearchResults
 from ui.experiments.view import ExperimentView
 
 
-class DesignHost(Protocol):
-    """Where the design lives (the main window): its spec and its undo stack."""
-
-    spec: NetworkSpec
-    stack: QUndoStack
-
-
 class SearchView(ExperimentView):
     title = "Search"
 
-    def __init__(self, host: DesignHost, parent: QWidget | None = None) -> None:
+    def __init__(self, host: MainDesign, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.host = host
         self.form = SearchForm()
@@ -118,17 +111,17 @@ class SearchView(ExperimentView):
         """Put the best trial's settings into the design, as one undoable step."""
         if self.best is None:
             return
-        if self.host.spec is not self.design:
+        if self.host.spec() is not self.design:
             self.message.emit("Another design was opened since this search; run it again "
                               "to apply its best setting.", True)
             return
         setting = describe_setting(self.knobs, self.settings[self.best.index])
         try:   # the knobs of the design as it is now (it may have been edited since)
-            knobs = {knob.key: knob for knob in knobs_for(self.host.spec)}
+            knobs = {knob.key: knob for knob in knobs_for(self.host.spec())}
             if not set(self.settings[self.best.index]) <= set(knobs):
                 raise SpecError("the design no longer has the layer that was searched")
             changes = candidate_changes(knobs, self.settings[self.best.index])
-            changed = apply_changes(self.host.stack, self.host.spec, changes,
+            changed = apply_changes(self.host.stack, self.host.spec(), changes,
                                     f"Apply {setting}")
         except SpecError as exc:
             self.message.emit(f"Cannot apply the best setting: {exc}", True)

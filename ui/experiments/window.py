@@ -9,7 +9,7 @@ while an experiment runs (see :mod:`ui.experiments.hookup`), and Run while it tr
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QCloseEvent
@@ -30,21 +30,19 @@ from simulator.experiments.ensembles import MemberTrained
 from simulator.experiments.tuning import FoldScore
 from ui.experiments.cv_view import CrossValidationView
 from ui.experiments.ensemble_view import EnsembleView
+from ui.experiments.host import MainDesign
 from ui.experiments.plan import EPOCH_CAP, MAX_EPOCHS, ExperimentFailed, build_context, guarded
 from ui.experiments.search_view import SearchView
 from ui.experiments.view import ExperimentView
-from ui.shell.files import describe
+from ui.shell.errors import describe
 from ui.style.theme import COLORS
 from ui.training.controller import TrainingController
 from ui.training.worker import BatchChunk
 
-if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
-
 
 class ExperimentsWindow(QWidget):
-    def __init__(self, host: MainWindow) -> None:
-        super().__init__(host, Qt.WindowType.Window)
+    def __init__(self, parent: QWidget, host: MainDesign) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Experiments — Backprop Studio")
         self.host = host
         self.controller = TrainingController(self)
@@ -106,7 +104,7 @@ class ExperimentsWindow(QWidget):
     # ----- following the design ---------------------------------------------------------
     def refresh(self) -> None:
         """Offer what fits the current design; a new design's epochs become the default."""
-        design = self.host.spec
+        design = self.host.spec()
         for view in self.views:
             view.refresh(design)
         default = max(1, min(design.training.epochs, EPOCH_CAP))
@@ -129,7 +127,7 @@ class ExperimentsWindow(QWidget):
         view = self.tabs.currentWidget()
         assert isinstance(view, ExperimentView)
         try:
-            context = build_context(self.host.spec, self.host.dataset, self.epochs.value())
+            context = build_context(self.host.spec(), self.host.dataset(), self.epochs.value())
             plan = view.plan(context)
         except (BackpropError, KeyError) as exc:
             text = exc.args[0] if isinstance(exc, KeyError) else describe(exc)

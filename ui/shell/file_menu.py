@@ -1,45 +1,66 @@
 """The File menu: new from a lesson, open, save, export, and the user's own data.
 
-Dialogs live here; reading files lives in :mod:`ui.shell.files`. Every failure shows the error's
-message in a dialog and leaves the window as it was.
+The dialogs live here: each asks, then reads or writes through :mod:`ui.shell.files` and the
+engine, and every failure shows the error's message in a dialog and leaves the window as it
+was. The menu reaches the design it saves only through the callables of a :class:`Document`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox, QWidget
 
-from simulator.data import prepare
+from simulator.data import Dataset, load_dataset, prepare
 from simulator.errors import BackpropError, MissingValuesError
-from simulator.io import DatasetChoice, export_onnx, save_model, save_project
-from ui.datasets import load_dataset
+from simulator.io import DatasetChoice, Project, export_onnx, save_model, save_project
+from ui.shell.errors import describe
 from ui.shell.files import (
     DATA_FILTER,
     MODEL_SUFFIX,
     ONNX_SUFFIX,
     OPEN_FILTER,
     PROJECT_SUFFIX,
-    capture_project,
-    describe,
     with_suffix,
 )
-from ui.shell.presets import available_presets
+from ui.shell.presets import Preset, available_presets
+from ui.training.session import TrainingSession
 
-if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
+
+@dataclass(frozen=True)
+class Document:
+    """What the File menu reads and changes of the design on screen."""
+
+    #: Where Save writes without asking (None: Save asks, as Save As does).
+    path: Callable[[], Path | None]
+    #: Unsaved changes: ask to save them; False when the user cancelled.
+    confirm_discard: Callable[[], bool]
+    #: Open a lesson by name or a design file; False (after a dialog) when it failed.
+    open_design: Callable[[str], bool]
+    new_from_preset: Callable[[Preset], None]
+    #: What Save writes, and whether it leaves out a run that could not be saved now.
+    project: Callable[[], tuple[Project, bool]]
+    #: The design was saved to this path.
+    saved: Callable[[Path], None]
+    #: The session whose weights can be exported now, or None.
+    trained_session: Callable[[], TrainingSession | None]
+    #: Train on this data from now on.
+    set_dataset: Callable[[Dataset, DatasetChoice], None]
 
 
 class FileMenu:
-    def __init__(self, window: MainWindow, menu: QMenu) -> None:
-        self.window = window
+    def __init__(self, menu: QMenu, document: Document, status: QLabel, parent: QWidget,
+                 quit_app: Callable[[], object]) -> None:
+        """Fill ``menu``; dialogs open over ``parent``, results are told on ``status``."""
+        self.document, self.status, self.dialog_parent = document, status, parent
         new_menu = menu.addMenu("&New from lesson")
         for preset in available_presets():
             action = new_menu.addAction(preset.title)
             action.setToolTip(preset.description)
-            action.triggered.connect(lambda _c=False, p=preset: window.new_from_preset(p))
+            action.triggered.connect(lambda _c=False, p=preset: document.new_from_preset(p))
         self.open_action = self._add(menu, "&Open…", self.open, QKeySequence.StandardKey.Open)
         self.save_action = self._add(menu, "&Save", self.save, QKeySequence.StandardKey.Save)
         self.save_as_action = self._add(menu, "Save &As…", self.save_as,
@@ -52,10 +73,12 @@ class FileMenu:
         self.export_onnx_action = self._add(menu, "Export trained model as O&NNX…",
                                             self.export_onnx)
         menu.addSeparator()
-        self._add(menu, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+        self._add(menu, "&Quit", quit_app, QKeySequence.StandardKey.Quit)
         self.update_enabled()
 
-    def _add(self, menu: QMenu, text: str, slot, shortcut=None) -> QAction:
+    @staticmethod
+    def _add(menu: QMenu, text: str, slot: Callable[[], object],
+             shortcut: QKeySequence.StandardKey | None = None) -> QAction:
         action = menu.addAction(text)
         action.triggered.connect(lambda _checked=False: slot())
         if shortcut is not None:
@@ -63,55 +86,53 @@ class FileMenu:
         return action
 
     def update_enabled(self) -> None:
-        trained = self.window.trained_session() is not None
+        trained = self.document.trained_session() is not None
         self.export_model_action.setEnabled(trained)
         self.export_onnx_action.setEnabled(trained)
 
     def _fail(self, title: str, exc: BaseException) -> None:
-        QMessageBox.warning(self.window, title, describe(exc))
+        QMessageBox.warning(self.dialog_parent, title, describe(exc))
 
     # ----- designs and projects ---------------------------------------------------------
     def open(self) -> None:
-        if not self.window.confirm_discard():
+        if not self.document.confirm_discard():
             return
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open a project or network", "",
+        path, _ = QFileDialog.getOpenFileName(self.dialog_parent, "Open a project or network", "",
                                               OPEN_FILTER)
         if path:
-            self.window.open_path(path)
+            self.document.open_design(path)
 
     def save(self) -> bool:
-        if self.window.project_path is None:
+        path = self.document.path()
+        if path is None:
             return self.save_as()
-        return self.write_project(self.window.project_path)
+        return self.write_project(path)
 
     def save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save the project", "",
+        path, _ = QFileDialog.getSaveFileName(self.dialog_parent, "Save the project", "",
                                               f"Backprop Studio project (*{PROJECT_SUFFIX})")
         return bool(path) and self.write_project(with_suffix(path, PROJECT_SUFFIX))
 
     def write_project(self, path: Path) -> bool:
-        window = self.window
-        include_run = window.controller.state != "running" and not window.session_is_stale()
-        project = capture_project(window.spec, window.dataset_choice, window.session,
-                                  include_run)
+        project, run_left_out = self.document.project()
         try:
             save_project(path, project)
         except (BackpropError, OSError) as exc:
             self._fail("Cannot save the project", exc)
             return False
-        window.mark_clean(path)
-        note = "" if include_run or window.session is None else (
-            " (the design only: pause training to save the trained weights too)")
-        window.status_label.setText(f"Saved {path.name}{note}")
+        self.document.saved(path)
+        note = (" (the design only: pause training to save the trained weights too)"
+                if run_left_out else "")
+        self.status.setText(f"Saved {path.name}{note}")
         return True
 
     # ----- exports ----------------------------------------------------------------------
     def _export(self, what: str, suffix: str, file_filter: str) -> None:
-        session = self.window.trained_session()
+        session = self.document.trained_session()
         if session is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self.window, f"Export the trained model ({what})",
-                                              "", file_filter)
+        path, _ = QFileDialog.getSaveFileName(
+            self.dialog_parent, f"Export the trained model ({what})", "", file_filter)
         if not path:
             return
         target = with_suffix(path, suffix)
@@ -129,7 +150,7 @@ class FileMenu:
         except (BackpropError, OSError) as exc:
             self._fail("Cannot export the model", exc)
             return
-        self.window.status_label.setText(f"Exported {target.name}")
+        self.status.setText(f"Exported {target.name}")
 
     def export_model(self) -> None:
         self._export("Backprop Studio model", MODEL_SUFFIX,
@@ -140,13 +161,13 @@ class FileMenu:
 
     # ----- data -------------------------------------------------------------------------
     def open_data_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open a dataset", "", DATA_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.dialog_parent, "Open a dataset", "", DATA_FILTER)
         if path:
             self.load_data(path)
 
     def open_image_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(
-            self.window, "Open a folder of images (one subfolder per class)")
+            self.dialog_parent, "Open a folder of images (one subfolder per class)")
         if path:
             self.load_data(path)
 
@@ -162,18 +183,18 @@ class FileMenu:
                 dataset = load_dataset(source)
             except MissingValuesError as exc:
                 answer = QMessageBox.question(
-                    self.window, "Missing values",
+                    self.dialog_parent, "Missing values",
                     f"{describe(exc)}\n\nDrop every row with a missing value and load the rest?",
                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
                 if answer != QMessageBox.StandardButton.Yes:
                     return False
                 options = {"nan": "drop"}
-                dataset = load_dataset(source, options)
+                dataset = load_dataset(source, **options)
         except (BackpropError, OSError) as exc:
             self._fail("Cannot open the dataset", exc)
             return False
-        self.window.set_dataset(dataset, DatasetChoice(source, options))
+        self.document.set_dataset(dataset, DatasetChoice(source, options))
         if dataset.warnings:
-            QMessageBox.information(self.window, "Dataset loaded with notes",
+            QMessageBox.information(self.dialog_parent, "Dataset loaded with notes",
                                     "\n".join(f"• {w}" for w in dataset.warnings))
         return True

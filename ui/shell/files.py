@@ -1,21 +1,21 @@
-"""Reading designs and projects, and the File menu's dialogs (open, save, export, data).
+"""Reading designs and projects into an :class:`Opened`, and what a project saves.
 
-Everything is read completely before the window changes, so a file that fails to load shows
-its typed error's message and leaves the current design as it was.
+No dialogs here (they are in :mod:`ui.shell.file_menu`): these functions read a lesson, a
+network or lesson JSON file or a project completely before the window changes, so a file that
+fails to load raises its typed error and leaves the current design as it was. Also the file
+suffixes and the dialogs' file filters.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.data import Dataset, data_file_filter
+from simulator.data import Dataset, data_file_filter, load_dataset
 from simulator.errors import BackpropError, SpecError
 from simulator.io import DatasetChoice, Project, load_project
 from simulator.spec import MAX_JSON_BYTES, NetworkSpec, loads_strict
-from ui.datasets import load_dataset
 from ui.shell.presets import Preset, available_presets, preset_from_dict
 
 PROJECT_SUFFIX = ".bpproj"
@@ -44,7 +44,7 @@ class Opened:
 
 def open_preset(preset: Preset) -> Opened:
     choice = DatasetChoice(preset.dataset_source, dict(preset.dataset_options))
-    return Opened(preset.spec(), preset.title, load_dataset(choice.source, choice.options),
+    return Opened(preset.spec(), preset.title, load_dataset(choice.source, **choice.options),
                   choice, preset_key=preset.key, description=preset.description)
 
 
@@ -64,7 +64,7 @@ def read_design(name: str) -> Opened:
         project = load_project(path)
         dataset = None
         if project.dataset is not None:
-            dataset = load_dataset(project.dataset.source, project.dataset.options)
+            dataset = load_dataset(project.dataset.source, **project.dataset.options)
         return Opened(project.spec, path.stem, dataset, project.dataset, project, path)
     if path.stat().st_size > MAX_JSON_BYTES:
         raise SpecError(f"'{path.name}' is larger than {MAX_JSON_BYTES // 2**20} MiB")
@@ -90,11 +90,3 @@ def with_suffix(path: str, suffix: str) -> Path:
     result = Path(path)
     return result if result.suffix.lower() == suffix else result.with_name(result.name + suffix)
 
-
-def describe(exc: BaseException) -> str:
-    """The message shown in a dialog for a failed load or save."""
-    if isinstance(exc, OSError):
-        return f"{exc.strerror or exc}: {exc.filename or ''}".strip().rstrip(":")
-    if isinstance(exc, json.JSONDecodeError):
-        return f"not valid JSON: {exc}"
-    return str(exc)

@@ -1,8 +1,11 @@
 """The main window: palette, canvas and editors on the left, live panels on the right.
 
-The design is one :class:`NetworkSpec` edited only through the undo commands on
-``self.stack``; every view redraws from ``spec.changed``. Training runs in the controller's
-thread on a *copy* of the spec, rebuilt whenever the design (not just its layout) changes.
+The window creates and owns every widget; the builders of :mod:`ui.shell.actions` return the
+toolbar and menus they make, and the training bridge, the File menu, the experiments hookup
+and presentation mode are each given the few objects they use. The design is one
+:class:`NetworkSpec` edited only through the undo commands on ``self.stack``; every view redraws
+from ``spec.changed``. Training runs in the controller's thread on a *copy* of the spec,
+rebuilt whenever the design (not just its layout) changes.
 """
 
 from __future__ import annotations
@@ -11,17 +14,32 @@ import contextlib
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QWidget,
+)
 
-from simulator.data import Dataset
+from simulator.data import Dataset, fit_problem
 from simulator.errors import BackpropError, DataError
 from simulator.io import DatasetChoice, Project
 from simulator.spec import NetworkSpec
-from ui.datasets import fit_problem
+from ui.canvas.view import DesignCanvas
 from ui.design.commands import SetInputShape
 from ui.design.positions import fill_missing_positions
+from ui.editors.inspector import Inspector
+from ui.editors.palette import Palette
+from ui.editors.training_settings import TrainingSettings
+from ui.experiments.hookup import ExperimentsHookup
+from ui.experiments.host import MainDesign
 from ui.panels.activations_panel import ActivationsPanel
 from ui.panels.base import Panel
 from ui.panels.boundary_panel import BoundaryPanel
@@ -29,12 +47,19 @@ from ui.panels.catalog import default_panels, find_panel
 from ui.panels.confusion_panel import ConfusionPanel
 from ui.panels.data_panel import DataPanel
 from ui.panels.parts.sample_link import SampleLink
-from ui.shell.actions import build_window, show_panel
-from ui.shell.files import Opened, describe, open_preset, read_design
-from ui.shell.presets import Preset, load_preset
+from ui.shell.actions import SPEEDS, build_menus, build_toolbar
+from ui.shell.errors import describe
+from ui.shell.file_menu import Document, FileMenu
+from ui.shell.files import Opened, capture_project, open_preset, read_design
+from ui.shell.panel_tabs import PanelTabs
+from ui.shell.presentation import Presentation
+from ui.shell.presets import Preset, available_presets, load_preset
+from ui.shell.screen import fitted_geometry
 from ui.training.bridge import TrainingBridge
 from ui.training.controller import TrainingController
 from ui.training.session import TrainingSession, build_session
+
+LEFT_WIDTH, RIGHT_WIDTH = 290, 540
 
 
 class MainWindow(QMainWindow):
@@ -50,23 +75,120 @@ class MainWindow(QMainWindow):
         self.dataset_choice: DatasetChoice | None = None
         self.project_path: Path | None = None
         self.title = "Untitled"
-        self.panels: list[Panel] = default_panels()
-        self._session_key: str | None = None
         self.dataset_modified = False
+        self._session_key: str | None = None
         self._pending_project: Project | None = None
+        # ----- the widgets ------------------------------------------------------------
+        self.canvas = DesignCanvas(self.stack, self)
+        self.layer_palette = Palette()
+        self.inspector = Inspector(self.stack)
+        self.training_settings = TrainingSettings(self.stack)
+        self.editor_tabs = QTabWidget()
+        self.panels: list[Panel] = default_panels()
+        self.panel_tabs = PanelTabs(self.panels)
         self.status_label = QLabel("Ready")
         self.progress = QProgressBar()
-        build_window(self)
-        self.training = TrainingBridge(self)
+        self.side_docks = self._lay_out()
+        self.toolbar = build_toolbar(available_presets())
+        self.addToolBar(self.toolbar.bar)
+        self.lesson_box = self.toolbar.lessons
+        self.dataset_chooser = self.toolbar.dataset_chooser
+        self.menus = build_menus(self.menuBar(), self.stack, self.canvas, self.side_docks,
+                                 self.panel_tabs, self.toolbar)
+        # ----- the parts that act on them -------------------------------------------
+        self.file_menu = FileMenu(self.menus.file, Document(
+            path=lambda: self.project_path, confirm_discard=self.confirm_discard,
+            open_design=self.open_path, new_from_preset=self.new_from_preset,
+            project=self._project_to_save, saved=self.mark_clean,
+            trained_session=self.trained_session, set_dataset=self.set_dataset),
+            self.status_label, self, self.close)
+        self.training = TrainingBridge(self.controller, self.panels, self.toolbar.run,
+                                       self.status_label, self.progress,
+                                       session=self._current_session, renew=self._renew)
+        self.experiments = ExperimentsHookup(
+            self, MainDesign(lambda: self.spec, lambda: self.dataset, self.stack,
+                             self.controller),
+            gated=[self.toolbar.run.train, self.menus.train_or_pause])
+        self.presentation = Presentation(self, self.canvas.view, self.side_docks[0], LEFT_WIDTH)
         maps = find_panel(self.panels, ActivationsPanel)
         self.sample_link = SampleLink(find_panel(self.panels, DataPanel), maps, self.controller,
-                                      lambda: self.session, lambda: show_panel(self, maps))
-        self.stack.cleanChanged.connect(self._update_title)
+                                      lambda: self.session,
+                                      lambda: self.panel_tabs.show_panel(maps))
+        self._connect()
         self.install(open_preset(preset or load_preset()))
 
+    def _lay_out(self) -> list[QDockWidget]:
+        """The canvas and the panels in the middle; the palette and the editors docked on the
+        left; the status line and progress bar below. Returns the docks."""
+        central = QSplitter(Qt.Orientation.Horizontal)
+        central.addWidget(self.canvas)
+        central.addWidget(self.panel_tabs)
+        central.setStretchFactor(0, 1)
+        central.setStretchFactor(1, 1)
+        central.setSizes([1000 - RIGHT_WIDTH, RIGHT_WIDTH])
+        central.setChildrenCollapsible(False)
+        self.setCentralWidget(central)
+        self.editor_tabs.addTab(_scrolled(self.inspector), "Layer")
+        self.editor_tabs.addTab(_scrolled(self.training_settings), "Training")
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        docks = [self._dock("Layers", self.layer_palette, left),
+                 self._dock("Settings", self.editor_tabs, left)]
+        self.resizeDocks(docks, [390, 410], Qt.Orientation.Vertical)
+        self.resizeDocks(docks[:1], [LEFT_WIDTH], Qt.Orientation.Horizontal)
+        self.statusBar().addWidget(self.status_label, 1)
+        self.progress.setMaximumWidth(220)
+        self.statusBar().addPermanentWidget(self.progress)
+        return docks
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _connect(self) -> None:
+        scene = self.canvas.scene
+        scene.selection_named.connect(self._show_selection)
+        self.layer_palette.layer_chosen.connect(lambda name: scene.add_layer(name))
+        self.training_settings.learning_rate_changed.connect(self.training.set_learning_rate)
+        self.training.finished.connect(self.training_finished)
+        self.controller.state_changed.connect(self._on_state)
+        self.stack.cleanChanged.connect(self._update_title)
+        toolbar, menus = self.toolbar, self.menus
+        toolbar.lessons.preset_chosen.connect(self.new_from_preset)
+        toolbar.lessons.file_chosen.connect(self._reopen_lesson_file)
+        toolbar.dataset_chooser.builtin_chosen.connect(self.file_menu.load_data)
+        toolbar.dataset_chooser.open_file_requested.connect(self.file_menu.open_data_file)
+        toolbar.dataset_chooser.open_folder_requested.connect(self.file_menu.open_image_folder)
+        toolbar.reset.triggered.connect(lambda: self.reset())
+        toolbar.speed.currentTextChanged.connect(
+            lambda text: self.controller.set_speed(SPEEDS[text]))
+        self.controller.set_speed(SPEEDS[toolbar.speed.currentText()])
+        menus.presentation.toggled.connect(self.presentation.set_active)
+        menus.train_or_pause.triggered.connect(lambda: self.training.train_or_pause())
+        menus.experiments.triggered.connect(lambda: self.experiments.show())
+
+    def _show_selection(self, name: object) -> None:
+        self.inspector.show_layer(name if isinstance(name, str) else None)
+        if name is not None:
+            self.editor_tabs.setCurrentIndex(0)
+
+    def fit_to_screen(self, available: QRect | None = None) -> bool:
+        """Take the preferred size, or all of ``available`` (the screen's free area, by
+        default) if that is smaller. Returns whether the preferred size fitted."""
+        area = available if available is not None else self.screen().availableGeometry()
+        geometry, fits = fitted_geometry(area)
+        self.setGeometry(geometry)
+        return fits
+
     # ----- the design -----------------------------------------------------------------
-    def install(self, opened: Opened) -> None:
-        """Show a design that was read completely (nothing here can fail half-way)."""
+    def install(self, opened: Opened, source: str | None = None) -> None:
+        """Show a design that was read completely (nothing here can fail half-way);
+        ``source`` is the lesson name or file it was read from."""
         self.stop_training()
         fill_missing_positions(opened.spec)
         self.spec.changed.disconnect(self._on_spec_changed)
@@ -83,8 +205,8 @@ class MainWindow(QMainWindow):
         self.project_path, self.title = opened.path, opened.title
         self._pending_project = opened.project
         self.dataset_modified = False
-        index = self.preset_box.findData(opened.preset_key)
-        self.preset_box.setCurrentIndex(index)
+        self.lesson_box.show_lesson(opened.preset_key, opened.title,
+                                    _lesson_file(opened, source))
         self._update_title()
         self.reset()
 
@@ -100,7 +222,11 @@ class MainWindow(QMainWindow):
         if self.confirm_discard():
             self.open_preset(preset)
         else:
-            self.preset_box.setCurrentIndex(-1)
+            self.lesson_box.show_current()
+
+    def _reopen_lesson_file(self, path: str) -> None:
+        if not (self.confirm_discard() and self.open_path(path)):
+            self.lesson_box.show_current()
 
     def open_path(self, name: str) -> bool:
         """Open a lesson by name, a network or lesson JSON file, or a project file."""
@@ -109,7 +235,7 @@ class MainWindow(QMainWindow):
         except (BackpropError, OSError) as exc:
             QMessageBox.warning(self, "Cannot open", f"Cannot open '{name}': {describe(exc)}")
             return False
-        self.install(opened)
+        self.install(opened, name)
         return True
 
     def set_dataset(self, dataset: Dataset, choice: DatasetChoice) -> None:
@@ -139,7 +265,7 @@ class MainWindow(QMainWindow):
         """What a session depends on: the design without its layout, and the data.
 
         The learning rate is left out: a change reaches the session's trainer directly
-        (see ``TrainingBridge``), even in the middle of a run.
+        (see ``TrainingBridge.set_learning_rate``), even in the middle of a run.
         """
         design = self.spec.to_dict(with_positions=False)
         design["training"]["optimizer"].pop("learning_rate", None)
@@ -157,6 +283,13 @@ class MainWindow(QMainWindow):
         self.dataset_modified = False
         self.stack.setClean()
         self._update_title()
+
+    def _project_to_save(self) -> tuple[Project, bool]:
+        """The project Save writes, and whether it leaves out a run it cannot save now (the
+        weights of a run in progress, or of a design that has changed since)."""
+        include_run = self.controller.state != "running" and not self.session_is_stale()
+        project = capture_project(self.spec, self.dataset_choice, self.session, include_run)
+        return project, not include_run and self.session is not None
 
     def confirm_discard(self) -> bool:
         """Ask what to do with unsaved changes; False means the user cancelled."""
@@ -197,7 +330,19 @@ class MainWindow(QMainWindow):
             panel.reset(self.session)
         self._show_lesson_view()
         self.progress.setValue(0)
-        self.training.on_state(self.controller.state)
+        self._on_state(self.controller.state)
+
+    def _current_session(self) -> TrainingSession | None:
+        """The session, while it is still the current design's."""
+        return None if self.session_is_stale() else self.session
+
+    def _renew(self) -> TrainingSession | None:
+        self.reset()
+        return self.session
+
+    def _on_state(self, state: str) -> None:
+        self.lesson_box.setEnabled(state == "idle")
+        self.file_menu.update_enabled()
 
     def _show_lesson_view(self) -> None:
         """Bring forward the view that suits the design: the boundary (or fitted curve) for
@@ -212,7 +357,7 @@ class MainWindow(QMainWindow):
         else:
             kind = ConfusionPanel
         with contextlib.suppress(KeyError):
-            show_panel(self, find_panel(self.panels, kind))
+            self.panel_tabs.show_panel(find_panel(self.panels, kind))
 
     def _restore_project_run(self) -> None:
         project, session = self._pending_project, self.session
@@ -247,6 +392,23 @@ class MainWindow(QMainWindow):
         for controller in self.findChildren(TrainingController):  # the experiments' too
             controller.shutdown()
         super().closeEvent(event)
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
+
+
+def _lesson_file(opened: Opened, source: str | None) -> Path | None:
+    """The file a lesson was read from (None for a built-in lesson, a network or a project)."""
+    if opened.preset_key is None or source is None:
+        return None
+    path = Path(source).expanduser()
+    return path if path.is_file() else None
 
 
 def suggested_input_shape(spec: NetworkSpec, sample_shape: tuple[int, ...]) -> tuple[int, ...]:

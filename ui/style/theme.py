@@ -9,8 +9,9 @@ existing plots are redrawn in place, with their curves, data and zoom untouched.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
-from typing import Any
+from typing import Any, SupportsIndex
 
 COLORS = {
     "batch": (150, 170, 200, 110),
@@ -53,8 +54,9 @@ _STYLERS = "_theme_stylers"
 _state = {"scale": 1.0}
 
 
-def class_color(index: int) -> tuple[int, int, int]:
-    return CLASS_COLORS[int(index) % len(CLASS_COLORS)]
+def class_color(index: SupportsIndex) -> tuple[int, int, int]:
+    """The colour of class ``index`` (a Python or NumPy integer)."""
+    return CLASS_COLORS[operator.index(index) % len(CLASS_COLORS)]
 
 
 def series_color(index: int) -> str:

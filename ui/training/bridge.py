@@ -1,117 +1,150 @@
-"""The main window's side of training: buttons, live changes, and feeding the panels.
+"""Between the training buttons, the controller's thread and the live panels.
 
-Training itself runs in :class:`ui.training.controller.TrainingController`'s thread; this only
-starts, pauses and stops it and relays its (throttled, NumPy-only) signals to the panels.
+Training itself runs in :class:`ui.training.controller.TrainingController`'s thread; the bridge
+starts, pauses and stops it, passes a live learning-rate change on, and relays the controller's
+(throttled, NumPy-only) signals to the panels, the status line and the progress bar. It is
+given the few objects it uses, never the window, so it imports no view.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar
 
 from simulator.training.trainer import EpochEnd, Failed, Finished, Started
+from ui.training.controller import TrainingController
+from ui.training.session import TrainingSession
 from ui.training.worker import BatchChunk
-
-if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
 
 REASONS = {"completed": "finished", "stopped": "stopped",
            "early_stopping": "stopped early (no improvement)"}
 
 
-class TrainingBridge:
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        controller = window.controller
+class PanelFeed(Protocol):
+    """What the bridge asks of a live panel (``ui.panels.base.Panel`` is one)."""
+
+    def on_batches(self, chunk: BatchChunk) -> None: ...
+
+    def on_event(self, event: Any) -> None: ...
+
+    def on_done(self, event: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class RunActions:
+    """The buttons of a run: Train (also Resume), Pause/Resume and Stop."""
+
+    train: QAction
+    pause: QAction
+    stop: QAction
+
+
+class TrainingBridge(QObject):
+    """Runs the current session's trainer when Train is pressed and feeds ``panels``.
+
+    ``session()`` is the session for the design as it is now (None when there is none, or the
+    design changed since it was built); ``renew()`` builds a fresh one (new weights, empty plots)
+    and returns it, None when the design cannot train.
+    """
+
+    #: Finished | Failed, emitted after the panels saw it.
+    finished = Signal(object)
+
+    def __init__(self, controller: TrainingController, panels: Sequence[PanelFeed],
+                 actions: RunActions, status: QLabel, progress: QProgressBar,
+                 session: Callable[[], TrainingSession | None],
+                 renew: Callable[[], TrainingSession | None]) -> None:
+        super().__init__(controller)
+        self.controller, self.panels, self.actions = controller, list(panels), actions
+        self.status, self.progress = status, progress
+        self.session, self.renew = session, renew
+        actions.train.triggered.connect(self.train)
+        actions.pause.triggered.connect(self.toggle_pause)
+        actions.stop.triggered.connect(controller.stop)
         controller.batches.connect(self._on_batches)
         controller.event.connect(self._on_event)
         controller.done.connect(self._on_done)
         controller.error.connect(self._on_error)
         controller.state_changed.connect(self.on_state)
-        window.training_settings.learning_rate_changed.connect(self._on_learning_rate)
+        self.on_state(controller.state)
 
     # ----- commands from the toolbar and keyboard ------------------------------------
     def train(self) -> None:
-        window = self.window
-        controller = window.controller
-        if controller.running:
-            controller.resume()
+        """Resume a paused run, or train the current session (a fresh one once it is out of
+        date or has run all its epochs)."""
+        if self.controller.running:
+            self.controller.resume()
             return
-        session = window.session
-        if (session is None or window.session_is_stale()
-                or session.trainer.epoch >= session.spec.training.epochs):
-            window.reset()
-            session = window.session
-        if session is None:
-            return
-        controller.start(session.trainer)
+        session = self.session()
+        if session is None or session.trainer.epoch >= session.spec.training.epochs:
+            session = self.renew()
+        if session is not None:
+            self.controller.start(session.trainer)
 
     def toggle_pause(self) -> None:
-        controller = self.window.controller
-        if controller.state == "paused":
-            controller.resume()
+        if self.controller.state == "paused":
+            self.controller.resume()
         else:
-            controller.pause()
+            self.controller.pause()
 
     def train_or_pause(self) -> None:
         """Space: start training, or pause/resume the run in progress."""
-        if self.window.controller.running:
+        if self.controller.running:
             self.toggle_pause()
         else:
             self.train()
 
-    def _on_learning_rate(self, value: float) -> None:
-        """A new base learning rate: live while training, else from the next run's first batch."""
-        window = self.window
-        if window.controller.running:
-            window.controller.set_learning_rate(value)
-        elif window.session is not None:
-            window.session.trainer.control.set_learning_rate(value)
-        window.status_label.setText(f"Learning rate set to {value:g}")
+    def set_learning_rate(self, value: float) -> None:
+        """A new base learning rate: live while training, else from the next run's first batch
+        (a session built later reads it from the design)."""
+        if self.controller.running:
+            self.controller.set_learning_rate(value)
+        else:
+            session = self.session()
+            if session is not None:
+                session.trainer.control.set_learning_rate(value)
+        self.status.setText(f"Learning rate set to {value:g}")
 
     # ----- signals from the worker ------------------------------------------------------
     def on_state(self, state: str) -> None:
-        w = self.window
-        w.train_action.setEnabled(state != "running" and w.dataset is not None)
-        w.pause_action.setEnabled(state in ("running", "paused"))
-        w.pause_action.setText("Resume" if state == "paused" else "Pause")
-        w.stop_action.setEnabled(state in ("running", "paused"))
-        w.preset_box.setEnabled(state == "idle")
-        w.file_menu.update_enabled()
+        self.actions.train.setEnabled(state != "running")
+        self.actions.pause.setEnabled(state in ("running", "paused"))
+        self.actions.pause.setText("Resume" if state == "paused" else "Pause")
+        self.actions.stop.setEnabled(state in ("running", "paused"))
 
     def _on_batches(self, chunk: BatchChunk) -> None:
         last = chunk.last
-        self.window.status_label.setText(
-            f"Epoch {last.epoch} · batch {last.batch} · loss {last.loss:.4f} · "
-            f"learning rate {last.learning_rate:.3g}")
-        for panel in self.window.panels:
+        self.status.setText(f"Epoch {last.epoch} · batch {last.batch} · loss {last.loss:.4f} · "
+                            f"learning rate {last.learning_rate:.3g}")
+        for panel in self.panels:
             panel.on_batches(chunk)
 
     def _on_event(self, event: Any) -> None:
-        w = self.window
         if isinstance(event, Started):
-            w.progress.setMaximum(event.epochs)
+            self.progress.setMaximum(event.epochs)
         elif isinstance(event, EpochEnd):
-            w.progress.setValue(min(event.epoch, w.progress.maximum()))
+            self.progress.setValue(min(event.epoch, self.progress.maximum()))
             metrics = " · ".join(f"{k.replace('_', ' ')} {v:.4g}"
                                  for k, v in event.metrics.items())
-            w.status_label.setText(f"Epoch {event.epoch}: {metrics}")
-        for panel in w.panels:
+            self.status.setText(f"Epoch {event.epoch}: {metrics}")
+        for panel in self.panels:
             panel.on_event(event)
 
     def _on_done(self, event: Finished | Failed) -> None:
-        w = self.window
-        for panel in w.panels:
+        for panel in self.panels:
             panel.on_done(event)
         if isinstance(event, Failed):
-            w.status_label.setText(f"Training stopped: {event.message}")
+            self.status.setText(f"Training stopped: {event.message}")
         else:
             reason = REASONS.get(event.reason, event.reason.replace("_", " "))
-            w.status_label.setText(f"Training {reason} after {event.epochs_completed} epochs")
-        w.training_finished.emit(event)
+            self.status.setText(f"Training {reason} after {event.epochs_completed} epochs")
+        self.finished.emit(event)
 
     def _on_error(self, text: str) -> None:
-        self.window.status_label.setText("Training failed with an internal error (details "
-                                         "shown).")
-        QMessageBox.critical(self.window, "Internal error", text)
+        self.status.setText("Training failed with an internal error (details shown).")
+        QMessageBox.critical(self.status.window(), "Internal error", text)

@@ -1,4 +1,5 @@
-"""prepare(): reshaping rules, split sizes, train-only statistics, dtypes and test splits."""
+"""prepare(): reshaping rules, split sizes, train-only statistics, dtypes and test splits;
+fit_problem(): why a design's output cannot learn a dataset's targets."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import numpy as np
 import pytest
 
 from simulator.config import TrainingConfig
-from simulator.data import Dataset, load_dataset, prepare, train_val_test_split
+from simulator.data import Dataset, fit_problem, load_dataset, prepare, train_val_test_split
 from simulator.errors import DataError
+from simulator.spec import NetworkSpec
 
 
 def test_digits_feed_flat_or_image_inputs() -> None:
@@ -90,3 +92,33 @@ def test_dataset_test_split_is_preprocessed_with_training_statistics() -> None:
     np.testing.assert_allclose(prepared.x_test, np.broadcast_to(100.0 - x.mean(axis=0), (2, 2)))
     assert prepared.y_test.tolist() == [1, 0]
     assert prepared.dataset is data
+
+
+def _classifier(units: int, inputs: int = 2) -> NetworkSpec:
+    return NetworkSpec.from_dict({
+        "input_shape": [inputs],
+        "layers": [{"type": "Dense", "name": "hidden", "units": 4, "activation": "relu"},
+                   {"type": "Dense", "name": "output", "units": units},
+                   {"type": "Softmax", "name": "softmax"}]})
+
+
+def test_a_design_that_fits_its_data_has_no_problem() -> None:
+    assert fit_problem(_classifier(2), load_dataset("xor", n=20)) is None
+    assert fit_problem(_classifier(10, inputs=64), load_dataset("digits")) is None
+
+
+def test_too_few_outputs_name_the_layer_to_resize() -> None:
+    problem = fit_problem(_classifier(2, inputs=64), load_dataset("digits"))
+    assert problem is not None
+    assert "the labels run from 0 to 9 (10 classes)" in problem
+    assert problem.endswith("set the units of layer 'output' to 10")
+
+
+def test_regression_targets_need_as_many_outputs() -> None:
+    data = Dataset("pairs", np.zeros((6, 2)), np.zeros((6, 3)), task="regression")
+    spec = NetworkSpec.from_dict({
+        "input_shape": [2], "training": {"loss": "mse"},
+        "layers": [{"type": "Dense", "name": "fit", "units": 2}]})
+    problem = fit_problem(spec, data)
+    assert problem == ("each target has 3 values but the network's output has 2; "
+                       "set the units of layer 'fit' to 3")

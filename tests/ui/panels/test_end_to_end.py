@@ -4,15 +4,48 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.training.trainer import BatchEnd, Failed, Finished
 from tests.ui.panels.conftest import distinct_colors, pixels
 from ui.panels.accuracy_panel import AccuracyPanel
 from ui.panels.activations_panel import ActivationsPanel
+from ui.panels.base import Panel
 from ui.panels.catalog import default_panels, find_panel
 from ui.panels.confusion_panel import ConfusionPanel
 from ui.panels.gradients_panel import GradientsPanel
 from ui.panels.loss_panel import LossPanel
-from ui.panels.preview import feed, main
 from ui.panels.weights_panel import WeightsPanel
+from ui.training.session import TrainingSession
+from ui.training.worker import BatchChunk
+
+#: Batches handed over together, as the worker coalesces them.
+CHUNK = 8
+
+
+def feed(session: TrainingSession, panels: list[Panel]) -> None:
+    """Train in this thread and hand every event to ``panels`` the way the worker does."""
+    buffer: list[BatchEnd] = []
+
+    def flush() -> None:
+        if buffer:
+            chunk = BatchChunk(np.array([e.step for e in buffer], dtype=np.int64),
+                               np.array([e.loss for e in buffer], dtype=np.float64),
+                               np.array([e.learning_rate for e in buffer]), buffer[-1])
+            buffer.clear()
+            for panel in panels:
+                panel.on_batches(chunk)
+
+    for event in session.trainer.run():
+        if isinstance(event, BatchEnd):
+            buffer.append(event)
+            if len(buffer) == CHUNK:
+                flush()
+            continue
+        flush()
+        for panel in panels:
+            if isinstance(event, Finished | Failed):
+                panel.on_done(event)
+            else:
+                panel.on_event(event)
 
 
 def test_cnn_training_feeds_every_panel(qtbot, cnn_session) -> None:
@@ -21,8 +54,7 @@ def test_cnn_training_feeds_every_panel(qtbot, cnn_session) -> None:
         qtbot.addWidget(panel)
         panel.reset(cnn_session)
     cnn_session.trainer.snapshot_interval = 0.0          # a snapshot after every batch
-    for _ in feed(cnn_session, panels):
-        pass
+    feed(cnn_session, panels)
     steps = cnn_session.trainer.step
     assert cnn_session.trainer.epoch == 2
 
@@ -49,9 +81,3 @@ def test_cnn_training_feeds_every_panel(qtbot, cnn_session) -> None:
     for panel in panels:
         assert distinct_colors(pixels(panel)) > 1, panel.title
 
-
-def test_preview_saves_every_panel(qtbot, tmp_path) -> None:
-    assert main(["--data", "sine", "--seconds", "0.5", "--save", str(tmp_path)]) == 0
-    saved = sorted(p.name for p in tmp_path.iterdir())
-    assert "sine_loss.png" in saved
-    assert len(saved) == 9

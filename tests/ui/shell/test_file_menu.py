@@ -1,4 +1,5 @@
-"""Open, save and export from the main window; failures leave the window as it was."""
+"""The File menu's dialogs: open, save and export, and the user's own data; a failure leaves the
+window as it was."""
 
 from __future__ import annotations
 
@@ -24,39 +25,6 @@ def train_a_little(window, qtbot, epochs: int = 2) -> None:
     window.stop_training()
 
 
-@pytest.mark.parametrize(("text", "says"), [
-    ("{ this is not json", "JSON"),
-    ('{"input_shape": [2], "layers": [{"type": "Magic"}]}', "unknown layer type"),
-    ('{"input_shape": [2], "layers": []}', "non-empty"),
-    ('{"input_shape": [2], "layers": [{"type": "Dense", "units": -4}]}', "units"),
-    ("[1, 2, 3]", "object"),
-])
-def test_a_malformed_network_file_shows_an_error_and_keeps_the_design(
-        main_window, dialogs, tmp_path: Path, text: str, says: str) -> None:
-    window = main_window
-    path = tmp_path / "broken.json"
-    path.write_text(text, encoding="utf-8")
-    spec, before, dataset = window.spec, window.spec.to_dict(), window.dataset
-    assert not window.open_path(str(path))
-    assert len(dialogs.messages) == 1
-    assert says in dialogs.messages[0][1]
-    assert window.spec is spec
-    assert window.spec.to_dict() == before
-    assert window.dataset is dataset
-    assert window.canvas.scene.spec is spec
-
-
-def test_a_missing_file_or_binary_file_is_reported(main_window, dialogs, tmp_path: Path) -> None:
-    assert not main_window.open_path(str(tmp_path / "nothing-here.json"))
-    binary = tmp_path / "binary.json"
-    binary.write_bytes(b"\xff\xfe\x00\x81garbage")
-    assert not main_window.open_path(str(binary))
-    broken_project = tmp_path / "broken.bpproj"
-    broken_project.write_bytes(b"PK\x03\x04 not really a zip")
-    assert not main_window.open_path(str(broken_project))
-    assert len(dialogs.messages) == 3
-
-
 def test_opening_a_network_file_from_the_menu(main_window, dialogs, tmp_path: Path) -> None:
     window = main_window
     network = load_preset("xor").network
@@ -72,14 +40,6 @@ def test_opening_a_network_file_from_the_menu(main_window, dialogs, tmp_path: Pa
     assert "my_xor" in window.windowTitle()
     assert window.stack.count() == 0
     assert not window.is_modified()
-
-
-def test_a_lesson_opens_by_name(main_window, dialogs) -> None:
-    assert main_window.open_path("circles")
-    assert main_window.dataset_choice.source == "circles"
-    assert main_window.preset_box.currentData() == "circles"
-    assert not main_window.open_path("no_such_lesson")
-    assert "lessons are" in dialogs.messages[-1][1]
 
 
 def test_save_and_reopen_a_project(main_window, dialogs, tmp_path: Path) -> None:
@@ -117,32 +77,6 @@ def test_a_trained_project_keeps_its_weights(main_window, qtbot, dialogs, tmp_pa
     for key, value in weights.items():
         np.testing.assert_array_equal(restored[key], value)
     assert window.session.trainer.epoch >= 2
-
-
-def test_new_asks_before_discarding_changes(main_window, dialogs) -> None:
-    window = main_window
-    window.stack.push(EditLayer(window.spec, "hidden_1", {"units": 12}))
-    dialogs.question_answer = QMessageBox.StandardButton.Cancel
-    window.new_from_preset(load_preset("xor"))
-    assert dialogs.questions == 1
-    assert window.spec.layer("hidden_1").config["units"] == 12
-    dialogs.question_answer = QMessageBox.StandardButton.Discard
-    window.new_from_preset(load_preset("xor"))
-    assert window.spec.names() == ["hidden", "output", "softmax"]
-    assert not window.is_modified()
-
-
-def test_closing_with_unsaved_changes_can_be_cancelled(main_window, qtbot, dialogs) -> None:
-    window = main_window
-    window.show()
-    qtbot.waitExposed(window)
-    window.stack.push(EditLayer(window.spec, "hidden_1", {"units": 12}))
-    dialogs.question_answer = QMessageBox.StandardButton.Cancel
-    window.close()
-    assert window.isVisible()
-    dialogs.question_answer = QMessageBox.StandardButton.Discard
-    window.close()
-    assert not window.isVisible()
 
 
 def test_export_is_offered_after_training(main_window, qtbot, dialogs, tmp_path) -> None:

@@ -1,10 +1,11 @@
-"""Train from the main window: the worker's signals reach the panels, and the loss falls."""
+"""Train from the main window: the worker's signals reach the panels and the loss falls; Pause,
+closing mid-run, and a learning-rate change that reaches the trainer live."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from simulator.training.trainer import EpochEnd, Finished, Snapshot
+from simulator.training.trainer import BatchEnd, EpochEnd, Finished, Snapshot
 
 
 def test_training_runs_in_worker_and_updates_panels(main_window, qtbot) -> None:
@@ -67,3 +68,55 @@ def test_closing_the_window_mid_training_stops_the_thread(main_window, qtbot) ->
         pass
     window.close()
     assert not window.controller.running
+
+
+def test_a_learning_rate_edit_reaches_the_running_trainer(main_window, qtbot) -> None:
+    window = main_window
+    window.controller.set_speed(200.0)
+    window.train()
+    field = window.training_settings.fields["learning_rate"]
+    field.setText("0.0005")
+    field.editingFinished.emit()
+    assert window.spec.training.optimizer["learning_rate"] == 0.0005
+
+    def uses_new_rate(chunk) -> bool:
+        return isinstance(chunk.last, BatchEnd) and abs(chunk.last.learning_rate - 0.0005) < 1e-12
+
+    with qtbot.waitSignal(window.controller.batches, timeout=10_000, check_params_cb=uses_new_rate):
+        pass
+    window.stop_training()
+
+
+def test_a_learning_rate_edit_keeps_the_session_and_reaches_its_trainer(main_window,
+                                                                        qtbot) -> None:
+    window = main_window
+    session = window.session
+    field = window.training_settings.fields["learning_rate"]
+    field.setText("0.02")
+    field.editingFinished.emit()
+    qtbot.wait(10)
+    assert window.session is session
+    assert session.trainer.control.new_learning_rate == 0.02
+    assert not window.session_is_stale()
+
+
+def test_the_buttons_follow_the_run(main_window, qtbot) -> None:
+    window = main_window
+    run = window.toolbar.run
+    assert (run.train.isEnabled(), run.pause.isEnabled(), run.stop.isEnabled()) == (
+        True, False, False)
+    window.controller.set_speed(200.0)
+    run.train.trigger()
+    assert window.controller.state == "running"
+    assert (run.train.isEnabled(), run.pause.isEnabled(), run.stop.isEnabled()) == (
+        False, True, True)
+    assert not window.lesson_box.isEnabled()         # no other lesson during a run
+    run.pause.trigger()
+    assert window.controller.state == "paused"
+    assert run.pause.text() == "Resume"
+    assert run.train.isEnabled()                     # Train resumes too
+    run.stop.trigger()
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=10_000)
+    assert (run.train.isEnabled(), run.pause.isEnabled(), run.pause.text()) == (
+        True, False, "Pause")
+    assert window.lesson_box.isEnabled()

@@ -28,7 +28,7 @@ def _digit(window, label: int) -> int:
 
 def _shows(window, index: int, label: int) -> None:
     maps = find_panel(window.panels, ActivationsPanel)
-    assert any(tabs.currentWidget() is maps for tabs in window.panel_tabs)
+    assert maps in window.panel_tabs.in_view()
     assert maps.picked.index == index
     name = window.dataset.class_names[label]
     assert f"true class: <b>{name}</b> · network says" in maps.caption.text()

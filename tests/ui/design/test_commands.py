@@ -15,7 +15,7 @@ from simulator.layers import layer_names
 from simulator.spec import INPUT, NetworkSpec
 from ui.design import commands
 from ui.design.defaults import new_layer
-from ui.design.positions import auto_layout, fill_missing_positions
+from ui.design.positions import fill_missing_positions
 from ui.shell.presets import load_preset
 
 
@@ -127,17 +127,6 @@ def test_edits_of_config_input_shape_and_training_undo(spec_and_stack) -> None:
     assert spec.to_dict() == before
 
 
-def test_auto_layout_puts_branches_side_by_side(spec_and_stack) -> None:
-    spec, _ = spec_and_stack
-    spec.update_layer("hidden_2", inputs=[INPUT])
-    spec.update_layer("output", inputs=["hidden_1", "hidden_2"])
-    layout = auto_layout(spec)
-    assert layout["hidden_1"][1] == layout["hidden_2"][1]
-    assert layout["hidden_1"][0] != layout["hidden_2"][0]
-    assert layout["output"][1] > layout["hidden_1"][1]
-    assert layout["softmax"][1] > layout["output"][1]
-
-
 LAYER_TYPES = sorted(layer_names())
 
 
@@ -208,4 +197,6 @@ class DesignEdits(RuleBasedStateMachine):
 DesignEdits.TestCase.settings = settings(
     max_examples=20, stateful_step_count=15, deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
 TestDesignEdits = DesignEdits.TestCase

@@ -1,0 +1,91 @@
+"""The panel tabs: two stacks whose labels always fit, and pages that scroll rather than
+make the window taller than the screen."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout
+
+from ui.panels.base import Panel
+from ui.shell.panel_tabs import PanelPage, PanelTabs, label_cap
+
+
+def test_labels_that_fit_are_not_capped() -> None:
+    assert label_cap([40, 60, 80], padding=60, room=240, smallest=20) is None
+
+
+def test_the_longest_labels_are_shortened_first() -> None:
+    cap = label_cap([30, 100, 120], padding=30, room=220, smallest=20)
+    assert cap == 80                     # 30 + 80 + 80 = 190 = 220 - 30: the short one stays
+    assert label_cap([30, 100, 120], padding=30, room=50, smallest=20) == 20
+
+
+def _tall_panel(title: str, minimum: int) -> Panel:
+    panel = Panel()
+    panel.title = title
+    layout = QVBoxLayout(panel)
+    label = QLabel(title)
+    label.setMinimumHeight(minimum)
+    layout.addWidget(label)
+    return panel
+
+
+def test_a_page_gives_its_panel_all_its_room_or_scrolls_below_its_minimum(qtbot) -> None:
+    panel = _tall_panel("Tall", 300)
+    page = PanelPage(panel)
+    qtbot.addWidget(page)
+    page.resize(400, 500)
+    page.show()
+    QApplication.processEvents()
+    assert panel.size() == page.maximumViewportSize()
+    assert not page.verticalScrollBar().isVisible()
+    page.resize(400, 200)
+    QApplication.processEvents()
+    assert panel.height() >= 300
+    assert page.verticalScrollBar().isVisible()
+    assert panel.width() + page.verticalScrollBar().width() <= 400
+
+
+def test_every_panel_sits_in_one_stack_and_can_be_brought_forward(qtbot) -> None:
+    panels = [_tall_panel(f"Panel {i}", 10) for i in range(5)]
+    tabs = PanelTabs(panels)
+    qtbot.addWidget(tabs)
+    assert [tabs.panels_of(stack) for stack in tabs.stacks] == [panels[0::2], panels[1::2]]
+    assert tabs.in_view() == panels[:2]
+    tabs.show_panel(panels[3])
+    assert tabs.in_view() == [panels[0], panels[3]]
+
+
+def _labels(stack) -> list[str]:
+    return [stack.tabText(i) for i in range(stack.count())]
+
+
+@pytest.mark.parametrize("presenting", [False, True], ids=["normal", "presentation"])
+def test_the_tabs_never_overflow_at_1280x720(main_window, qtbot, presenting) -> None:
+    window = main_window
+    window.fit_to_screen(QRect(0, 0, 1280, 720))
+    window.show()
+    qtbot.waitExposed(window)
+    window.menus.presentation.setChecked(presenting)
+    try:
+        QApplication.processEvents()
+        shortened = []
+        for stack in window.panel_tabs.stacks:
+            bar = stack.tabBar()
+            assert bar.tabRect(bar.count() - 1).right() < stack.width()
+            for index, (label, title) in enumerate(zip(_labels(stack), stack.titles,
+                                                       strict=True)):
+                assert stack.tabToolTip(index) == title
+                if label != title:
+                    assert label.endswith("…")
+                    assert title.startswith(label[:-1].rstrip())
+                    assert len(label) >= 4
+                    shortened.append(title)
+        if presenting:        # the large text does not fit whole: the long titles give way
+            assert shortened
+            assert {"Loss", "Weights"}.isdisjoint(shortened)
+        else:
+            assert shortened == []
+    finally:
+        window.menus.presentation.setChecked(False)

@@ -1,0 +1,153 @@
+"""The live panels in two tab stacks, one above the other, so two panels are always in view.
+
+The panels are dealt alternately from the catalogue's list (its first two are the two in view at
+start). Each sits on a :class:`PanelPage`: it fills the page, as on a plain tab page, but a page
+smaller than the panel's minimum size scrolls, instead of the panel pushing the window past the
+bottom of a small screen. The tabs never overflow their bar (:class:`PanelStack`): when the
+titles do not fit (large text in presentation mode, a narrow window) the longest are shortened
+with "…" first, so short titles stay whole; each tab's tooltip is its whole title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import QScrollArea, QSplitter, QStyle, QTabWidget, QWidget
+
+from ui.panels.base import Panel
+
+STACKS = 2
+
+
+class PanelTabs(QSplitter):
+    def __init__(self, panels: Sequence[Panel], parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.panels = list(panels)
+        self.stacks: list[PanelStack] = []
+        self._pages: dict[int, PanelPage] = {}
+        for first in range(min(STACKS, len(panels))):
+            tabs = PanelStack()
+            for panel in panels[first::STACKS]:
+                page = PanelPage(panel)
+                self._pages[id(panel)] = page
+                tabs.add_panel(page, panel.title)
+            self.stacks.append(tabs)
+            self.addWidget(tabs)
+        self.setChildrenCollapsible(False)
+
+    def panels_of(self, tabs: QTabWidget) -> list[Panel]:
+        """The panels of one stack, in tab order."""
+        return [_panel(tabs.widget(i)) for i in range(tabs.count())]
+
+    def in_view(self) -> list[Panel]:
+        """The panel at the front of each stack."""
+        return [_panel(tabs.currentWidget()) for tabs in self.stacks]
+
+    def show_panel(self, panel: QWidget) -> None:
+        """Bring ``panel`` to the front of its stack."""
+        page = self._pages.get(id(panel))
+        for tabs in self.stacks:
+            index = tabs.indexOf(page) if page is not None else -1
+            if index >= 0:
+                tabs.setCurrentIndex(index)
+
+
+class PanelStack(QTabWidget):
+    """One stack of panel tabs whose labels always fit the stack's width."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDocumentMode(True)
+        self.setUsesScrollButtons(False)
+        self.setElideMode(Qt.TextElideMode.ElideNone)   # shortened here, longest first
+        self.titles: list[str] = []
+
+    def add_panel(self, page: QWidget, title: str) -> None:
+        self.titles.append(title)
+        index = self.addTab(page, title)
+        self.setTabToolTip(index, title)
+        self.fit_labels()
+
+    def fit_labels(self) -> None:
+        bar = self.tabBar()
+        metrics = QFontMetrics(bar.font())
+        texts = [metrics.horizontalAdvance(title) for title in self.titles]
+        padding = [bar.tabSizeHint(i).width() - metrics.horizontalAdvance(bar.tabText(i))
+                   for i in range(bar.count())]
+        cap = label_cap(texts, sum(padding), self.width(), metrics.horizontalAdvance("Ab…"))
+        for index, title in enumerate(self.titles):
+            text = title if cap is None else metrics.elidedText(
+                title, Qt.TextElideMode.ElideRight, cap)
+            if bar.tabText(index) != text:
+                bar.setTabText(index, text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_labels()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit_labels()
+
+
+def label_cap(widths: Sequence[int], padding: int, room: int, smallest: int) -> int | None:
+    """The widest a label's text may be so that labels of natural ``widths`` plus their
+    ``padding`` (all tabs together) fit in ``room``: None when all fit whole, else the largest
+    cap (never below ``smallest``) that shortens only the labels wider than it."""
+    free = room - padding
+    if sum(widths) <= free:
+        return None
+    kept = 0               # the labels narrower than the cap keep their width
+    ordered = sorted(widths)
+    for count, width in enumerate(ordered):
+        others = len(ordered) - count
+        cap = (free - kept) // others
+        if cap < width:
+            return max(smallest, cap)
+        kept += width
+    return max(smallest, ordered[-1])
+
+
+class PanelPage(QScrollArea):
+    """A panel's tab page. Unlike ``QScrollArea.setWidgetResizable``, which sizes a panel with
+    word-wrapped text by its preferred height (and so scrolls a plot that could have shrunk),
+    the panel gets exactly the page's room, or its minimum size where the room is smaller."""
+
+    def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setWidget(panel)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit_panel()
+        return super().viewportEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.fit_panel()      # the panel's minimum may have changed (a larger font)
+        return super().eventFilter(watched, event)
+
+    def fit_panel(self) -> None:
+        panel = self.widget()
+        if panel is None:
+            return
+        room = self.maximumViewportSize()
+        minimum = panel.minimumSizeHint().expandedTo(panel.minimumSize())
+        size = room.expandedTo(minimum)
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        if size.height() > room.height():      # a vertical scroll bar takes some width
+            size.setWidth(max(minimum.width(), room.width() - bar))
+        if size.width() > room.width():
+            size.setHeight(max(minimum.height(), room.height() - bar))
+        panel.resize(size)
+
+
+def _panel(page: QWidget | None) -> Panel:
+    assert isinstance(page, PanelPage)
+    panel = page.widget()
+    assert isinstance(panel, Panel)
+    return panel
