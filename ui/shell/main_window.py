@@ -19,7 +19,7 @@ from simulator.data import Dataset
 from simulator.errors import BackpropError, DataError
 from simulator.io import DatasetChoice, Project
 from simulator.spec import NetworkSpec
-from ui.datasets import fit_problem
+from ui.datasets import find_misfit
 from ui.design.commands import SetInputShape
 from ui.design.positions import fill_missing_positions
 from ui.panels.activations_panel import ActivationsPanel
@@ -179,12 +179,13 @@ class MainWindow(QMainWindow):
         """Fresh weights and empty plots for the current design and data."""
         self.stop_training()
         self.session, self._session_key = None, self._design_key()
+        misfit = None
         if self.dataset is not None:
             try:
                 self.spec.infer_shapes()
-                problem = fit_problem(self.spec, self.dataset)
-                if problem:
-                    raise DataError(problem)
+                misfit = find_misfit(self.spec, self.dataset)
+                if misfit:
+                    raise DataError(misfit.message)
                 self.session = build_session(self.spec.copy(), self.dataset)
                 self._restore_project_run()
             except BackpropError as exc:
@@ -192,6 +193,7 @@ class MainWindow(QMainWindow):
                 self.status_label.setText(f"Cannot train yet: {describe(exc)}")
             else:
                 self.status_label.setText("Ready: press Train (or Space)")
+        self.canvas.show_misfit(misfit)
         self._pending_project = None
         for panel in self.panels:
             panel.reset(self.session)

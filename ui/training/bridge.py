@@ -1,7 +1,9 @@
 """The main window's side of training: buttons, live changes, and feeding the panels.
 
 Training itself runs in :class:`ui.training.controller.TrainingController`'s thread; this only
-starts, pauses and stops it and relays its (throttled, NumPy-only) signals to the panels.
+starts, pauses and stops it and relays its (throttled, NumPy-only) signals to the panels and,
+through :class:`ui.training.inspection.InspectorFeed`, to the inspector. Train is enabled only
+when there is a session to train (a design that fits its data).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QMessageBox
 
 from simulator.training.trainer import EpochEnd, Failed, Finished, Started
+from ui.training.inspection import InspectorFeed
 from ui.training.worker import BatchChunk
 
 if TYPE_CHECKING:
@@ -30,6 +33,7 @@ class TrainingBridge:
         controller.error.connect(self._on_error)
         controller.state_changed.connect(self.on_state)
         window.training_settings.learning_rate_changed.connect(self._on_learning_rate)
+        self.feed = InspectorFeed(window)
 
     # ----- commands from the toolbar and keyboard ------------------------------------
     def train(self) -> None:
@@ -73,12 +77,14 @@ class TrainingBridge:
     # ----- signals from the worker ------------------------------------------------------
     def on_state(self, state: str) -> None:
         w = self.window
-        w.train_action.setEnabled(state != "running" and w.dataset is not None)
+        trainable = w.session is not None or w.controller.running
+        w.train_action.setEnabled(state != "running" and trainable)
         w.pause_action.setEnabled(state in ("running", "paused"))
         w.pause_action.setText("Resume" if state == "paused" else "Pause")
         w.stop_action.setEnabled(state in ("running", "paused"))
         w.preset_box.setEnabled(state == "idle")
         w.file_menu.update_enabled()
+        self.feed.on_state(state)
 
     def _on_batches(self, chunk: BatchChunk) -> None:
         last = chunk.last
@@ -99,6 +105,7 @@ class TrainingBridge:
             w.status_label.setText(f"Epoch {event.epoch}: {metrics}")
         for panel in w.panels:
             panel.on_event(event)
+        self.feed.on_event(event)
 
     def _on_done(self, event: Finished | Failed) -> None:
         w = self.window
