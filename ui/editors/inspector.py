@@ -168,9 +168,9 @@ class Inspector(QWidget):
         self.name, self._type = name, None
         self._clear()
         self.probe.highlight(name)
-        if self.spec is not None:
-            self.probe.set_input_size(math.prod(self.spec.input_shape))
         if self.spec is None or name is None:
+            if self.spec is not None:
+                self.probe.set_input_size(math.prod(self.spec.input_shape))
             hint = ("Click a layer on the canvas to edit it. Drag layers from the palette; drag "
                     "from a layer's dark bottom port to another layer to connect them; select "
                     "an arrow and press Delete to remove it.")
@@ -221,6 +221,8 @@ class Inspector(QWidget):
     # ----- model → view -----------------------------------------------------------------
     def refresh(self) -> None:
         spec, name = self.spec, self.name
+        if spec is not None:
+            self.probe.set_input_size(math.prod(spec.input_shape))
         if spec is None or name is None:
             return
         if name != INPUT and name not in spec.names():
