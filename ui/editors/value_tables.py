@@ -9,6 +9,7 @@ only display what they are given: they compute nothing from it but the summary's
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -33,7 +34,16 @@ SYMBOLS = {"weights": "W", "bias": "b", "gamma": "γ", "beta": "β"}
 
 
 def number(value: float) -> str:
-    return f"{value:.3g}"
+    """3 significant digits; a rounded value keeps its trailing zeros (0.99999 is "1.00", not
+    "1"), an exact one drops them (a typed weight 1 is "1")."""
+    value = float(value)
+    if value == 0 or not math.isfinite(value) or not 1e-3 <= abs(value) < 1e4:
+        return f"{value:.3g}"
+    text = np.format_float_positional(value, precision=3, unique=False, fractional=False,
+                                      trim="k")
+    if float(text) == value:
+        text = text.rstrip("0") if "." in text else text
+    return text.rstrip(".")
 
 
 def _fit_columns(table: QTableWidget) -> None:
