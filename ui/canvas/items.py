@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsSceneMouseEvent,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.design.positions import BOX_HEIGHT, BOX_WIDTH
+from ui.style.theme import keep_style
 
 if TYPE_CHECKING:
     from ui.canvas.scene import DesignScene
@@ -182,12 +184,16 @@ class NoteItem(QGraphicsItem):
 
     def __init__(self, parent: NodeItem) -> None:
         super().__init__(parent)
-        self.problem, self.fix = "", ""
+        self.message, self.problem, self.fix = "", "", ""
         self.setZValue(3)
         self.setPos(BOX_WIDTH / 2 + self.GAP, -BOX_HEIGHT / 2)
+        # Laid out again on every restyle: its text follows the application font (larger in
+        # presentation mode), unlike the boxes, which the canvas zooms instead.
+        keep_style(self, "layout", lambda note: note.set_message(note.message))
 
     def set_message(self, message: str) -> None:
         """The engine's message, shown as the problem and (after its last ';') the fix."""
+        self.message = message
         problem, _, fix = message.rpartition("; ")
         self.problem, self.fix = (problem, fix) if problem else (message, "")
         self.setToolTip(message)
@@ -195,9 +201,9 @@ class NoteItem(QGraphicsItem):
         self._height = sum(h for _, _, h in self._blocks()) + 2 * self.PAD
         self.update()
 
-    def _fonts(self) -> tuple[QFont, QFont]:
-        scene = self.scene()
-        base = QFont(scene.font()) if scene is not None else QFont()
+    @staticmethod
+    def _fonts() -> tuple[QFont, QFont]:
+        base = QFont(QApplication.font())
         bold = QFont(base)
         bold.setBold(True)
         return base, bold

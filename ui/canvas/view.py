@@ -20,7 +20,7 @@ from PySide6.QtGui import (
     QUndoStack,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsView, QLabel, QVBoxLayout, QWidget
 
 from simulator.spec import INPUT, NetworkSpec
 from ui.canvas.items import LayerItem
@@ -30,6 +30,8 @@ from ui.design.drag import dropped_layer_type
 from ui.style.scaled import styled
 
 MARGIN = 40.0
+#: Room kept around an area brought into view (pixels).
+REVEAL_MARGIN = 8
 #: Below this scale the text is too small to read; fit the width and scroll instead.
 MIN_FIT_SCALE = 0.8
 
@@ -66,12 +68,17 @@ class DesignView(QGraphicsView):
         self.scale(scale, scale)
         self.centerOn(rect.center().x(), rect.top())
 
-    def reveal(self, item: QGraphicsItem) -> None:
-        """Bring ``item`` into view: refit while fitting automatically, else scroll to it."""
+    def reveal(self, rect: QRectF) -> None:
+        """Bring scene area ``rect`` into view: refit while fitting automatically, zoom out
+        as far as needed for its width (presentation mode zooms in), and scroll to it."""
         self._grow_scene_rect()
         if self._auto_fit:
             self.fit()
-        self.ensureVisible(item, 8, 8)
+        scale = self.transform().m11()
+        fits = (self.viewport().width() - 2 * REVEAL_MARGIN) / max(rect.width(), 1.0)
+        if fits < scale:
+            self.scale(fits / scale, fits / scale)
+        self.ensureVisible(rect, REVEAL_MARGIN, REVEAL_MARGIN)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802  (Qt's name)
         super().resizeEvent(event)
@@ -161,8 +168,9 @@ class DesignCanvas(QWidget):
             f"{'the input' if node == INPUT else f'layer {node!r}'}.")
         self._show_banner()
         note = self.scene.note_item()
-        if note is not None:
-            self.view.reveal(note)
+        if note is not None and note.parentItem() is not None:
+            self.view.reveal(note.sceneBoundingRect().united(
+                note.parentItem().sceneBoundingRect()))
 
     def _on_validated(self, message: str, layer: object) -> None:
         self._design_error = f"This design cannot be built: {message}" if message else ""
