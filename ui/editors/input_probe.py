@@ -84,12 +84,12 @@ class InputProbe(QGroupBox):
         layout.addLayout(row)
         for widget in (self.data_units, self.message, self.caption, self.table):
             layout.addWidget(widget)
-        self.size = 0
+        self.input_size = 0
         self.typed: list[float] | None = None
 
     def set_input_size(self, size: int) -> None:
         """The network takes ``size`` numbers; the box hides for image-sized inputs."""
-        self.size = size
+        self.input_size = size
         example = ", ".join((EXAMPLE * size)[:size])
         self.edit.setPlaceholderText(f"{size} number{'s' if size != 1 else ''}, e.g. {example}")
         self.setVisible(size <= MAX_TYPED_INPUTS)
