@@ -4,6 +4,8 @@ network only while no run owns it and from the snapshots while one does."""
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -70,6 +72,16 @@ def test_after_training_the_inspector_shows_the_trained_weights(worked, qtbot) -
 
 def test_while_training_the_values_come_from_the_snapshots(worked, qtbot) -> None:
     window, inspector = worked, worked.inspector
+    network = window.session.network
+    forward_all = network.forward_all
+    gui_calls_while_running: list[bool] = []
+
+    def watched(*args, **kwargs):
+        if threading.current_thread() is threading.main_thread() and window.controller.running:
+            gui_calls_while_running.append(True)
+        return forward_all(*args, **kwargs)
+
+    network.forward_all = watched
     window.controller.set_speed(40.0)
     window.train()
     evaluate(window, "1, -1")
@@ -88,7 +100,10 @@ def test_while_training_the_values_come_from_the_snapshots(worked, qtbot) -> Non
                                    else number(values["output"]["z"][0, 1]),
                                    number(values["output"]["a"][0, 1]))
     assert f"update {snapshot.step}" in inspector.probe.caption.text()
+    window.canvas.scene.select("output")                   # another layer, while it trains
+    assert inspector.current_view is not None
     window.stop_training()
+    assert gui_calls_while_running == []                   # the worker owned the network
 
 
 def test_evaluating_an_input_reproduces_the_worked_example(worked) -> None:
