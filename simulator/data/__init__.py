@@ -15,7 +15,7 @@ from simulator.data.loader import (
     options_of,
 )
 from simulator.data.options import DEFAULT_MAX_BYTES
-from simulator.data.prepare import Prepared, fit_input, fit_problem, prepare
+from simulator.data.prepare import Misfit, Prepared, find_misfit, fit_input, fit_problem, prepare
 from simulator.data.preprocessing import Preprocessor
 from simulator.data.splits import SplitIndices, kfold_indices, train_val_test_split
 
@@ -31,7 +31,9 @@ __all__ = [
     "data_file_filter",
     "detect_format",
     "fit_input",
+    "find_misfit",
     "fit_problem",
+    "Misfit",
     "kfold_indices",
     "load_dataset",
     "options_of",

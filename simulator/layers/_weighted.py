@@ -71,6 +71,18 @@ class WeightedLayer(Layer):
     def backward(self, grad_out: Array) -> Array:
         return self.backward_linear(self.activation.backward(grad_out, self.xp))
 
+    def pre_activation(self, x: Array, training: bool = False) -> Array:
+        """z = W x + b, before the activation."""
+        raise NotImplementedError
+
+    def user_params(self) -> dict[str, np.ndarray]:
+        """``weights`` and ``bias``, the config's names for ``W`` and ``b``."""
+        params = super().user_params()
+        shown = {"weights": params["W"]}
+        if "b" in params:
+            shown["bias"] = params["b"]
+        return shown
+
     def _weighted_config(self) -> dict[str, Any]:
         """The shared config keys: the activation, then only options that differ from the
         defaults, then explicit values."""

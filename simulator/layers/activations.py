@@ -25,6 +25,10 @@ class ActivationLayer(Layer):
     def forward(self, x: Array, training: bool = False) -> Array:
         return self.activation.forward(x, self.xp)
 
+    def pre_activation(self, x: Array, training: bool = False) -> Array:
+        """The input itself: this layer is its activation function."""
+        return x.copy()
+
     def backward(self, grad_out: Array) -> Array:
         if not self.needs_input_grad:
             return None

@@ -28,7 +28,7 @@ from typing import Any, ClassVar, TypeVar
 import numpy as np
 
 from simulator.activations import Activation
-from simulator.backend import Array, Backend, Shape
+from simulator.backend import Array, Backend, Shape, to_numpy
 from simulator.checks import integer
 from simulator.errors import SpecError
 from simulator.registry import Registry
@@ -187,6 +187,17 @@ class Layer:
         """
         raise NotImplementedError(f"{self.type_name} has an output activation but no "
                                   "backward_linear")
+
+    # ----- what users read ------------------------------------------------------------
+    def pre_activation(self, x: Array, training: bool = False) -> Array | None:
+        """z, the value this layer hands its activation function for input ``x`` (a new
+        array; nothing is remembered for backward), or None for a layer that applies none."""
+        return None
+
+    def user_params(self) -> dict[str, np.ndarray]:
+        """The trainable parameters as NumPy copies, keyed and laid out as a config types
+        them (and as the course writes them): what the inspector shows."""
+        return {key: np.array(to_numpy(value)) for key, value in self.params.items()}
 
     # ----- configuration ----------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:

@@ -165,16 +165,17 @@ class Conv2D(WeightedLayer):
             z += self.params["b"][:, None]
         return z.reshape(self.filters, *self.output_shape[1:], n).transpose(3, 0, 1, 2)
 
-    def forward(self, x: Array, training: bool = False) -> Array:
+    def pre_activation(self, x: Array, training: bool = False) -> Array:
         n = x.shape[0]
         per_sample = self.params["W"][0].size * self.output_shape[1] * self.output_shape[2]
         if training or n * per_sample <= MAX_COLS_ELEMENTS:
-            z = self._linear(x, training)
-        else:                                      # big inference batches: bounded memory
-            step = max(1, MAX_COLS_ELEMENTS // per_sample)
-            z = self.xp.concatenate([self._linear(x[i:i + step], False)
-                                     for i in range(0, n, step)])
-        return self.activation.forward(z, self.xp, inplace=True)
+            return self._linear(x, training)
+        step = max(1, MAX_COLS_ELEMENTS // per_sample)    # big inference batches: bounded memory
+        return self.xp.concatenate([self._linear(x[i:i + step], False)
+                                    for i in range(0, n, step)])
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        return self.activation.forward(self.pre_activation(x, training), self.xp, inplace=True)
 
     def backward_linear(self, grad_z: Array) -> Array:
         """Backward from d(loss)/d(z) where z is the convolution before its activation."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from simulator.backend import Array, Shape
 from simulator.checks import integer
 from simulator.errors import SpecError
@@ -50,12 +52,22 @@ class Dense(WeightedLayer):
             shapes["b"] = (self.units,)
         return shapes
 
-    def forward(self, x: Array, training: bool = False) -> Array:
-        self.x = x
+    def pre_activation(self, x: Array, training: bool = False) -> Array:
         z = x @ self.params["W"]
         if self.use_bias:
             z += self.params["b"]
-        return self.activation.forward(z, self.xp, inplace=True)
+        return z
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        self.x = x
+        return self.activation.forward(self.pre_activation(x), self.xp, inplace=True)
+
+    def user_params(self) -> dict[str, np.ndarray]:
+        """``weights`` as the course writes W in σ(W x + b): one row per unit,
+        ``[units][inputs]`` (the transpose of the ``[inputs][units]`` stored here)."""
+        shown = super().user_params()
+        shown["weights"] = np.ascontiguousarray(shown["weights"].T)
+        return shown
 
     def backward_linear(self, grad_z: Array) -> Array:
         """Backward from d(loss)/d(z), z = x·W + b (the activation already accounted for)."""

@@ -17,6 +17,10 @@ Payloads (``name`` is ``"layer.param"``, e.g. ``"dense_1.W"``)::
     sample_activations {"input": x, layer: output}   (one sample, no batch axis; conv layers
                       give feature maps (C, H, W))
     decision_grid     {"grid": (R, R, outputs), "xs": (R,), "ys": (R,), "bounds": (4,)}
+    parameter_values  {layer: {"weights": W, "bias": b, ...}}   (as users read them: Dense
+                      weights ``[units][inputs]``; tensors over a size limit left out)
+    layer_values      {"input": {"a": x}, layer: {"z": pre-activation, "a": output}}
+                      (``z`` only for layers with an activation; batch axis kept)
 
 Histogram edges are symmetric, ``[-L, L]`` with ``L`` the smallest power of two covering the
 largest magnitude, so they stay put from one snapshot to the next until the values outgrow them.
@@ -37,6 +41,8 @@ from simulator.network import Network
 
 Probe = Callable[[Network], dict[str, Any]]
 DEFAULT_BINS = 32
+#: Largest parameter tensor whose values every snapshot carries (``parameter_values``).
+MAX_PARAMETER_VALUES = 4096
 
 
 def _histogram(values: Array, xp: Any, bins: int) -> dict[str, Any]:
@@ -89,6 +95,41 @@ def layer_outputs(network: Network, x: Array) -> list[tuple[str, Any, Array]]:
     values = network.forward_all(x, training=False)
     return [(node.name, node.layer, out)
             for node, out in zip(network.nodes, values[1:], strict=True)]
+
+
+def parameter_values(network: Network, max_values: int = MAX_PARAMETER_VALUES
+                     ) -> dict[str, dict[str, np.ndarray]]:
+    """Each layer's trainable parameters now, as NumPy copies laid out as users type and read
+    them (:meth:`Layer.user_params`: Dense ``weights`` are ``[units][inputs]``, one row per
+    unit). A tensor of more than ``max_values`` values is left out (``weight_stats`` still
+    summarises it)."""
+    result = {}
+    for node in network.nodes:
+        shown = {key: value for key, value in node.layer.user_params().items()
+                 if value.size <= max_values}
+        if shown:
+            result[node.name] = shown
+    return result
+
+
+def layer_values(network: Network, x: Any) -> dict[str, dict[str, np.ndarray]]:
+    """Every unit's value for inputs ``x`` (network inputs, one sample or a batch), in
+    inference mode, as NumPy with the batch axis: ``{"input": {"a": x}, layer: {"z": what
+    the layer feeds its activation, "a": its output}}`` in the order the network computes
+    them. ``z`` is given for the layers that apply an activation (Dense, Conv2D and the
+    activation layers); for them ``a`` is the activation of ``z``."""
+    batch = _as_batch(network, x)
+    values = network.forward_all(batch, training=False)
+    result = {"input": {"a": np.array(to_numpy(batch))}}
+    for node, out in zip(network.nodes, values[1:], strict=True):
+        entry = {}
+        if len(node.sources) == 1:
+            z = node.layer.pre_activation(values[node.sources[0]])
+            if z is not None:
+                entry["z"] = np.array(to_numpy(z))
+        entry["a"] = np.array(to_numpy(out))
+        result[node.name] = entry
+    return result
 
 
 def _as_batch(network: Network, x: Any) -> Array:
@@ -170,8 +211,8 @@ def default_probes(network: Network, x_sample_batch: Any, *, bins: int = DEFAULT
                    grid_resolution: int = 48,
                    grid_transform: Callable[[np.ndarray], np.ndarray] | None = None
                    ) -> dict[str, Probe]:
-    """The probes the app shows: ``weights``, ``gradients``, ``activations``, ``sample`` and,
-    for 2-input networks with ``grid_bounds``, ``decision``.
+    """The probes the app shows: ``weights``, ``gradients``, ``activations``, ``sample``,
+    ``parameters`` and, for 2-input networks with ``grid_bounds``, ``decision``.
 
     ``x_sample_batch`` are network inputs (already preprocessed); the first ``probe_size``
     of them form the fixed activation batch and ``sample_index`` picks the sample whose
@@ -186,6 +227,7 @@ def default_probes(network: Network, x_sample_batch: Any, *, bins: int = DEFAULT
         "gradients": lambda net: gradient_stats(net, bins),
         "activations": lambda net: activation_stats(net, batch),
         "sample": lambda net: sample_activations(net, sample),
+        "parameters": lambda net: parameter_values(net),
     }
     if grid_bounds is not None and tuple(network.spec.input_shape) == (2,):
         grid_points(grid_bounds, grid_resolution)  # fail now, not in the worker thread

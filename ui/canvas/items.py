@@ -1,4 +1,5 @@
-"""Graphics items of the canvas: a box per layer (plus the input), an arrow per connection.
+"""Graphics items of the canvas: a box per layer (plus the input), an arrow per connection, and
+a callout beside a box whose settings do not fit the data.
 
 Items only draw; what they show comes from the spec through :class:`ui.canvas.scene.DesignScene`,
 which also receives their mouse gestures and turns them into undo commands.
@@ -22,6 +23,7 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsSceneMouseEvent,
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.design.positions import BOX_HEIGHT, BOX_WIDTH
+from ui.style.theme import keep_style
 
 if TYPE_CHECKING:
     from ui.canvas.scene import DesignScene
@@ -50,6 +53,7 @@ class NodeItem(QGraphicsItem):
         self.title, self.subtitle, self.detail = name, "", ""
         self.fill = QColor("#ececec")
         self.error = False
+        self.note: NoteItem | None = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
@@ -85,11 +89,26 @@ class NodeItem(QGraphicsItem):
             self.setToolTip(f"{title}\n{subtitle}\n{detail}".strip())
             self.update()
 
+    def set_note(self, message: str) -> None:
+        """Show ``message`` (a data problem and its fix) beside the box; "" removes it."""
+        if not message:
+            if self.note is not None:
+                scene = self.scene()
+                if scene is not None:
+                    scene.removeItem(self.note)
+                self.note = None
+                self.update()
+            return
+        if self.note is None:
+            self.note = NoteItem(self)
+        self.note.set_message(message)
+        self.update()
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         box = self.box()
-        if self.error:
+        if self.error or self.note is not None:
             pen = QPen(ERROR, 3)
         elif self.isSelected():
             pen = QPen(SELECTED, 3)
@@ -150,6 +169,79 @@ class NodeItem(QGraphicsItem):
         else:
             scene.end_drag()
         super().mouseReleaseEvent(event)
+
+
+class NoteItem(QGraphicsItem):
+    """A red callout to the right of a box: why the design cannot train on the data, and the
+    fix. A child of the box, so it moves with it."""
+
+    WIDTH = 200.0
+    PAD = 7.0
+    GAP = 14.0
+    HEADLINE = "Does not fit the data"
+    #: The callout's height (a class default: Qt may ask for the bounds during __init__).
+    _height = 0.0
+
+    def __init__(self, parent: NodeItem) -> None:
+        super().__init__(parent)
+        self.message, self.problem, self.fix = "", "", ""
+        self.setZValue(3)
+        self.setPos(BOX_WIDTH / 2 + self.GAP, -BOX_HEIGHT / 2)
+        # Laid out again on every restyle: its text follows the application font (larger in
+        # presentation mode), unlike the boxes, which the canvas zooms instead.
+        keep_style(self, "layout", lambda note: note.set_message(note.message))
+
+    def set_message(self, message: str) -> None:
+        """The engine's message, shown as the problem and (after its last ';') the fix."""
+        self.message = message
+        problem, _, fix = message.rpartition("; ")
+        self.problem, self.fix = (problem, fix) if problem else (message, "")
+        self.setToolTip(message)
+        self.prepareGeometryChange()
+        self._height = sum(h for _, _, h in self._blocks()) + 2 * self.PAD
+        self.update()
+
+    @staticmethod
+    def _fonts() -> tuple[QFont, QFont]:
+        base = QFont(QApplication.font())
+        bold = QFont(base)
+        bold.setBold(True)
+        return base, bold
+
+    def _blocks(self) -> list[tuple[str, QFont, float]]:
+        """(text, font, height) of the headline, the problem and the fix, wrapped."""
+        base, bold = self._fonts()
+        width = int(self.WIDTH - 2 * self.PAD)
+        blocks = []
+        texts = [(self.HEADLINE, bold), (self.problem, base)]
+        if self.fix:
+            texts.append((f"Fix: {self.fix}", bold))
+        for text, font in texts:
+            rect = QFontMetrics(font).boundingRect(
+                0, 0, width, 10_000, int(Qt.TextFlag.TextWordWrap), text)
+            blocks.append((text, font, float(rect.height()) + 4))
+        return blocks
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-self.GAP, 0, self.WIDTH + self.GAP, max(self._height, BOX_HEIGHT))
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        body = QRectF(0, 0, self.WIDTH, self._height)
+        painter.setPen(QPen(ERROR, 1.5))
+        painter.setBrush(QBrush(QColor("#fde2e1")))
+        painter.drawRoundedRect(body, 6, 6)
+        mid = min(BOX_HEIGHT / 2, self._height / 2)
+        painter.drawPolygon(QPolygonF([QPointF(-self.GAP + 2, mid), QPointF(0.5, mid - 7),
+                                       QPointF(0.5, mid + 7)]))
+        painter.setPen(QColor("#7a1010"))
+        top = self.PAD
+        for text, font, height in self._blocks():
+            painter.setFont(font)
+            painter.drawText(QRectF(self.PAD, top, self.WIDTH - 2 * self.PAD, height),
+                             int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft), text)
+            top += height
 
 
 class LayerItem(NodeItem):

@@ -1,5 +1,7 @@
 """The scene draws a NetworkSpec and turns gestures on it into undo commands.
 
+Beside the box to fix it shows why the design does not fit its data (``set_misfit``).
+
 It keeps one box per layer (reused across redraws, so a box being dragged survives the redraw
 its own move causes) and rebuilds the arrows on every change of the spec.
 """
@@ -10,7 +12,7 @@ import itertools
 
 from PySide6.QtCore import QObject, QPointF, Signal
 from PySide6.QtGui import QFont, QPen, QUndoStack
-from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QGraphicsScene
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsLineItem, QGraphicsScene
 
 from simulator.errors import SpecError
 from simulator.layers import LAYERS
@@ -38,8 +40,9 @@ class DesignScene(QGraphicsScene):
         self.input_item = InputItem(INPUT)
         self.addItem(self.input_item)
         self.edges: list[EdgeItem] = []
-        self.error = ""
-        self.error_layer: str | None = None
+        self.error, self.error_layer = "", None
+        #: (box name, message) of a design that does not fit its data, shown beside the box.
+        self.misfit: tuple[str, str] | None = None
         self.connecting = False
         self._rubber: QGraphicsLineItem | None = None
         self._source: NodeItem | None = None
@@ -85,9 +88,26 @@ class DesignScene(QGraphicsScene):
         self.input_item.set_content("Input", input_text(spec.input_shape), "",
                                     CATEGORY_COLORS["Input"], False)
         self.input_item.setPos(*input_position(spec))
+        self._show_misfit()
         self._rebuild_edges()
         self.error, self.error_layer = error, error_layer
         self.validated.emit(error, error_layer)
+
+    def set_misfit(self, node: str | None, message: str = "") -> None:
+        """Show why the design cannot train on its data beside box ``node`` (a layer or
+        "input"), or nothing (None)."""
+        self.misfit = (node, message) if node is not None and message else None
+        self._show_misfit()
+
+    def _show_misfit(self) -> None:
+        node, message = self.misfit or (None, "")
+        for item in (self.input_item, *self.layer_items.values()):
+            item.set_note(message if item.name == node else "")
+
+    def note_item(self) -> QGraphicsItem | None:
+        """The callout shown now, if any."""
+        return next((item.note for item in (self.input_item, *self.layer_items.values())
+                     if item.note is not None), None)
 
     def _rebuild_edges(self) -> None:
         assert self.spec is not None

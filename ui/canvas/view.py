@@ -1,5 +1,8 @@
 """The canvas widget: an error banner over a view of the design scene.
 
+The banner says why the design cannot be built, or that it does not fit the data (the
+details and the fix then sit in a callout beside the box to change, see ``show_misfit``).
+
 The view accepts layer types dragged from the palette, deletes the selection with Delete or
 Backspace, zooms with Ctrl+wheel and fits the design when one is opened.
 """
@@ -19,12 +22,16 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsView, QLabel, QVBoxLayout, QWidget
 
-from simulator.spec import NetworkSpec
+from simulator.data import Misfit
+from simulator.spec import INPUT, NetworkSpec
 from ui.canvas.items import LayerItem
 from ui.canvas.scene import DesignScene
 from ui.design.drag import dropped_layer_type
+from ui.style.scaled import styled
 
 MARGIN = 40.0
+#: Room kept around an area brought into view (pixels).
+REVEAL_MARGIN = 8
 #: Below this scale the text is too small to read; fit the width and scroll instead.
 MIN_FIT_SCALE = 0.8
 
@@ -60,6 +67,18 @@ class DesignView(QGraphicsView):
         self.resetTransform()
         self.scale(scale, scale)
         self.centerOn(rect.center().x(), rect.top())
+
+    def reveal(self, rect: QRectF) -> None:
+        """Bring scene area ``rect`` into view: refit while fitting automatically, zoom out
+        as far as needed for its width (presentation mode zooms in), and scroll to it."""
+        self._grow_scene_rect()
+        if self._auto_fit:
+            self.fit()
+        scale = self.transform().m11()
+        fits = (self.viewport().width() - 2 * REVEAL_MARGIN) / max(rect.width(), 1.0)
+        if fits < scale:
+            self.scale(fits / scale, fits / scale)
+        self.ensureVisible(rect, REVEAL_MARGIN, REVEAL_MARGIN)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -122,19 +141,42 @@ class DesignCanvas(QWidget):
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.banner.setStyleSheet("background: #fde2e1; color: #7a1010; padding: 6px; "
-                                  "border: 1px solid #c01c28; border-radius: 4px;")
+        styled(self.banner, "background: #fde2e1; color: #7a1010; padding: 6px; "
+                            "border: 1px solid #c01c28; border-radius: 4px;")
         self.banner.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
         layout.addWidget(self.view)
+        self._design_error = self._misfit_line = ""
         self.scene.validated.connect(self._on_validated)
 
     def set_spec(self, spec: NetworkSpec) -> None:
         self.scene.set_spec(spec)
         self.view.fit()
 
+    def show_misfit(self, misfit: Misfit | None) -> None:
+        """Why the design cannot train on its data: a callout beside the box to change with
+        the engine's message and fix, and a line in the banner; None clears both."""
+        shown = self.scene.misfit
+        node = None if misfit is None else misfit.node
+        self.scene.set_misfit(node, "" if misfit is None else misfit.message)
+        if self.scene.misfit == shown:
+            return
+        self._misfit_line = "" if self.scene.misfit is None else (
+            f"Training cannot start: this design does not fit the data; see the note beside "
+            f"{'the input' if node == INPUT else f'layer {node!r}'}.")
+        self._show_banner()
+        note = self.scene.note_item()
+        if note is not None and note.parentItem() is not None:
+            self.view.reveal(note.sceneBoundingRect().united(
+                note.parentItem().sceneBoundingRect()))
+
     def _on_validated(self, message: str, layer: object) -> None:
-        self.banner.setText(f"This design cannot be built: {message}" if message else "")
-        self.banner.setVisible(bool(message))
+        self._design_error = f"This design cannot be built: {message}" if message else ""
+        self._show_banner()
+
+    def _show_banner(self) -> None:
+        text = self._design_error or self._misfit_line
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))

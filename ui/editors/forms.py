@@ -3,6 +3,7 @@
 Each field shows a value and emits ``committed(key, value)`` only when the *user* changes it
 (showing a value from the model never emits, so model → view updates cannot echo back). A
 field can be marked invalid; the form that owns it shows the engine's message next to it.
+Fields and their labels take their tooltips from :mod:`ui.editors.help_texts`.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+
+from ui.editors.help_texts import choice_help, field_tooltip, tooltip
+from ui.style.scaled import styled
 
 INVALID_STYLE = "border: 2px solid #c01c28; background: #fff0f0;"
 
@@ -88,16 +92,32 @@ class ChoiceField(QComboBox):
     def __init__(self, key: str, choices: Iterable[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.key = key
+        self.scope: str | None = None
         self.addItems(list(choices))
         self.activated.connect(lambda _i: self.committed.emit(self.key, self.currentText()))
+        self.currentTextChanged.connect(self._describe)
 
     def set_value(self, value: Any) -> None:
         text = str(value)
         with QSignalBlocker(self):
             if self.findText(text) < 0:
                 self.addItem(text)
+                self.setItemData(self.count() - 1, tooltip(choice_help(self.key, text)),
+                                 Qt.ItemDataRole.ToolTipRole)
             self.setCurrentText(text)
+        self._describe()
         self.set_invalid(False)
+
+    def describe_choices(self, scope: str | None) -> None:
+        """Tooltips from the help table: each choice's own, and the field's for the current."""
+        self.scope = scope
+        for i in range(self.count()):
+            self.setItemData(i, tooltip(choice_help(self.key, self.itemText(i))),
+                             Qt.ItemDataRole.ToolTipRole)
+        self._describe()
+
+    def _describe(self) -> None:
+        self.setToolTip(field_tooltip(self.key, self.scope, self.currentText()))
 
     def set_invalid(self, invalid: bool) -> None:
         self.setStyleSheet(INVALID_STYLE if invalid else "")
@@ -124,11 +144,22 @@ class BoolField(QCheckBox):
 Field = ValueField | ChoiceField | BoolField
 
 
+def attach_help(form: QFormLayout, field: Field, key: str, scope: str | None = None) -> None:
+    """Give ``field`` and its label in ``form`` the help table's tooltip for option ``key``
+    (looked up in ``scope``: the optimizer, schedule or layer type that shows it)."""
+    if isinstance(field, ChoiceField):
+        field.describe_choices(scope)
+    else:
+        field.setToolTip(field_tooltip(key, scope))
+    label = form.labelForField(field)
+    if label is not None:
+        label.setToolTip(field_tooltip(key, scope))
+
+
 def error_label() -> QLabel:
     """The red line under a form that repeats the engine's message about a rejected value."""
-    label = QLabel()
+    label = styled(QLabel(), "color: #a01010;")
     label.setWordWrap(True)
-    label.setStyleSheet("color: #a01010;")
     label.hide()
     return label
 

@@ -1,28 +1,28 @@
-"""The inspector: edit the selected layer's settings (or the input shape) through undo commands.
+"""The inspector: edit the selected layer's settings (or the input shape) through undo commands,
+and read the network's numbers.
 
 A value the engine rejects is shown in red with the engine's own message and never reaches
-the spec. Explicit initial parameters (a worked example's weights) are shown as small tables.
+the spec. Every option has a tooltip with its meaning and formula (:mod:`ui.editors.help_texts`).
+A layer's parameters are shown as the network holds them now (``show_current``: trained while
+and after a run, delivered by :class:`ui.training.inspection.InspectorFeed`) and, when the design
+types them (a worked example), as typed; both with one row per unit, the course's W. The
+"Evaluate an input" box shows every unit's z and a for a typed input.
 """
 
 from __future__ import annotations
 
 import inspect
+import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from simulator.activations import activation_names
+from simulator.backend import get_backend
 from simulator.errors import SpecError
 from simulator.initializers import initializer_names
 from simulator.layers import LAYERS, get_layer
@@ -34,16 +34,18 @@ from ui.editors.forms import (
     ChoiceField,
     Field,
     ValueField,
+    attach_help,
     error_label,
     pretty,
     show_error,
 )
+from ui.editors.input_probe import InputProbe
+from ui.editors.value_tables import ParameterView
+from ui.style.scaled import styled
 
 #: Config keys holding explicit initial parameters: shown as tables, not edited as text.
 PARAMETER_KEYS = ("weights", "bias", "gamma", "beta")
 HIDDEN_KEYS = (*PARAMETER_KEYS, "regularizer")
-#: Largest explicit parameter shown value by value.
-MAX_TABLE_VALUES = 64
 
 
 def layer_fields(type_name: str) -> list[tuple[str, Any]]:
@@ -67,7 +69,27 @@ def make_field(key: str, default: Any) -> Field:
     return ValueField(key, "required" if required else f"default {default}")
 
 
+def typed_parameters(spec: NetworkSpec, name: str) -> dict[str, np.ndarray] | None:
+    """The parameters layer ``name`` types in its config, as the engine reads them and users
+    see them (Dense W one row per unit), or None when it types none or the design is invalid."""
+    layer = spec.layer(name)
+    keys = [k for k in PARAMETER_KEYS if k in layer.config]
+    if not keys:
+        return None
+    try:
+        info = next(i for i in spec.infer_shapes() if i.name == name)
+        built = get_layer({**layer.config, "type": layer.type})
+        built.build(info.input_shape, get_backend("numpy", "float64"), np.random.default_rng(0))
+    except SpecError:
+        return None
+    shown = built.user_params()
+    return {k: shown[k] for k in keys if k in shown}
+
+
 class Inspector(QWidget):
+    #: An input typed in the "Evaluate an input" box: (numbers, whether in the data's units).
+    input_typed = Signal(object, bool)
+
     def __init__(self, stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.stack = stack
@@ -76,12 +98,10 @@ class Inspector(QWidget):
         self._type: str | None = None
         self.lesson_title, self.lesson_text = "", ""
         self.fields: dict[str, Field] = {}
-        self.title = QLabel()
-        self.title.setStyleSheet("font-weight: bold;")
+        self.title = styled(QLabel(), "font-weight: bold;")
         self.title.setWordWrap(True)
-        self.about = QLabel()
+        self.about = styled(QLabel(), "color: #444444;")
         self.about.setWordWrap(True)
-        self.about.setStyleSheet("color: #444444;")
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
         self.form.setContentsMargins(0, 0, 0, 0)
@@ -90,9 +110,16 @@ class Inspector(QWidget):
         self.params_host = QWidget()
         self.params_layout = QVBoxLayout(self.params_host)
         self.params_layout.setContentsMargins(0, 0, 0, 0)
+        #: Every layer's parameters as the network holds them now, and what that "now" is.
+        self.current: Mapping[str, Mapping[str, np.ndarray]] | None = None
+        self.current_caption = ""
+        self.current_view: ParameterView | None = None
+        self.current_label: QLabel | None = None
+        self.probe = InputProbe()
+        self.probe.input_typed.connect(self.input_typed)
         layout = QVBoxLayout(self)
         for widget in (self.title, self.about, self.form_host, self.error, self.shape,
-                       self.params_host):
+                       self.params_host, self.probe):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.show_layer(None)
@@ -110,12 +137,40 @@ class Inspector(QWidget):
         spec.changed.connect(self.refresh)
         self.show_layer(None)
 
+    # ----- the network's numbers (from the feed) ----------------------------------------
+    def show_current(self, params: Mapping[str, Mapping[str, np.ndarray]] | None,
+                     caption: str = "") -> None:
+        """Every layer's parameters as the network holds them now (None: no network yet);
+        ``caption`` says when "now" is (the epoch and update, or "not trained yet")."""
+        self.current, self.current_caption = params, caption
+        layer = self._current_layer_params()
+        view = self.current_view
+        if view is not None and layer is not None and view.fits(layer):
+            view.update_values(layer)
+            if self.current_label is not None:
+                self.current_label.setText(self._current_title())
+        elif (view is not None or layer) and self.spec is not None \
+                and self.name in self.spec.names():
+            self._show_params(self.spec.layer(self.name).config)
+
+    def _current_layer_params(self) -> Mapping[str, np.ndarray] | None:
+        if self.current is None or self.name in (None, INPUT):
+            return None
+        return self.current.get(self.name)
+
+    def _current_title(self) -> str:
+        return f"Values now ({self.current_caption}):" if self.current_caption else \
+            "Values now:"
+
     # ----- building the form ------------------------------------------------------------
     def show_layer(self, name: str | None) -> None:
         """Edit layer ``name``, the input (``"input"``), or show a hint (None)."""
         self.name, self._type = name, None
         self._clear()
+        self.probe.highlight(name)
         if self.spec is None or name is None:
+            if self.spec is not None:
+                self.probe.set_input_size(math.prod(self.spec.input_shape))
             hint = ("Click a layer on the canvas to edit it. Drag layers from the palette; drag "
                     "from a layer's dark bottom port to another layer to connect them; select "
                     "an arrow and press Delete to remove it.")
@@ -139,13 +194,14 @@ class Inspector(QWidget):
             doc = inspect.getdoc(LAYERS.get(layer.type)) or ""
             self.about.setText(doc.split("\n\n")[0].replace("\n", " "))
             for key, default in layer_fields(layer.type):
-                self._add_field(make_field(key, default), pretty(key))
+                self._add_field(make_field(key, default), pretty(key), layer.type)
         self.refresh()
 
-    def _add_field(self, field: Field, label: str) -> None:
+    def _add_field(self, field: Field, label: str, scope: str | None = None) -> None:
         field.committed.connect(self._commit)
         self.fields[field.key] = field
         self.form.addRow(label, field)
+        attach_help(self.form, field, field.key, scope)
 
     def _clear(self) -> None:
         while self.form.rowCount():
@@ -156,6 +212,7 @@ class Inspector(QWidget):
         self._clear_params()
 
     def _clear_params(self) -> None:
+        self.current_view = self.current_label = None
         while self.params_layout.count():
             item = self.params_layout.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -165,6 +222,8 @@ class Inspector(QWidget):
     # ----- model → view -----------------------------------------------------------------
     def refresh(self) -> None:
         spec, name = self.spec, self.name
+        if spec is not None:
+            self.probe.set_input_size(math.prod(spec.input_shape))
         if spec is None or name is None:
             return
         if name != INPUT and name not in spec.names():
@@ -192,40 +251,28 @@ class Inspector(QWidget):
         self._show_params(layer.config)
 
     def _show_params(self, config: dict[str, Any]) -> None:
+        """The layer's parameters now (if there is a network) and as typed (if they are)."""
         self._clear_params()
-        keys = [k for k in PARAMETER_KEYS if k in config]
-        if not keys:
+        if self.spec is None or self.name in (None, INPUT) or self._type is None:
             return
-        note = QLabel("Initial values set by hand (the worked example):")
+        current = self._current_layer_params()
+        if current:
+            self.current_label = styled(QLabel(self._current_title()), "font-weight: bold;")
+            self.current_label.setWordWrap(True)
+            self.current_view = ParameterView(self._type, current)
+            self.params_layout.addWidget(self.current_label)
+            self.params_layout.addWidget(self.current_view)
+        typed = typed_parameters(self.spec, self.name)
+        if typed is None:
+            return
+        note = QLabel("Initial values typed in the design (the worked example):")
         note.setWordWrap(True)
         self.params_layout.addWidget(note)
-        for key in keys:
-            self.params_layout.addWidget(self._param_view(key, config[key]))
+        self.params_layout.addWidget(ParameterView(self._type, typed))
+        keys = [k for k in PARAMETER_KEYS if k in config]
         forget = QPushButton("Use random initial values instead")
         forget.clicked.connect(lambda: self._push_edit({k: None for k in keys}))
         self.params_layout.addWidget(forget)
-
-    @staticmethod
-    def _param_view(key: str, value: Any) -> QWidget:
-        array = np.asarray(value, dtype=np.float64)
-        if array.ndim > 2 or array.size > MAX_TABLE_VALUES:
-            return QLabel(f"{key}: {' × '.join(map(str, array.shape))} values")
-        table_data = array.reshape(1, -1) if array.ndim < 2 else array
-        table = QTableWidget(*table_data.shape)
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        table.setToolTip(f"{key}" + (" (rows: inputs, columns: units)" if array.ndim == 2 else ""))
-        for (r, c), v in np.ndenumerate(table_data):
-            item = QTableWidgetItem(f"{v:g}")
-            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-            table.setItem(r, c, item)
-        table.setVerticalHeaderLabels([key] if array.ndim < 2 else
-                                      [f"in {r + 1}" for r in range(table_data.shape[0])])
-        table.setHorizontalHeaderLabels([f"unit {c + 1}" for c in range(table_data.shape[1])])
-        table.resizeColumnsToContents()
-        height = table.horizontalHeader().height() + 4 + sum(
-            table.rowHeight(r) for r in range(table.rowCount()))
-        table.setFixedHeight(height)
-        return table
 
     # ----- view → model (undo commands) ---------------------------------------------------
     def _commit(self, key: str, value: Any) -> None:

@@ -3,6 +3,7 @@
 Every edit builds a new :class:`TrainingConfig` (validated by the engine) and pushes an undoable
 ``SetTraining`` command; a rejected value stays red with the engine's message. A learning-rate
 edit also emits ``learning_rate_changed`` so a run in progress picks it up between batches.
+Every row's tooltip says what the setting means, with its formula (:mod:`ui.editors.help_texts`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ui.editors.forms import (
     ChoiceField,
     Field,
     ValueField,
+    attach_help,
     error_label,
     pretty,
     show_error,
@@ -124,7 +126,8 @@ class TrainingSettings(QWidget):
         layout.addStretch(1)
         self._shown: dict[str, str] = {}
 
-    def _add(self, field: Field, label: str, row: int = -1) -> None:
+    def _add(self, field: Field, label: str, row: int = -1, scope: str | None = None) -> None:
+        """Add a row; ``scope`` is the optimizer or schedule whose option it is."""
         field.committed.connect(self._commit)
         if isinstance(field, ChoiceField):
             field.setMinimumContentsLength(6)
@@ -132,6 +135,7 @@ class TrainingSettings(QWidget):
                 ChoiceField.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.fields[field.key] = field
         self.form.insertRow(row, label, field)
+        attach_help(self.form, field, field.key.split(".", 1)[1] if scope else field.key, scope)
 
     def set_spec(self, spec: NetworkSpec) -> None:
         if self.spec is not None:
@@ -188,7 +192,7 @@ class TrainingSettings(QWidget):
         for key, default in _options(prefix, name):
             field: Field = (BoolField(f"{prefix}.{key}") if isinstance(default, bool)
                             else ValueField(f"{prefix}.{key}", f"default {default}"))
-            self._add(field, f"   {pretty(key)}", row)
+            self._add(field, f"   {pretty(key)}", row, scope=name)
             row += 1
 
     # ----- view → model -----------------------------------------------------------------

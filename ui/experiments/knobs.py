@@ -31,6 +31,12 @@ class Knob:
     def changes(self, value: Any) -> dict[str, Any]:
         return self.build(value)
 
+    @property
+    def option(self) -> str:
+        """The option's name in a network file, the key of its help text ("units:hidden_1"
+        is a Dense layer's ``units``)."""
+        return self.key.split(":", 1)[0]
+
     # ----- defaults shown when the knob is picked ---------------------------------------
     def grid_text(self) -> str:
         c = self.current

@@ -1,10 +1,15 @@
-"""The search's inputs: grid or random, up to two hyper-parameters and their values, k folds."""
+"""The search's inputs: grid or random, up to two hyper-parameters and their values, k folds.
+
+Each hyper-parameter's tooltip is its help text (:mod:`ui.editors.help_texts`), the same as in
+the inspector and the training settings.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -19,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from simulator.errors import SpecError
 from simulator.experiments.tuning import grid_candidates, random_candidates
+from ui.editors.help_texts import option_help, tooltip
 from ui.experiments.knobs import Knob
 
 NONE = "(none)"
@@ -90,6 +96,8 @@ class SearchForm(QWidget):
                 combo.addItem(NONE, None)
             for knob in knobs:
                 combo.addItem(knob.label, knob.key)
+                combo.setItemData(combo.count() - 1, tooltip(option_help(knob.option)),
+                                  Qt.ItemDataRole.ToolTipRole)
             index = combo.findData(chosen) if chosen else -1
             combo.setCurrentIndex(max(index, 0))
             combo.blockSignals(False)
@@ -115,6 +123,9 @@ class SearchForm(QWidget):
         knob = self.knobs.get(self.combos[row].currentData() or "")
         edit = self.values[row]
         edit.setEnabled(knob is not None)
+        help_text = tooltip(option_help(knob.option)) if knob is not None else ""
+        self.combos[row].setToolTip(help_text)
+        edit.setToolTip(help_text)
         if knob is None:
             edit.clear()
             edit.setPlaceholderText("")

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.data import Dataset, fit_problem
+from simulator.data import Dataset, find_misfit
 from simulator.errors import BackpropError, DataError
 from simulator.io import DatasetChoice, Project
 from simulator.spec import NetworkSpec
@@ -57,6 +57,7 @@ from ui.shell.presets import Preset, available_presets, load_preset
 from ui.shell.screen import fitted_geometry
 from ui.training.bridge import TrainingBridge
 from ui.training.controller import TrainingController
+from ui.training.inspection import InspectorFeed
 from ui.training.session import TrainingSession, build_session
 
 LEFT_WIDTH, RIGHT_WIDTH = 290, 540
@@ -104,7 +105,10 @@ class MainWindow(QMainWindow):
             self.status_label, self, self.close)
         self.training = TrainingBridge(self.controller, self.panels, self.toolbar.run,
                                        self.status_label, self.progress,
-                                       session=self._current_session, renew=self._renew)
+                                       session=self._current_session, renew=self._renew,
+                                       can_train=lambda: self.session is not None)
+        self.inspection = InspectorFeed(self.inspector, self.controller, lambda: self.session,
+                                        self.session_is_stale)
         self.experiments = ExperimentsHookup(
             self, MainDesign(lambda: self.spec, lambda: self.dataset, self.stack,
                              self.controller),
@@ -157,6 +161,7 @@ class MainWindow(QMainWindow):
         self.training_settings.learning_rate_changed.connect(self.training.set_learning_rate)
         self.training.finished.connect(self.training_finished)
         self.controller.state_changed.connect(self._on_state)
+        self.controller.event.connect(self.inspection.on_event)
         self.stack.cleanChanged.connect(self._update_title)
         toolbar, menus = self.toolbar, self.menus
         toolbar.lessons.preset_chosen.connect(self.new_from_preset)
@@ -312,12 +317,13 @@ class MainWindow(QMainWindow):
         """Fresh weights and empty plots for the current design and data."""
         self.stop_training()
         self.session, self._session_key = None, self._design_key()
+        misfit = None
         if self.dataset is not None:
             try:
                 self.spec.infer_shapes()
-                problem = fit_problem(self.spec, self.dataset)
-                if problem:
-                    raise DataError(problem)
+                misfit = find_misfit(self.spec, self.dataset)
+                if misfit:
+                    raise DataError(misfit.message)
                 self.session = build_session(self.spec.copy(), self.dataset)
                 self._restore_project_run()
             except BackpropError as exc:
@@ -325,11 +331,13 @@ class MainWindow(QMainWindow):
                 self.status_label.setText(f"Cannot train yet: {describe(exc)}")
             else:
                 self.status_label.setText("Ready: press Train (or Space)")
+        self.canvas.show_misfit(misfit)
         self._pending_project = None
         for panel in self.panels:
             panel.reset(self.session)
         self._show_lesson_view()
         self.progress.setValue(0)
+        self.training.on_state(self.controller.state)
         self._on_state(self.controller.state)
 
     def _current_session(self) -> TrainingSession | None:
@@ -343,6 +351,7 @@ class MainWindow(QMainWindow):
     def _on_state(self, state: str) -> None:
         self.lesson_box.setEnabled(state == "idle")
         self.file_menu.update_enabled()
+        self.inspection.on_state(state)
 
     def _show_lesson_view(self) -> None:
         """Bring forward the view that suits the design: the boundary (or fitted curve) for

@@ -1,5 +1,6 @@
 """Plot items and labels that follow the plot scale of :mod:`ui.style.theme`: made at scale 1,
-drawn at the current scale, and redrawn by :func:`ui.style.theme.restyle`."""
+drawn at the current scale, and redrawn by :func:`ui.style.theme.restyle` (which also
+re-applies the style sheets of :func:`styled` widgets, so their text follows the app font)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,14 @@ def scaled_lines(item: Any) -> Any:
 def scaled_label_css(widget: Any, base_pt: float, css: str = "") -> Any:
     """A QLabel's style sheet: ``base_pt`` points at scale 1, plus ``css``."""
     keep_style(widget, "css", lambda w: w.setStyleSheet(f"font-size: {css_size(base_pt)}; {css}"))
+    return widget
+
+
+def styled(widget: Any, css: str) -> Any:
+    """A widget's style sheet (colours, borders), applied again on every restyle: Qt keeps the
+    font a styled widget was polished with, so without this its text would not grow with
+    presentation mode's larger application font."""
+    keep_style(widget, "css", lambda w: w.setStyleSheet(css))
     return widget
 
 

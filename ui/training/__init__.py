@@ -1,4 +1,4 @@
 """The one bridge between the engine's Trainer (a generator) and Qt: the controller and its worker
-thread, the session a run trains, and the training bridge that connects them to the buttons and
-the panels.
+thread, the session a run trains, the training bridge that connects them to the buttons and the
+panels, and the inspector's view of the network's numbers.
 """

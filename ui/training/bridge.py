@@ -3,7 +3,8 @@
 Training itself runs in :class:`ui.training.controller.TrainingController`'s thread; the bridge
 starts, pauses and stops it, passes a live learning-rate change on, and relays the controller's
 (throttled, NumPy-only) signals to the panels, the status line and the progress bar. It is
-given the few objects it uses, never the window, so it imports no view.
+given the few objects it uses, never the window, so it imports no view. Train is enabled only
+when there is a session to train (a design that fits its data).
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ class TrainingBridge(QObject):
 
     ``session()`` is the session for the design as it is now (None when there is none, or the
     design changed since it was built); ``renew()`` builds a fresh one (new weights, empty plots)
-    and returns it, None when the design cannot train.
+    and returns it, None when the design cannot train; ``can_train()`` says whether Train can
+    start a run now (the design fits its data).
     """
 
     #: Finished | Failed, emitted after the panels saw it.
@@ -58,11 +60,12 @@ class TrainingBridge(QObject):
     def __init__(self, controller: TrainingController, panels: Sequence[PanelFeed],
                  actions: RunActions, status: QLabel, progress: QProgressBar,
                  session: Callable[[], TrainingSession | None],
-                 renew: Callable[[], TrainingSession | None]) -> None:
+                 renew: Callable[[], TrainingSession | None],
+                 can_train: Callable[[], bool] = lambda: True) -> None:
         super().__init__(controller)
         self.controller, self.panels, self.actions = controller, list(panels), actions
         self.status, self.progress = status, progress
-        self.session, self.renew = session, renew
+        self.session, self.renew, self.can_train = session, renew, can_train
         actions.train.triggered.connect(self.train)
         actions.pause.triggered.connect(self.toggle_pause)
         actions.stop.triggered.connect(controller.stop)
@@ -112,7 +115,8 @@ class TrainingBridge(QObject):
 
     # ----- signals from the worker ------------------------------------------------------
     def on_state(self, state: str) -> None:
-        self.actions.train.setEnabled(state != "running")
+        self.actions.train.setEnabled(state != "running"
+                                       and (self.controller.running or self.can_train()))
         self.actions.pause.setEnabled(state in ("running", "paused"))
         self.actions.pause.setText("Resume" if state == "paused" else "Pause")
         self.actions.stop.setEnabled(state in ("running", "paused"))

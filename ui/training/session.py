@@ -5,13 +5,17 @@ in the worker thread between batches and return NumPy arrays, which is all the p
 receive. Snapshot keys: ``weights``, ``gradients``, ``activations`` (dead/saturated units on a
 fixed probe batch), ``samples`` (every layer's output for a small pool of validation samples, so
 the feature-map panel can switch samples at once, even while paused), ``chosen`` (the same for
-the sample last chosen by dataset index, see :class:`ChosenSample`; ``{}`` before any), and
-``decision`` (networks with 2 inputs) or ``curve`` (networks with 1 input and 1 output).
+the sample last chosen by dataset index, see :class:`ChosenSample`; ``{}`` before any),
+``parameters`` (every layer's parameters as users read them), ``typed`` (every unit's z and a
+for the input last typed in the inspector; ``{}`` before any), and ``decision`` (networks with
+2 inputs) or ``curve`` (networks with 1 input and 1 output).
 """
 
 from __future__ import annotations
 
+import math
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +28,7 @@ from simulator.data.preprocessing import Preprocessor
 from simulator.errors import DataError
 from simulator.network import Network, compile_network
 from simulator.spec import NetworkSpec
-from simulator.training.probes import default_probes, layer_outputs
+from simulator.training.probes import default_probes, layer_outputs, layer_values
 from simulator.training.trainer import Trainer, TrainerControl
 
 GRID_RESOLUTION = 80
@@ -40,9 +44,10 @@ Probe = Any
 
 
 class ChosenSample:
-    """The sample chosen in the dataset view, handed from the GUI thread to the ``chosen``
-    probe in the worker thread: an (index, network input) pair, replaced whole under a lock
-    and never modified (the input array is read-only)."""
+    """A network input chosen in the GUI thread, handed to a probe in the worker thread: an
+    (index, network input) pair, replaced whole under a lock and never modified (the input
+    array is read-only). The index is the dataset index of a sample chosen in the dataset
+    view (``chosen``), or the request number of an input typed in the inspector (``typed``)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -79,6 +84,8 @@ class TrainingSession:
     preprocessor: Preprocessor | None = None
     #: The sample the ``chosen`` probe measures (set with :meth:`choose_sample`).
     chosen: ChosenSample = field(default_factory=ChosenSample)
+    #: The typed input the ``typed`` probe measures (set with :meth:`probe_input`).
+    typed: ChosenSample = field(default_factory=ChosenSample)
 
     @property
     def task(self) -> str:
@@ -104,6 +111,30 @@ class TrainingSession:
         x = self.network_input(index)
         self.chosen.set(index, x)
         return x
+
+    def typed_input(self, values: Sequence[float], preprocess: bool = False) -> np.ndarray:
+        """Numbers typed by a user as the network's input (1, *input_shape); with
+        ``preprocess`` they are in the data's units and go through the run's preprocessing
+        first. A DataError says how many numbers the network takes."""
+        x = np.asarray(values, dtype=np.float64).reshape(1, -1)
+        size = math.prod(self.spec.input_shape)
+        if x.shape[1] != size:
+            raise DataError(f"the network takes {size} number(s) (its input shape is "
+                            f"{list(self.spec.input_shape)}), got {x.shape[1]}")
+        x = x.reshape((1, *self.spec.input_shape))
+        if preprocess and self.preprocessor is not None:
+            x = self.preprocessor.transform(x)
+        return np.asarray(x, dtype=np.dtype(self.spec.training.dtype))
+
+    def probe_input(self, request: int, x: np.ndarray) -> None:
+        """Have the ``typed`` probe measure network input ``x`` from its next run on (safe
+        while the worker trains); ``request`` comes back with its result."""
+        self.typed.set(request, x)
+
+    def typed_values(self) -> dict[str, Any]:
+        """The ``typed`` probe's result, computed now in the calling thread: only while no
+        worker is training this session's network."""
+        return typed_input_probe(self.typed)(self.network)
 
     def chosen_outputs(self) -> dict[str, Any]:
         """The ``chosen`` probe's result, computed now in the calling thread: only while no
@@ -137,7 +168,7 @@ def curve_probe(low: float, high: float, points: int = CURVE_POINTS) -> Probe:
     return probe
 
 
-def layer_values(network: Network, batch: Any, inputs: np.ndarray) -> dict[str, np.ndarray]:
+def outputs_by_layer(network: Network, batch: Any, inputs: np.ndarray) -> dict[str, np.ndarray]:
     """{"input": inputs, layer: (K, ...) output} for the backend array ``batch``."""
     result = {"input": inputs}
     for name, _, out in layer_outputs(network, batch):
@@ -149,7 +180,7 @@ def sample_pool_probe(network: Network, x_pool: np.ndarray) -> Probe:
     """Every layer's output for each sample of ``x_pool``: {"input": (K, ...), layer: (K, ...)}."""
     batch = network.backend.asarray(network.check_input(x_pool))
     inputs = np.array(to_numpy(batch))
-    return lambda net: layer_values(net, batch, inputs)
+    return lambda net: outputs_by_layer(net, batch, inputs)
 
 
 def chosen_sample_probe(chosen: ChosenSample) -> Probe:
@@ -162,7 +193,21 @@ def chosen_sample_probe(chosen: ChosenSample) -> Probe:
             return {}
         index, x = value
         batch = net.backend.asarray(np.array(x))   # a writable copy: the layers get their own
-        return {"index": index, "outputs": layer_values(net, batch, np.array(x))}
+        return {"index": index, "outputs": outputs_by_layer(net, batch, np.array(x))}
+
+    return probe
+
+
+def typed_input_probe(typed: ChosenSample) -> Probe:
+    """Every unit's z and a (:func:`simulator.training.probes.layer_values`) for the typed
+    input: {"index": its request number, "values": ...}, or {} while none is typed."""
+
+    def probe(net: Network) -> dict[str, Any]:
+        value = typed.get()
+        if value is None:
+            return {}
+        request, x = value
+        return {"index": request, "values": layer_values(net, np.array(x))}
 
     return probe
 
@@ -170,13 +215,16 @@ def chosen_sample_probe(chosen: ChosenSample) -> Probe:
 def build_probes(network: Network, x_train: np.ndarray, x_pool: np.ndarray,
                  bounds: tuple[float, float, float, float] | None,
                  curve_range: tuple[float, float] | None,
-                 chosen: ChosenSample | None = None) -> dict[str, Probe]:
+                 chosen: ChosenSample | None = None,
+                 typed: ChosenSample | None = None) -> dict[str, Probe]:
     probes = default_probes(network, x_train, probe_size=PROBE_BATCH, grid_bounds=bounds,
                             grid_resolution=GRID_RESOLUTION)
     probes.pop("sample", None)   # replaced by the pool below
     probes["samples"] = sample_pool_probe(network, x_pool)
     if chosen is not None:
         probes["chosen"] = chosen_sample_probe(chosen)
+    if typed is not None:
+        probes["typed"] = typed_input_probe(typed)
     if curve_range is not None:
         probes["curve"] = curve_probe(*curve_range)
     return probes
@@ -198,8 +246,8 @@ def build_session(spec: NetworkSpec, dataset: Dataset, backend: str = "numpy") -
         low, high = float(flat.min()), float(flat.max())
         pad = 0.1 * max(high - low, 1e-6)
         curve_range = (low - pad, high + pad)
-    chosen = ChosenSample()
-    probes = build_probes(network, x_train, sample_x, bounds, curve_range, chosen)
+    chosen, typed = ChosenSample(), ChosenSample()
+    probes = build_probes(network, x_train, sample_x, bounds, curve_range, chosen, typed)
     trainer = Trainer(network, spec.training, x_train, y_train, x_val, y_val,
                       control=TrainerControl(), probes=probes,
                       snapshot_interval=SNAPSHOT_INTERVAL)
@@ -208,5 +256,5 @@ def build_session(spec: NetworkSpec, dataset: Dataset, backend: str = "numpy") -
         x_val=np.asarray(x_val) if has_val else None,
         y_val=np.asarray(y_val) if has_val else None,
         sample_x=sample_x, sample_y=sample_y, curve_range=curve_range,
-        preprocessor=prepared.preprocessor, chosen=chosen,
+        preprocessor=prepared.preprocessor, chosen=chosen, typed=typed,
     )

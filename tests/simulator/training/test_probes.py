@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
 import pytest
 
+from resources import resource_path
 from simulator.errors import DataError
 from simulator.network import compile_network
 from simulator.spec import NetworkSpec
@@ -15,6 +17,8 @@ from simulator.training.probes import (
     decision_grid,
     default_probes,
     gradient_stats,
+    layer_values,
+    parameter_values,
     sample_activations,
     weight_stats,
 )
@@ -129,7 +133,8 @@ def test_probes_do_not_change_training() -> None:
         assert np.array_equal(value, watched.network.get_weights()[key])
     assert plain.rng.bit_generator.state == watched.rng.bit_generator.state
     data = snapshots[-1].data
-    assert set(data) == {"weights", "gradients", "activations", "sample", "decision"}
+    assert set(data) == {"weights", "gradients", "activations", "sample", "parameters",
+                         "decision"}
     assert all(type(leaf) in (np.ndarray, float) for leaf in leaves(data))
     assert "dead_fraction" in data["activations"]["h"]
     assert data["decision"]["grid"].shape == (8, 8, 3)
@@ -138,7 +143,98 @@ def test_probes_do_not_change_training() -> None:
 def test_default_probes_skip_the_grid_for_other_inputs_and_check_the_sample() -> None:
     net = net_from([{"type": "Dense", "units": 2}], [3])
     probes = default_probes(net, np.zeros((4, 3)), grid_bounds=(0, 1, 0, 1))
-    assert set(probes) == {"weights", "gradients", "activations", "sample"}
+    assert set(probes) == {"weights", "gradients", "activations", "sample", "parameters"}
     assert probes["sample"](net)["input"].shape == (3,)
     with pytest.raises(DataError):
         default_probes(net, np.zeros((4, 3)), sample_index=4)
+
+
+def worked_example():
+    """The worked-example lesson's network, as the app opens it (float64 for exact checks)."""
+    lesson = json.loads(resource_path("presets", "worked_example.json").read_text())
+    network = dict(lesson["network"])
+    network["training"] = {**network.get("training", {}), "dtype": "float64"}
+    return compile_network(NetworkSpec.from_dict(network))
+
+
+def test_layer_values_reproduce_the_worked_example() -> None:
+    """The lecture's (1, -1) → 0.98 / 0.12 → 0.86 / 0.11 → 0.62 / 0.83, unit by unit."""
+    net = worked_example()
+    values = layer_values(net, [1.0, -1.0])
+    assert list(values) == ["input", "layer_1", "layer_2", "output"]
+    np.testing.assert_array_equal(values["input"]["a"], [[1.0, -1.0]])
+    np.testing.assert_allclose(values["layer_1"]["z"], [[4.0, -2.0]])   # W x + b on the slide
+    np.testing.assert_array_equal(np.round(values["layer_1"]["a"], 2), [[0.98, 0.12]])
+    np.testing.assert_array_equal(np.round(values["layer_2"]["a"], 2), [[0.86, 0.11]])
+    np.testing.assert_array_equal(np.round(values["output"]["a"], 2), [[0.62, 0.83]])
+    # ... and they are the network's real outputs, not a recomputation beside it.
+    np.testing.assert_array_equal(values["output"]["a"], net.predict([[1.0, -1.0]]))
+    for name, out in zip(["layer_1", "layer_2", "output"], net.forward_all(
+            np.array([[1.0, -1.0]]))[1:], strict=True):
+        np.testing.assert_array_equal(values[name]["a"], out)
+
+
+def test_the_worked_example_shows_the_slides_weight_matrix() -> None:
+    """W as the course writes it: one row per unit, W = [[1, -2], [-1, 1]] for layer 1."""
+    shown = parameter_values(worked_example())
+    np.testing.assert_array_equal(shown["layer_1"]["weights"], [[1, -2], [-1, 1]])
+    np.testing.assert_array_equal(shown["layer_1"]["bias"], [1, 0])
+
+
+def test_shown_weights_are_the_w_of_z_equals_w_x_plus_b() -> None:
+    """Rows are units, columns inputs, whatever the engine stores: z = W x + b holds for the
+    shown W and b, on layers whose inputs and units differ in number (3 → 2 → 4)."""
+    net = net_from([{"type": "Dense", "units": 2, "activation": "tanh", "name": "d"},
+                    {"type": "Dense", "units": 4, "name": "e"}], [3], seed=4)
+    x = np.random.default_rng(0).normal(size=(5, 3))
+    shown = parameter_values(net)
+    values = layer_values(net, x)
+    assert shown["d"]["weights"].shape == (2, 3)
+    assert shown["e"]["weights"].shape == (4, 2)
+    np.testing.assert_allclose(values["d"]["z"], x @ shown["d"]["weights"].T + shown["d"]["bias"])
+    np.testing.assert_allclose(values["d"]["a"], np.tanh(values["d"]["z"]))
+    np.testing.assert_allclose(values["e"]["z"], values["d"]["a"] @ shown["e"]["weights"].T
+                               + shown["e"]["bias"])
+    np.testing.assert_array_equal(values["e"]["a"], values["e"]["z"])   # linear output
+
+
+def test_layer_values_of_convolutions_activation_layers_and_merges() -> None:
+    net = net_from([{"type": "Conv2D", "filters": 2, "kernel_size": 3, "name": "c",
+                     "activation": "relu"},
+                    {"type": "Flatten", "name": "f"},
+                    {"type": "Dense", "units": 3, "name": "d"},
+                    {"type": "Softmax", "name": "s"}], [1, 5, 5])
+    x = np.random.default_rng(1).normal(size=(2, 1, 5, 5))
+    values = layer_values(net, x)
+    assert values["c"]["z"].shape == values["c"]["a"].shape == (2, 2, 3, 3)
+    np.testing.assert_array_equal(values["c"]["a"], np.maximum(values["c"]["z"], 0))
+    assert "z" not in values["f"]                          # Flatten applies no activation
+    np.testing.assert_array_equal(values["s"]["z"], values["d"]["a"])   # the logits
+    np.testing.assert_array_equal(values["s"]["a"], net.predict(x))
+    merged = compile_network(NetworkSpec.from_dict({
+        "input_shape": [2], "training": {"dtype": "float64"},
+        "layers": [{"type": "Dense", "units": 2, "name": "a"},
+                   {"type": "Dense", "units": 2, "name": "b", "inputs": ["input"]},
+                   {"type": "Add", "name": "sum", "inputs": ["a", "b"]}]}))
+    both = layer_values(merged, [[1.0, 2.0]])
+    np.testing.assert_allclose(both["sum"]["a"], both["a"]["a"] + both["b"]["a"])
+    assert "z" not in both["sum"]
+
+
+def test_layer_values_refuse_an_input_of_the_wrong_size() -> None:
+    with pytest.raises(DataError, match="input_shape"):
+        layer_values(worked_example(), [1.0, 2.0, 3.0])
+
+
+def test_parameter_values_leave_out_large_tensors_and_follow_training() -> None:
+    trainer = make_trainer({"epochs": 1})
+    before = parameter_values(trainer.network)
+    run(trainer)
+    after = parameter_values(trainer.network)
+    assert set(after) == {"h", "out"}
+    assert not np.array_equal(before["h"]["weights"], after["h"]["weights"])
+    np.testing.assert_array_equal(after["h"]["weights"],
+                                  np.asarray(trainer.network.layers["h"].params["W"]).T)
+    small = parameter_values(trainer.network, max_values=8)
+    assert set(small["h"]) == {"bias"}                   # 8 biases, W is 2×8 = 16 values
+    assert all(isinstance(v, np.ndarray) for layer in after.values() for v in layer.values())

@@ -102,11 +102,14 @@ def test_explicit_weights_are_shown_and_can_be_forgotten(inspector, stack) -> No
     inspector.set_spec(spec)
     inspector.show_layer("layer_1")
     tables = inspector.params_host.findChildren(QTableWidget)
-    assert len(tables) == 2
-    weights = tables[0]
-    assert (weights.rowCount(), weights.columnCount()) == (2, 2)
-    assert [weights.item(0, c).text() for c in range(2)] == ["1", "-1"]
-    assert [weights.item(1, c).text() for c in range(2)] == ["-2", "1"]
+    assert len(tables) == 1   # no network yet: only the typed values, [W | b], a row per unit
+    table = tables[0]
+    assert (table.rowCount(), table.columnCount()) == (2, 3)
+    assert [table.horizontalHeaderItem(c).text() for c in range(3)] == ["in 1", "in 2", "b"]
+    assert [table.verticalHeaderItem(r).text() for r in range(2)] == ["unit 1", "unit 2"]
+    # The slide's W = [[1, -2], [-1, 1]], b = [1, 0]: (1, -1) gives z = (4, -2).
+    assert [table.item(0, c).text() for c in range(3)] == ["1", "-2", "1"]
+    assert [table.item(1, c).text() for c in range(3)] == ["-1", "1", "0"]
     button = next(b for b in inspector.params_host.children()
                   if getattr(b, "text", lambda: "")() == "Use random initial values instead")
     button.click()

@@ -126,3 +126,26 @@ def test_the_experiments_charts_follow(window) -> None:
     assert _tick_pt(experiments.search.results.trial_plot) == BIG_TICK
     window.menus.presentation.setChecked(False)
     assert _tick_pt(plot) == TICK_FONT_PT
+
+
+def test_styled_labels_the_lesson_text_and_the_canvas_callout_grow(window, qtbot) -> None:
+    """Labels with a style sheet keep the font they were polished with unless restyled: the
+    lesson's title and text, the canvas banner and the data-misfit callout follow too."""
+    from ui.design.commands import EditLayer
+    from ui.shell.presentation import PRESENTATION_POINTS
+    from ui.shell.presets import load_preset
+
+    window.open_preset(load_preset("softmax_blobs"))
+    window.stack.push(EditLayer(window.spec, "scores", {"units": 3}))
+    qtbot.waitUntil(lambda: window.session is None, timeout=2_000)
+    note = window.canvas.scene.layer_items["scores"].note
+    labels = [window.inspector.title, window.inspector.about, window.canvas.banner]
+    before = [label.font().pointSize() for label in labels]
+    height = note.boundingRect().height()
+    window.menus.presentation.setChecked(True)
+    grown = [b + PRESENTATION_POINTS for b in before]
+    assert [label.font().pointSize() for label in labels] == grown
+    assert note.boundingRect().height() > height            # laid out again, larger
+    window.menus.presentation.setChecked(False)
+    assert [label.font().pointSize() for label in labels] == before
+    assert note.boundingRect().height() == height
