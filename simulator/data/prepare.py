@@ -2,7 +2,8 @@
 
 Samples are reshaped to the network's ``input_shape`` when the sizes agree (an 8×8 image feeds
 ``[64]`` or ``[1, 8, 8]``), split with ``config.validation_split`` (stratified for
-classification, seeded by ``config.seed``), and preprocessed with statistics fitted on the
+classification, seeded by ``config.seed``; with ``shuffle`` off the training samples keep the
+file's order, and with no validation split nothing is permuted at all), and preprocessed with statistics fitted on the
 training split only. ``x`` arrays come out in ``config.dtype``; class labels as int64 (N,),
 regression targets as (N, k) in ``config.dtype``. An empty validation split gives arrays with
 zero samples.
@@ -54,7 +55,8 @@ def prepare(dataset: Dataset, config: TrainingConfig, input_shape: Sequence[int]
     x = fit_input(dataset.x, input_shape, where)
     classification = dataset.task == "classification"
     split = train_val_test_split(len(x), val=config.validation_split, seed=config.seed,
-                                 stratify=dataset.y if classification else None)
+                                 stratify=dataset.y if classification else None,
+                                 keep_order=not config.shuffle)
     dtype = np.dtype(config.dtype)
     preprocessor = Preprocessor(config.preprocessing).fit(x[split.train])
 

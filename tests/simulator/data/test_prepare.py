@@ -90,3 +90,29 @@ def test_dataset_test_split_is_preprocessed_with_training_statistics() -> None:
     np.testing.assert_allclose(prepared.x_test, np.broadcast_to(100.0 - x.mean(axis=0), (2, 2)))
     assert prepared.y_test.tolist() == [1, 0]
     assert prepared.dataset is data
+
+
+def _numbered(n: int) -> Dataset:
+    """Sample i has features (i, -i), so the order of the rows shows in x_train."""
+    x = np.stack([np.arange(n), -np.arange(n)], axis=1).astype(np.float64)
+    return Dataset("numbered", x, np.arange(n) % 2)
+
+
+def test_shuffle_false_keeps_the_training_rows_in_file_order() -> None:
+    config = TrainingConfig(shuffle=False, validation_split=0.25, seed=4, preprocessing="none")
+    prepared = prepare(_numbered(40), config, [2])
+    rows = prepared.x_train[:, 0]
+    assert len(rows) == 30
+    assert rows.tolist() == sorted(rows.tolist())
+    assert np.bincount(prepared.y_val).tolist() == [5, 5]     # still a stratified draw
+    shuffled = prepare(_numbered(40), config.replace(shuffle=True), [2])
+    assert sorted(shuffled.x_val[:, 0].tolist()) == sorted(prepared.x_val[:, 0].tolist())
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_no_validation_split_permutes_nothing(shuffle: bool) -> None:
+    config = TrainingConfig(shuffle=shuffle, validation_split=0.0, seed=4,
+                            preprocessing="none")
+    prepared = prepare(_numbered(12), config, [2])
+    assert prepared.x_train[:, 0].tolist() == list(range(12))
+    assert prepared.y_train.tolist() == (np.arange(12) % 2).tolist()
