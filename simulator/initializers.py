@@ -17,9 +17,9 @@ Shape = tuple[int, ...]
 
 
 def _fans(shape: Shape) -> tuple[int, int]:
-    """(fan_in, fan_out) for Dense ``[inputs, units]`` or Conv ``[filters, channels, kh, kw]``."""
+    """(fan_in, fan_out) for Dense ``[units, inputs]`` or Conv ``[filters, channels, kh, kw]``."""
     if len(shape) == 2:
-        return shape[0], shape[1]
+        return shape[1], shape[0]
     if len(shape) == 4:
         receptive = shape[2] * shape[3]
         return shape[1] * receptive, shape[0] * receptive

@@ -3,10 +3,10 @@
 Samples are reshaped to the network's ``input_shape`` when the sizes agree (an 8×8 image feeds
 ``[64]`` or ``[1, 8, 8]``), split with ``config.validation_split`` (stratified for
 classification, seeded by ``config.seed``; with ``shuffle`` off the training samples keep the
-file's order, and with no validation split nothing is permuted at all), and preprocessed with statistics fitted on the
-training split only. ``x`` arrays come out in ``config.dtype``; class labels as int64 (N,),
-regression targets as (N, k) in ``config.dtype``. An empty validation split gives arrays with
-zero samples.
+file's order, and with no validation split nothing is permuted at all), and preprocessed with
+statistics fitted on the training split only. ``x`` arrays come out in ``config.dtype``; class
+labels as int64 (N,), regression targets as (N, k) in ``config.dtype``. An empty validation
+split gives arrays with zero samples.
 """
 
 from __future__ import annotations

@@ -212,14 +212,17 @@ class Inspector(QWidget):
         table_data = array.reshape(1, -1) if array.ndim < 2 else array
         table = QTableWidget(*table_data.shape)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        table.setToolTip(f"{key}" + (" (rows: inputs, columns: units)" if array.ndim == 2 else ""))
+        table.setToolTip(f"{key}" + (" (W as the course writes it: one row per unit, one "
+                                     "column per input)" if array.ndim == 2 else ""))
         for (r, c), v in np.ndenumerate(table_data):
             item = QTableWidgetItem(f"{v:g}")
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             table.setItem(r, c, item)
+        rows, columns = table_data.shape
         table.setVerticalHeaderLabels([key] if array.ndim < 2 else
-                                      [f"in {r + 1}" for r in range(table_data.shape[0])])
-        table.setHorizontalHeaderLabels([f"unit {c + 1}" for c in range(table_data.shape[1])])
+                                      [f"unit {r + 1}" for r in range(rows)])
+        table.setHorizontalHeaderLabels([f"{'unit' if array.ndim < 2 else 'in'} {c + 1}"
+                                         for c in range(columns)])
         table.resizeColumnsToContents()
         height = table.horizontalHeader().height() + 4 + sum(
             table.rowHeight(r) for r in range(table.rowCount()))

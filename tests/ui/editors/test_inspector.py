@@ -145,15 +145,17 @@ def test_explicit_weights_are_shown_and_can_be_forgotten(inspector, stack) -> No
     assert len(tables) == 2
     weights = tables[0]
     assert (weights.rowCount(), weights.columnCount()) == (2, 2)
-    assert [weights.item(0, c).text() for c in range(2)] == ["1", "-1"]
-    assert [weights.item(1, c).text() for c in range(2)] == ["-2", "1"]
+    assert [weights.item(0, c).text() for c in range(2)] == ["1", "-2"]   # the slide's W
+    assert [weights.item(1, c).text() for c in range(2)] == ["-1", "1"]
+    assert [weights.verticalHeaderItem(r).text() for r in range(2)] == ["unit 1", "unit 2"]
+    assert [weights.horizontalHeaderItem(c).text() for c in range(2)] == ["in 1", "in 2"]
     button = next(b for b in inspector.params_host.children()
                   if getattr(b, "text", lambda: "")() == "Use random initial values instead")
     button.click()
     assert "weights" not in spec.layer("layer_1").config
     assert "bias" not in spec.layer("layer_1").config
     stack.undo()
-    assert spec.layer("layer_1").config["weights"] == [[1, -1], [-2, 1]]
+    assert spec.layer("layer_1").config["weights"] == [[1, -2], [-1, 1]]
 
 
 def test_removing_the_shown_layer_clears_the_inspector(inspector, spec) -> None:
