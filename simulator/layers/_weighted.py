@@ -17,7 +17,7 @@ from simulator import activations as act
 from simulator.errors import SpecError
 from simulator.initializers import initialize
 from simulator.layers.base import Array, Layer, Shape, explicit_array
-from simulator.regularizers import parse_regularizer
+from simulator.regularizers import Regularizer, parse_regularizer
 
 
 class WeightedLayer(Layer):
@@ -42,7 +42,10 @@ class WeightedLayer(Layer):
         self.bias_initializer = bias_initializer
         self.explicit_weights = weights
         self.explicit_bias = bias
-        self.regularizer = parse_regularizer(regularizer)
+        # None: the layer follows the training section's regularizer; a zero one (``{}`` or
+        # ``{"l2": 0}``) switches the penalty off for this layer.
+        self.regularizer = (None if regularizer is None
+                            else parse_regularizer(regularizer) or Regularizer())
         if bias is not None and not self.use_bias:
             raise SpecError("explicit 'bias' given but 'use_bias' is false")
 

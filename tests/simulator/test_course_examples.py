@@ -84,7 +84,8 @@ def test_the_readme_example_carries_the_slide_matrix() -> None:
     assert block, "the README's file-format section shows a network file"
     design = json.loads(block.group(1))
     first = design["layers"][0]
-    assert first["weights"] == [[1, -2], [-1, 1]] and first["bias"] == [1, 0]
+    assert first["weights"] == [[1, -2], [-1, 1]]
+    assert first["bias"] == [1, 0]
     spec = NetworkSpec.from_dict({**design, "layers": [first]})
     out = compile_network(spec).predict(np.array([[1.0, -1.0]]))
     np.testing.assert_allclose(out.round(2), [[0.98, 0.12]])

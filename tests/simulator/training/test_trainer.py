@@ -183,7 +183,7 @@ def test_gradient_clipping_limits_the_update() -> None:
                             "gradient_clip": 0.01})
     start = clipped.network.flat_params.copy()
     batch = (clipped.x_train[:16], clipped.y_train[:16])
-    _, _, norm, problem = clipped._train_step(*batch, 1.0)
+    _, _, _, norm, problem = clipped._train_step(*batch, 1.0)
     assert problem is None
     assert norm > 0.01
     assert np.linalg.norm(clipped.network.flat_params - start) == pytest.approx(0.01, rel=1e-4)
