@@ -1,11 +1,12 @@
 """Loss functions: softmax cross-entropy, binary cross-entropy, MSE and MAE.
 
 ``value_and_grad(y_pred, target, xp, fused)`` returns the mean loss over the batch and its
-gradient. When the network's output activation is the one the loss fuses with (softmax for
-cross-entropy, sigmoid for binary cross-entropy), ``fused`` is that activation object and the
-gradient returned is with respect to its *input* (the logits): ``p - y`` divided by the batch
-size, which is exact and numerically stable. The network then skips the activation's own
-backward step.
+gradient; it is the one definition of each loss (training and evaluation both call it). When
+the network's output activation is the one the loss fuses with (softmax for cross-entropy,
+sigmoid for binary cross-entropy), ``fused`` is that activation object and the gradient
+returned is with respect to its *input* (the logits): ``p - y`` divided by the batch size,
+which is exact and numerically stable. The network then skips the activation's own backward
+step. Without it, cross-entropy reads the outputs as logits.
 """
 
 from __future__ import annotations
@@ -77,10 +78,6 @@ class Loss:
             raise DataError(f"the targets are single numbers but the network's output has "
                             f"{width} units; use 1 unit for regression")
 
-    def value(self, y_pred: Array, target: Array, xp: Any) -> float:
-        """Loss only, for evaluation (treats ``y_pred`` as the network's final output)."""
-        return float(self.value_and_grad(y_pred, target, xp, None)[0])
-
     def get_config(self) -> str:
         return self.name
 
@@ -104,11 +101,6 @@ class CrossEntropy(Loss):
         onehot = one_hot_like(target, y_pred, xp)
         loss = -(onehot * shifted).sum() / n
         return loss, (probs - onehot) / n
-
-    def value(self, y_pred, target, xp):
-        # y_pred are probabilities here (a softmax network's output).
-        onehot = one_hot_like(target, y_pred, xp)
-        return float(-(onehot * xp.log(xp.clip(y_pred, EPS, 1.0))).sum() / y_pred.shape[0])
 
 
 class BinaryCrossEntropy(Loss):
