@@ -6,7 +6,9 @@ classification, seeded by ``config.seed``; with ``shuffle`` off the training sam
 file's order, and with no validation split nothing is permuted at all), and preprocessed with
 statistics fitted on the training split only. ``x`` arrays come out in ``config.dtype``; class
 labels as int64 (N,), regression targets as (N, k) in ``config.dtype``. An empty validation
-split gives arrays with zero samples.
+split gives arrays with zero samples. ``auto`` preprocessing reads the dataset's own sample
+shape: images (two or more axes per sample) get their pixels scaled to [0, 1] even when the
+network takes them flat.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ def prepare(dataset: Dataset, config: TrainingConfig, input_shape: Sequence[int]
                                  stratify=dataset.y if classification else None,
                                  keep_order=not config.shuffle)
     dtype = np.dtype(config.dtype)
-    preprocessor = Preprocessor(config.preprocessing).fit(x[split.train])
+    preprocessor = Preprocessor(config.preprocessing).fit(x[split.train],
+                                                          images=dataset.x.ndim > 2)
 
     def inputs(part: np.ndarray) -> np.ndarray:
         return preprocessor.transform(part).astype(dtype, copy=False)
