@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from simulator.errors import DataError, SpecError
-from simulator.experiments.tuning import best_trial, cross_validation_steps
+from simulator.experiments.tuning import Trial, best_trial, cross_validation_steps
 from simulator.io import DatasetChoice
 from simulator.spec import NetworkSpec
 from ui.datasets import load_dataset
@@ -46,6 +46,7 @@ def test_grid_search_fills_a_row_per_candidate_marks_the_best_and_applies_it(
     view.form.choose(0, "learning_rate", "0.0001, 0.05")
     view.form.choose(1, "units:hidden_1", "2, 12")
     view.form.folds.setValue(2)
+    experiments.epochs.setValue(40)     # long enough for the learning rates to tell apart
     _run(experiments, qtbot)
 
     results = view.results
@@ -293,3 +294,52 @@ def test_a_dropout_layer_offers_its_rate() -> None:
     assert knobs["rate:drop"].distribution("0, 0.6") == {"uniform": [0.0, 0.6]}
     assert "units:out" not in knobs
     assert knobs["l2"].changes(0.1) == {"training.regularizer": {"l1": 0.01, "l2": 0.1}}
+
+
+def test_a_stopped_search_offers_only_the_best_of_those_finished(experiments, qtbot,
+                                                                 monkeypatch) -> None:
+    """Stopped after its first candidate, the search must not crown that one "Best" as if it
+    had searched: it says best of 1 finished and names what was not run."""
+    view = experiments.search
+    experiments.show_mode(view)
+    view.form.choose(0, "learning_rate", "0.002, 0.02, 0.2")
+    view.form.choose(1, "units:hidden_1", "4, 8, 16")
+    view.form.folds.setValue(2)
+    experiments.epochs.setValue(200)
+    shown = view.on_event
+
+    def stop_after_the_first_trial(event: object) -> None:
+        shown(event)
+        if isinstance(event, Trial) and not experiments._stop_requested:
+            experiments.stop_button.click()
+
+    monkeypatch.setattr(view, "on_event", stop_after_the_first_trial)
+    _run(experiments, qtbot)
+    assert list(view.results.trials) == [0]
+    text = view.best_label.text()
+    assert text.startswith("Stopped after 1 of 9 candidates. Best of 1 finished (of 9): ")
+    assert "Best:" not in text
+    assert "Not run: learning rate 0.002, units of hidden_1 8; " in text
+    assert text.endswith("and 5 more.")
+    assert view.apply_button.text() == "Apply best of 1 finished"
+
+
+def test_ensembles_are_scored_on_held_out_data(experiments, main_window, qtbot) -> None:
+    view = experiments.ensemble
+    experiments.show_mode(view)
+    view.members_box.setValue(2)
+    _run(experiments, qtbot)
+    assert "validation samples" in view.summary.text()
+    assert view.plot.getAxis("left").labelText == "accuracy on the validation split"
+    assert view.table.horizontalHeaderItem(1).text() == "its held-out accuracy"
+
+    spec = main_window.spec
+    spec.set_training(spec.training.replace(validation_split=0))
+    experiments.refresh()
+    _run(experiments, qtbot)
+    assert "out of bag" in view.summary.text()
+    assert view.plot.getAxis("left").labelText.startswith("accuracy out of bag")
+    view.method_box.setCurrentIndex(1)                   # boosting needs a validation split
+    experiments.run()
+    assert not experiments.controller.running
+    assert "set a validation split above 0" in experiments.status.text()
