@@ -1,7 +1,8 @@
 """The ``training`` section of a network file: everything about *how* a network learns.
 
-Every field has a sensible default (no regularization unless asked for), and every value is
-checked when the config is read, so a typo fails at load time with the key's name.
+Every field has a sensible default (no regularization unless asked for; ``auto``
+preprocessing: tabular features standardized, image pixels scaled to [0, 1]), and every value
+is checked when the config is read, so a typo fails at load time with the key's name.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from simulator.optim import get_optimizer
 from simulator.optim.schedules import get_schedule
 from simulator.regularizers import get_regularizer
 
-PREPROCESSING = ("none", "center", "standardize", "minmax", "minmax_symmetric", "pixels")
+PREPROCESSING = ("auto", "none", "center", "standardize", "minmax", "minmax_symmetric", "pixels")
 
 
 @dataclass
@@ -33,7 +34,7 @@ class TrainingConfig:
     shuffle: bool = True
     seed: int = 0
     validation_split: float = 0.2
-    preprocessing: str = "none"
+    preprocessing: str = "auto"
     #: ``{"monitor": "val_loss", "patience": 5, "min_delta": 0, "mode": "auto",
     #: "restore_best_weights": true}`` (any subset; ``{}`` = all defaults) or None (off).
     early_stopping: dict[str, Any] | None = None

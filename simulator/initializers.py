@@ -5,7 +5,7 @@
 
 Initializers draw from the run's seeded ``numpy.random.Generator`` on the host, in float64,
 so the same seed gives the same initial weights on every backend and dtype. ``fan_in`` and
-``fan_out`` are those of a Dense ``[inputs, units]`` or a Conv2D ``[filters, channels, kh, kw]``
+``fan_out`` are those of a Dense ``[units, inputs]`` or a Conv2D ``[filters, channels, kh, kw]``
 weight (the receptive field counts in both).
 """
 
@@ -24,9 +24,9 @@ INITIALIZERS: Registry[type[Initializer]] = Registry("initializer")
 
 
 def _fans(shape: Shape) -> tuple[int, int]:
-    """(fan_in, fan_out) for Dense ``[inputs, units]`` or Conv ``[filters, channels, kh, kw]``."""
+    """(fan_in, fan_out) for Dense ``[units, inputs]`` or Conv ``[filters, channels, kh, kw]``."""
     if len(shape) == 2:
-        return shape[0], shape[1]
+        return shape[1], shape[0]
     if len(shape) == 4:
         receptive = shape[2] * shape[3]
         return shape[1] * receptive, shape[0] * receptive

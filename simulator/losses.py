@@ -1,7 +1,8 @@
 """Loss functions: softmax cross-entropy, binary cross-entropy, MSE and MAE.
 
 ``value_and_grad(y_pred, target, xp, fused)`` returns the mean loss over the batch and its
-gradient.
+gradient; it is the one definition of each loss (training and evaluation both call it).
+Without a fused activation, cross-entropy reads the outputs as logits.
 
 **Fusing the output activation with the loss** (the one place it is decided): when the
 network's output layer ends in the activation a loss names in ``fuses_with`` (softmax for
@@ -94,10 +95,6 @@ class Loss:
             raise DataError(f"the targets are single numbers but the network's output has "
                             f"{width} units; use 1 unit for regression")
 
-    def value(self, y_pred: Array, target: Array, xp: Any) -> float:
-        """Loss only, for evaluation (treats ``y_pred`` as the network's final output)."""
-        return float(self.value_and_grad(y_pred, target, xp, None)[0])
-
     def get_config(self) -> str:
         return self.name
 
@@ -125,11 +122,6 @@ class CrossEntropy(Loss):
         onehot = one_hot_like(target, y_pred, xp)
         loss = -(onehot * shifted).sum() / n
         return loss, (probs - onehot) / n
-
-    def value(self, y_pred, target, xp):
-        # y_pred are probabilities here (a softmax network's output).
-        onehot = one_hot_like(target, y_pred, xp)
-        return float(-(onehot * xp.log(xp.clip(y_pred, EPS, 1.0))).sum() / y_pred.shape[0])
 
 
 @LOSSES.register(aliases=("bce", "binary_crossentropy"))

@@ -4,7 +4,8 @@
 
 A penalty applies to weight tensors (Dense ``W``, Conv2D ``W``), never to biases or BatchNorm
 parameters. It is set per layer (``"regularizer": {"l2": 1e-4}`` in a layer's config) or
-globally in the training section; a layer's own setting wins.
+globally in the training section; a layer's own setting wins, and a zero one
+(``{"l2": 0}`` or ``{}``) switches the global penalty off for that layer.
 """
 
 from __future__ import annotations

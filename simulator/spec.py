@@ -15,6 +15,11 @@ Network file format (JSON)::
 
 A layer takes the previous layer's output unless it names its ``inputs``; ``"input"`` is the
 network's input. The last layer in the list is the output.
+
+Explicit Dense ``weights`` are ``[units][inputs]``, one row of W per unit, as the course writes
+σ(W x + b). ``format_version`` 1 (written before this layout) stored them ``[inputs][units]``;
+such files are read by transposing those matrices. A file without ``format_version`` is read
+as the current format.
 """
 
 from __future__ import annotations
@@ -35,7 +40,8 @@ from simulator.layers import LAYERS, Layer, get_layer  # the package registers e
 from simulator.layers.base import total_size
 
 INPUT = "input"
-FORMAT_VERSION = 1
+#: 2: Dense weights ``[units][inputs]`` (1 stored them ``[inputs][units]``).
+FORMAT_VERSION = 2
 #: Largest network the app will build (parameters); a typo like units=10**12 fails early.
 MAX_PARAMS = 50_000_000
 MAX_LAYERS = 1000
@@ -137,6 +143,8 @@ class NetworkSpec:
             raise SpecError("'layers' must be a non-empty list")
         if len(raw_layers) > MAX_LAYERS:
             raise SpecError(f"too many layers ({len(raw_layers)}); at most {MAX_LAYERS}")
+        if _format_version(data.get("format_version", FORMAT_VERSION)) == 1:
+            raw_layers = [_dense_weights_as_rows(item) for item in raw_layers]
         layers = [LayerSpec.from_dict(item, i) for i, item in enumerate(raw_layers)]
         spec = cls(data["input_shape"], layers, TrainingConfig.from_dict(data.get("training")))
         spec.infer_shapes()
@@ -310,6 +318,30 @@ class NetworkSpec:
     @property
     def output_shape(self) -> Shape:
         return self.infer_shapes()[-1].output_shape
+
+
+def _format_version(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SpecError(f"'format_version' must be a positive integer, got {value!r}")
+    if value > FORMAT_VERSION:
+        raise SpecError(f"the network file has format {value}, newer than this version of "
+                        f"Backprop Studio reads ({FORMAT_VERSION}); update Backprop Studio")
+    return value
+
+
+def _dense_weights_as_rows(layer: Any) -> Any:
+    """A format-1 Dense layer with its explicit ``weights`` turned from ``[inputs][units]``
+    into ``[units][inputs]``; anything else unchanged (malformed values fail later, in the
+    layer's own checks)."""
+    if not isinstance(layer, dict) or layer.get("type") != "Dense" or "weights" not in layer:
+        return layer
+    try:
+        matrix = np.asarray(layer["weights"], dtype=np.float64)
+    except (TypeError, ValueError):
+        return layer
+    if matrix.ndim != 2:
+        return layer
+    return {**layer, "weights": matrix.T.tolist()}
 
 
 def _check_input_shape(shape: Any) -> Shape:

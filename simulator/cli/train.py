@@ -121,6 +121,7 @@ def run_train(args: argparse.Namespace, out: TextIO) -> int:
     validation = {k[4:]: v for k, v in final.items() if k.startswith("val_")}
     if validation:
         print(f"validation: {format_metrics(validation)}", file=out)
+    print(f"preprocessing: {prepared.preprocessor.describe()}", file=out)
     if args.out:
         task_names = dataset.class_names if dataset.task == "classification" else None
         save_model(args.out, network, preprocessor=prepared.preprocessor,

@@ -2,10 +2,13 @@
 
 Samples are reshaped to the network's ``input_shape`` when the sizes agree (an 8×8 image feeds
 ``[64]`` or ``[1, 8, 8]``), split with ``config.validation_split`` (stratified for
-classification, seeded by ``config.seed``), and preprocessed with statistics fitted on the
-training split only. ``x`` arrays come out in ``config.dtype``; class labels as int64 (N,),
-regression targets as (N, k) in ``config.dtype``. An empty validation split gives arrays with
-zero samples.
+classification, seeded by ``config.seed``; with ``shuffle`` off the training samples keep the
+file's order, and with no validation split nothing is permuted at all), and preprocessed with
+statistics fitted on the training split only. ``x`` arrays come out in ``config.dtype``; class
+labels as int64 (N,), regression targets as (N, k) in ``config.dtype``. An empty validation
+split gives arrays with zero samples. ``auto`` preprocessing reads the dataset's own sample
+shape: images (two or more axes per sample) get their pixels scaled to [0, 1] even when the
+network takes them flat.
 
 :func:`fit_problem` says, before any training, why a design's output cannot learn a dataset's
 targets (the app shows it; the Trainer runs the same check).
@@ -59,9 +62,11 @@ def prepare(dataset: Dataset, config: TrainingConfig, input_shape: Sequence[int]
     x = fit_input(dataset.x, input_shape, where)
     classification = dataset.task == "classification"
     split = train_val_test_split(len(x), val=config.validation_split, seed=config.seed,
-                                 stratify=dataset.y if classification else None)
+                                 stratify=dataset.y if classification else None,
+                                 keep_order=not config.shuffle)
     dtype = np.dtype(config.dtype)
-    preprocessor = Preprocessor(config.preprocessing).fit(x[split.train])
+    preprocessor = Preprocessor(config.preprocessing).fit(x[split.train],
+                                                          images=dataset.x.ndim > 2)
 
     def inputs(part: np.ndarray) -> np.ndarray:
         return preprocessor.transform(part).astype(dtype, copy=False)

@@ -2,6 +2,11 @@
 
 Methods (``TrainingConfig.preprocessing``), statistics per feature (per pixel for images):
 
+- ``auto`` (the default): what the course recommends for the data: ``standardize`` for tabular
+  features; for images (samples of two or more axes) every pixel value scaled to [0, 1] by one
+  shift and scale for the whole set (the training split's lowest and highest value; 0..255
+  becomes ÷ 255). Fitting resolves it: ``method`` then names what ran (``standardize``, or
+  ``minmax`` with one number for all pixels) and ``requested`` stays ``auto``.
 - ``none``: shift 0, scale 1.
 - ``center``: subtract the mean.
 - ``standardize``: subtract the mean, divide by the standard deviation.
@@ -36,6 +41,8 @@ class Preprocessor:
         if method not in PREPROCESSING:
             raise DataError(f"unknown preprocessing {method!r}; choose one of "
                             f"{', '.join(PREPROCESSING)}")
+        #: What the config asked for; ``method`` is what runs (they differ only for ``auto``).
+        self.requested = method
         self.method = method
         self.shift: Stat = FIXED.get(method, (0.0, 1.0))[0]
         self.scale: Stat = FIXED.get(method, (0.0, 1.0))[1]
@@ -45,16 +52,29 @@ class Preprocessor:
         shape = getattr(self.shift, "shape", ())
         return f"Preprocessor({self.method!r}, fitted={self.fitted}, shape={list(shape)})"
 
-    def fit(self, x: np.ndarray) -> Preprocessor:
-        """Learn the statistics from ``x`` (N, *sample_shape): the training split only."""
+    def fit(self, x: np.ndarray, *, images: bool | None = None) -> Preprocessor:
+        """Learn the statistics from ``x`` (N, *sample_shape): the training split only.
+
+        ``images`` tells ``auto`` whether the samples are pictures (default: samples with two
+        or more axes are); the other methods ignore it."""
         if self.method in FIXED:
             return self
         data = np.asarray(x, dtype=np.float64)
         if data.ndim < 2 or len(data) == 0:
-            raise DataError(f"preprocessing '{self.method}' needs at least one sample of shape "
-                            f"(N, features...) to fit on, got shape {list(data.shape)}")
+            raise DataError(f"preprocessing '{self.requested}' needs at least one sample of "
+                            f"shape (N, features...) to fit on, got shape {list(data.shape)}")
         if not np.all(np.isfinite(data)):
-            raise DataError(f"preprocessing '{self.method}': the data has NaN or infinite values")
+            raise DataError(f"preprocessing '{self.requested}': the data has NaN or infinite "
+                            "values")
+        if self.requested == "auto":
+            if not (data.ndim > 2 if images is None else images):
+                self.method = "standardize"
+            else:
+                self.method = "minmax"
+                low, high = float(data.min()), float(data.max())
+                scale = 1.0 / (high - low) if high > low else 1.0
+                self.shift, self.scale, self.fitted = low, scale, True
+                return self
         if self.method in ("center", "standardize"):
             shift = data.mean(axis=0)
             spread = data.std(axis=0) if self.method == "standardize" else None
@@ -87,6 +107,18 @@ class Preprocessor:
     def fit_transform(self, x: np.ndarray) -> np.ndarray:
         return self.fit(x).transform(x)
 
+    def describe(self) -> str:
+        """One line saying which preprocessing runs, e.g. ``"auto: standardize (each feature
+        to mean 0, standard deviation 1)"``."""
+        if self.method == "auto":
+            what = "auto (decided when fitted on the training data)"
+        elif self.method == "minmax" and not isinstance(self.shift, np.ndarray) and self.fitted:
+            high = self.shift + 1.0 / float(self.scale)
+            what = f"pixel values scaled to [0, 1] (from {self.shift:g}..{high:g})"
+        else:
+            what = f"{self.method} ({_MEANING[self.method]})"
+        return f"auto: {what}" if self.requested == "auto" and self.method != "auto" else what
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe: method, shift, scale (floats or nested lists) and the sample shape."""
         if not self.fitted:
@@ -107,9 +139,10 @@ class Preprocessor:
             raise DataError(f"preprocessing needs 'method', 'shift', 'scale' and 'shape'; got "
                             f"keys {sorted(data)}")
         method = data["method"]
-        if not isinstance(method, str) or method not in PREPROCESSING:
-            raise DataError(f"unknown preprocessing {method!r}; choose one of "
-                            f"{', '.join(PREPROCESSING)}")
+        stored = [m for m in PREPROCESSING if m != "auto"]   # a stored one names what ran
+        if not isinstance(method, str) or method not in stored:
+            raise DataError(f"unknown stored preprocessing {method!r}; it is one of "
+                            f"{', '.join(stored)}")
         processor = cls(method)
         shape = data.get("shape")
         if shape is not None and (not isinstance(shape, list) or not all(
@@ -125,6 +158,16 @@ class Preprocessor:
                             f"scale {FIXED[method][1]}, got {shift!r} and {scale!r}")
         processor.shift, processor.scale, processor.fitted = shift, scale, True
         return processor
+
+
+_MEANING = {
+    "none": "raw values",
+    "center": "each feature's mean subtracted",
+    "standardize": "each feature to mean 0, standard deviation 1",
+    "minmax": "each feature to [0, 1]",
+    "minmax_symmetric": "each feature to [-1, 1]",
+    "pixels": "values divided by 255",
+}
 
 
 def _stat(name: str, value: Any, shape: list[int] | None) -> Stat:

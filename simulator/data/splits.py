@@ -2,7 +2,10 @@
 
 A stratified split gives every class its share of each part (largest remainder rounding) and
 always keeps at least one sample of every class in the training part. The same seed gives the
-same indices; the indices inside each part come in a seeded random order.
+same indices; the indices inside each part come in a seeded random order, or in the data's own
+order with ``keep_order`` (training that presents the samples in the file's order). With
+nothing held out (``val`` and ``test`` 0) nothing is drawn: the training part is every index in
+order.
 """
 
 from __future__ import annotations
@@ -52,11 +55,14 @@ def _check_labels(stratify: np.ndarray | None, n: int) -> np.ndarray | None:
 
 
 def train_val_test_split(n_samples: int, *, val: float = 0.2, test: float = 0.0, seed: int = 0,
-                         stratify: np.ndarray | None = None) -> SplitIndices:
+                         stratify: np.ndarray | None = None,
+                         keep_order: bool = False) -> SplitIndices:
     """Indices of the training, validation and test parts of ``n_samples`` samples.
 
     ``val`` and ``test`` are fractions (each part gets at least one sample when its fraction
-    is above 0); ``stratify`` holds the class label of each sample.
+    is above 0); ``stratify`` holds the class label of each sample. ``keep_order`` returns
+    each part's indices in ascending (file) order; which samples land in which part is the
+    same seeded draw either way.
     """
     n = integer(n_samples, "option 'n_samples'", low=1, error=DataError)
     val = number(val, "option 'val'", low=0, high=1, error=DataError)
@@ -70,10 +76,15 @@ def train_val_test_split(n_samples: int, *, val: float = 0.2, test: float = 0.0,
     if n - n_val - n_test < 1:
         raise DataError(f"{n} samples are too few to hold out {n_val} for validation and "
                         f"{n_test} for testing; lower the validation split or add data")
+    if n_val == n_test == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return SplitIndices(np.arange(n, dtype=np.int64), empty, empty.copy())
     rng = np.random.default_rng(seed)
     if labels is None:
         order = rng.permutation(n)
-        return SplitIndices(order[n_test + n_val:], order[n_test:n_test + n_val], order[:n_test])
+        split = SplitIndices(order[n_test + n_val:], order[n_test:n_test + n_val],
+                             order[:n_test])
+        return _in_file_order(split) if keep_order else split
     _, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
     take_test = _allocate(counts, n_test, counts - 1)
     take_val = _allocate(counts, n_val, counts - 1 - take_test)
@@ -85,7 +96,12 @@ def train_val_test_split(n_samples: int, *, val: float = 0.2, test: float = 0.0,
             part.append(chunk)
     train, val_idx, test_idx = (rng.permutation(np.concatenate(p)).astype(np.int64)
                                 for p in parts)
-    return SplitIndices(train, val_idx, test_idx)
+    split = SplitIndices(train, val_idx, test_idx)
+    return _in_file_order(split) if keep_order else split
+
+
+def _in_file_order(split: SplitIndices) -> SplitIndices:
+    return SplitIndices(*(np.sort(part).astype(np.int64) for part in split))
 
 
 def kfold_indices(n: int, k: int, seed: int = 0, stratify: np.ndarray | None = None

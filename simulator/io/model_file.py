@@ -6,7 +6,9 @@ A zip archive holding exactly three members:
     The design, as :meth:`NetworkSpec.to_json` writes it (layers, connections, training).
 ``weights.npz``
     Every parameter and buffer, keyed ``"layer.key"`` (for example ``"hidden.W"``), float32 or
-    float64, written and read without pickle.
+    float64, written and read without pickle. A Dense ``W`` is ``[units][inputs]`` (format 2;
+    format 1 files stored it transposed and are read by transposing it back, see
+    :mod:`simulator.io.older_formats`).
 ``meta.json``
     ``format_version``, ``app_version``, ``created`` (UTC), ``input_shape``, ``output_shape``,
     ``dtype``, ``task``, ``class_names``, ``preprocessing`` (the data preprocessor's dict or
@@ -29,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from simulator.errors import ModelFileError
-from simulator.io import safe_npz, safe_zip
+from simulator.io import older_formats, safe_npz, safe_zip
 from simulator.io.atomic import atomic_write
 from simulator.io.common import (
     check_format_version,
@@ -52,7 +54,8 @@ from simulator.network import Network
 from simulator.training.metrics import n_classes_of
 from simulator.version import __version__
 
-FORMAT_VERSION = 1
+#: 2: Dense weights ``[units][inputs]``; 1: ``[inputs][units]`` (read by transposing).
+FORMAT_VERSION = 2
 MEMBERS = ("meta.json", "network.json", "weights.npz")
 MAX_CLASSES = 100_000
 
@@ -144,13 +147,16 @@ def load_model(path: str | os.PathLike[str], *, backend: str = "numpy") -> Loade
         raise ModelFileError(f"{what} lacks {', '.join(missing)}; it is not a complete "
                              "Backprop Studio model")
     meta = require_dict(parse_json(members["meta.json"], f"{what}: meta.json"), "meta.json")
-    check_format_version(meta.get("format_version"), what, FORMAT_VERSION)
-    spec = parse_spec(parse_json(members["network.json"], f"{what}: network.json"),
+    version = check_format_version(meta.get("format_version"), what, FORMAT_VERSION)
+    design = parse_json(members["network.json"], f"{what}: network.json")
+    spec = parse_spec(older_formats.mark_design_version(design, version),
                       f"{what}: network.json")
     if meta.get("input_shape") != list(spec.input_shape):
         raise ModelFileError(f"{what}: meta.json's input_shape {meta.get('input_shape')!r} "
                              f"differs from the network's {list(spec.input_shape)}")
     weights = safe_npz.read_npz(members["weights.npz"], f"{what}: weights.npz")
+    if version < older_formats.ROWS_SINCE:
+        weights = older_formats.weights_as_rows(weights, spec)
     network = compile_for_weights(spec, weights, backend, what)
     task = _task_of(network)
     names = meta.get("class_names") or []

@@ -8,13 +8,15 @@ A zip archive, written reproducibly and atomically like the model file:
     ``dataset`` (``{"source": name or path, "options": {...}}`` or null), ``history`` (metric
     curves, ``{name: [number or null, ...]}``) and ``settings`` (free JSON for the app).
 ``weights.npz`` (when the network was trained)
-    As in a model file, keys ``"layer.key"``.
+    As in a model file, keys ``"layer.key"``, a Dense ``W`` ``[units][inputs]``.
 ``trainer.json`` + ``trainer.npz`` (when a run can be resumed)
     ``Trainer.state_dict()`` with every array replaced by ``{"__array__": key}`` and stored
     in ``trainer.npz`` (optimizer slots, random generator states, epoch, step, callbacks).
 
 Loading checks everything, including that the weights fit the design, before returning; the
-trainer state is checked again by ``Trainer.load_state_dict`` when a run is resumed.
+trainer state is checked again by ``Trainer.load_state_dict`` when a run is resumed. Format 1
+projects (Dense weights stored ``[inputs][units]``) are read by transposing them, in the
+design, the weights and the training state (:mod:`simulator.io.older_formats`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from simulator.errors import BackpropError, ModelFileError
-from simulator.io import safe_npz, safe_zip
+from simulator.io import older_formats, safe_npz, safe_zip
 from simulator.io.atomic import atomic_write
 from simulator.io.common import (
     check_format_version,
@@ -44,7 +46,8 @@ from simulator.network import Network
 from simulator.spec import NetworkSpec
 from simulator.version import __version__
 
-FORMAT_VERSION = 1
+#: 2: Dense weights ``[units][inputs]``; 1: ``[inputs][units]`` (read by transposing).
+FORMAT_VERSION = 2
 MEMBERS = ("project.json", "trainer.json", "trainer.npz", "weights.npz")
 MAX_SOURCE_CHARS = 4096
 
@@ -141,19 +144,23 @@ def load_project(path: str | os.PathLike[str]) -> Project:
     if ("trainer.json" in members) != ("trainer.npz" in members):
         raise ModelFileError(f"{what} holds only half of the training state")
     data = require_dict(parse_json(members["project.json"], f"{what}: project.json"), what)
-    check_format_version(data.get("format_version"), what, FORMAT_VERSION)
+    version = check_format_version(data.get("format_version"), what, FORMAT_VERSION)
     unknown = sorted(set(data) - {"format_version", "app_version", "network", "dataset",
                                   "history", "settings"})
     if unknown:
         raise ModelFileError(f"{what}: unknown keys {unknown} in project.json")
-    spec = parse_spec(data.get("network"), f"{what}: network")
+    spec = parse_spec(older_formats.mark_design_version(data.get("network"), version),
+                      f"{what}: network")
     dataset = data.get("dataset")
     choice = None if dataset is None else DatasetChoice.from_dict(dataset, f"{what}: dataset")
     project = Project(spec, choice, history=_history(data.get("history", {}), what),
                       settings=require_dict(data.get("settings", {}), f"{what}: settings"))
+    network = None
     if "weights.npz" in members:
         project.weights = safe_npz.read_npz(members["weights.npz"], f"{what}: weights.npz")
-        compile_for_weights(spec, project.weights, "numpy", what)
+        if version < older_formats.ROWS_SINCE:
+            project.weights = older_formats.weights_as_rows(project.weights, spec)
+        network = compile_for_weights(spec, project.weights, "numpy", what)
     if "trainer.json" in members:
         tree = parse_json(members["trainer.json"], f"{what}: trainer.json")
         arrays = safe_npz.read_npz(members["trainer.npz"], f"{what}: trainer.npz",
@@ -162,6 +169,10 @@ def load_project(path: str | os.PathLike[str]) -> Project:
             project.trainer_state = require_dict(join_arrays(tree, arrays), "training state")
         except (BackpropError, TypeError, RecursionError) as exc:
             raise ModelFileError(f"{what}: {exc}") from None
+        if version < older_formats.ROWS_SINCE:
+            network = network or compile_checked(spec, "numpy", what)
+            project.trainer_state = older_formats.trainer_state_as_rows(project.trainer_state,
+                                                                        network)
     return project
 
 

@@ -18,7 +18,7 @@ from simulator.backend import Array, Shape
 from simulator.errors import SpecError
 from simulator.initializers import get_initializer
 from simulator.layers.base import Layer, explicit_array
-from simulator.regularizers import get_regularizer
+from simulator.regularizers import Regularizer, get_regularizer
 
 
 class WeightedLayer(Layer):
@@ -45,7 +45,10 @@ class WeightedLayer(Layer):
         self._bias_init = get_initializer(bias_initializer)
         self.explicit_weights = weights
         self.explicit_bias = bias
-        self.regularizer = get_regularizer(regularizer)
+        # None: the layer follows the training section's regularizer; a zero one (``{}`` or
+        # ``{"l2": 0}``) switches the penalty off for this layer.
+        self.regularizer = (None if regularizer is None
+                            else get_regularizer(regularizer) or Regularizer())
         if bias is not None and not self.use_bias:
             raise SpecError("explicit 'bias' given but 'use_bias' is false")
 

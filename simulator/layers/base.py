@@ -77,8 +77,12 @@ def explicit_array(value: object, shape: Shape, key: str) -> np.ndarray:
     except (TypeError, ValueError) as exc:
         raise SpecError(f"'{key}' must be a nested list of numbers ({exc})") from None
     if array.shape != tuple(shape):
+        hint = ""
+        if array.ndim == 2 and array.shape == tuple(shape)[::-1] and shape[0] != shape[1]:
+            hint = (f"; Dense weights are [units][inputs], one row of W per unit "
+                    f"({shape[0]} rows of {shape[1]}): transpose the matrix")
         raise SpecError(
-            f"'{key}' has shape {list(array.shape)} but this layer needs {list(shape)}"
+            f"'{key}' has shape {list(array.shape)} but this layer needs {list(shape)}{hint}"
         )
     if not np.all(np.isfinite(array)):
         raise SpecError(f"'{key}' contains NaN or infinite values")

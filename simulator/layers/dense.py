@@ -1,15 +1,15 @@
-"""Dense (fully connected) layer: ``y = f(x · W + b)`` with W laid out ``[inputs][units]``.
+"""Dense (fully connected) layer: ``a = σ(W x + b)``, the course's notation, with W laid out
+``[units][inputs]``: one row of W per unit (PyTorch's ``nn.Linear`` uses the same layout).
 
-Backward, from g = dL/dz: ``dW = xᵀ · g``, ``db = Σ_batch g``, ``dx = g · Wᵀ`` (skipped for
-the first layer, whose input needs no gradient). ``dW`` and ``db`` are written with ``out=``
-straight into the network's flat gradient buffer.
+A batch holds one sample per row, so the forward pass computes ``z = x · Wᵀ + b``. Backward,
+from g = dL/dz: ``dW = gᵀ · x``, ``db = Σ_batch g``, ``dx = g · W`` (skipped for the first
+layer, whose input needs no gradient). ``dW`` and ``db`` are written with ``out=`` straight
+into the network's flat gradient buffer.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-import numpy as np
 
 from simulator.backend import Array, Shape
 from simulator.checks import integer
@@ -47,13 +47,13 @@ class Dense(WeightedLayer):
         return (self.units,)
 
     def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
-        shapes: dict[str, Shape] = {"W": (int(input_shape[0]), self.units)}
+        shapes: dict[str, Shape] = {"W": (self.units, int(input_shape[0]))}
         if self.use_bias:
             shapes["b"] = (self.units,)
         return shapes
 
     def pre_activation(self, x: Array, training: bool = False) -> Array:
-        z = x @ self.params["W"]
+        z = x @ self.params["W"].T
         if self.use_bias:
             z += self.params["b"]
         return z
@@ -62,22 +62,15 @@ class Dense(WeightedLayer):
         self.x = x
         return self.activation.forward(self.pre_activation(x), self.xp, inplace=True)
 
-    def user_params(self) -> dict[str, np.ndarray]:
-        """``weights`` as the course writes W in σ(W x + b): one row per unit,
-        ``[units][inputs]`` (the transpose of the ``[inputs][units]`` stored here)."""
-        shown = super().user_params()
-        shown["weights"] = np.ascontiguousarray(shown["weights"].T)
-        return shown
-
     def backward_linear(self, grad_z: Array) -> Array:
-        """Backward from d(loss)/d(z), z = x·W + b (the activation already accounted for)."""
+        """Backward from d(loss)/d(z), z = x·Wᵀ + b (the activation already accounted for)."""
         xp = self.xp
-        xp.matmul(self.x.T, grad_z, out=self.grads["W"])
+        xp.matmul(grad_z.T, self.x, out=self.grads["W"])
         if self.use_bias:
             grad_z.sum(axis=0, out=self.grads["b"])
         if not self.needs_input_grad:
             return None
-        return grad_z @ self.params["W"].T
+        return grad_z @ self.params["W"]
 
     def get_config(self) -> dict[str, Any]:
         return {"units": self.units, **self._weighted_config()}

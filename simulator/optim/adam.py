@@ -1,4 +1,9 @@
-"""Adam and Nadam: adaptive moment estimation (formulas in :mod:`simulator.optim.base`)."""
+"""Adam and Nadam: adaptive moment estimation (formulas in :mod:`simulator.optim.base`).
+
+Nadam is Dozat's (2016) formula as PyTorch's ``torch.optim.NAdam`` and Keras's ``Nadam``
+implement it, with their momentum schedule μ_t = β1 (1 - ½ · 0.96^(t ψ)), ψ the
+``momentum_decay`` (0.004 in both).
+"""
 
 from __future__ import annotations
 
@@ -55,17 +60,47 @@ class Adam(Optimizer):
 
 @OPTIMIZERS.register()
 class Nadam(Adam):
-    """Adam with Nesterov momentum: the first moment looks one step ahead."""
+    """Adam with Nesterov momentum: the first moment looks one step ahead, with a momentum
+    coefficient μ_t that warms up from about β1/2 towards β1."""
 
     name = "nadam"
+
+    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-8,
+                 momentum_decay: float = 0.004) -> None:
+        super().__init__(learning_rate, beta_1, beta_2, epsilon)
+        self.momentum_decay = number(momentum_decay, "optimizer 'momentum_decay'", low=0)
+        # Π μ_i for i ≤ _product_step: a function of the step alone, so it is recomputed
+        # (not stored) when a saved state is loaded.
+        self._product, self._product_step = 1.0, 0
+
+    def _mu(self, t: int) -> float:
+        return self.beta_1 * (1.0 - 0.5 * 0.96 ** (t * self.momentum_decay))
+
+    def _coefficients(self) -> tuple[float, float]:
+        """(weight of g, weight of V) in this step's update, before the division by √Û + ε."""
+        t = self.iterations
+        if self._product_step == t - 1:
+            self._product *= self._mu(t)
+        elif self._product_step != t:
+            self._product = 1.0
+            for i in range(1, t + 1):
+                self._product *= self._mu(i)
+        self._product_step = t
+        mu, mu_next = self._mu(t), self._mu(t + 1)
+        return ((1.0 - mu) / (1.0 - self._product),
+                mu_next / (1.0 - self._product * mu_next))
 
     def _update(self, params: Array, grads: Array, lr: float, slots: Slots,
                 scratch: list[Array]) -> None:
         xp, tmp = self.backend.xp, scratch[1]
         den = self._moments(grads, slots, scratch)
-        correction = 1.0 - self.beta_1**self.iterations
-        xp.multiply(slots["m"], self.beta_1 / correction, out=tmp)    # β1 V̂
-        tmp += ((1.0 - self.beta_1) / correction) * grads                  # (1-β1) g/(1-β1^t)
+        of_grad, of_moment = self._coefficients()
+        xp.multiply(slots["m"], of_moment, out=tmp)      # μ_{t+1} V / (1 - Π_{i≤t+1} μ_i)
+        tmp += of_grad * grads                           # + (1 - μ_t) g / (1 - Π_{i≤t} μ_i)
         tmp /= den
         tmp *= lr
         params -= tmp
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "momentum_decay": self.momentum_decay}

@@ -8,7 +8,9 @@ The formulas (α the learning rate, g = ∇L, t the 1-based step count):
 * Nesterov:  V ← βV + α g ;  θ ← θ - (βV + α g)
 * Adam:      V ← β1 V + (1-β1) g ; U ← β2 U + (1-β2) g² ;
              V̂ = V / (1-β1^t) ; Û = U / (1-β2^t) ; θ ← θ - α V̂ / (√Û + ε)
-* Nadam:     as Adam, but θ ← θ - α (β1 V̂ + (1-β1) g / (1-β1^t)) / (√Û + ε)   (Dozat 2016)
+* Nadam:     μ_t = β1 (1 - ½ 0.96^(tψ)) (ψ = ``momentum_decay``, 0.004); V and Û as Adam;
+             θ ← θ - α (μ_{t+1} V / (1 - Π_{i≤t+1} μ_i) + (1-μ_t) g / (1 - Π_{i≤t} μ_i))
+             / (√Û + ε)   (Dozat 2016, as PyTorch's NAdam and Keras's Nadam compute it)
 * RMSprop:   S ← ρS + (1-ρ) g² ; θ ← θ - α g / (√S + ε)
              with momentum μ: M ← μM + α g / (√S + ε) ; θ ← θ - M
 * Adagrad:   G ← G + g² (G starts at ``initial_accumulator``) ; θ ← θ - α g / (√G + ε)

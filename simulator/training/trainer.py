@@ -4,6 +4,10 @@
     for event in trainer.run():
         ...                  # Started, BatchEnd, EpochEnd, Snapshot, Finished or Failed
 
+``loss`` is the data loss alone, on the training and the validation side alike; a weight
+penalty (L1/L2) is reported beside it as ``penalty`` (its mean over the epoch's batches), while
+the gradient descends on their sum.
+
 Between batches it honours a :class:`TrainerControl` (stop, live learning-rate change). A
 worker thread that wants to pause simply stops pulling events. A non-finite loss or gradient
 stops the run with a :class:`Failed` event naming the epoch and batch, with the last good
@@ -121,12 +125,15 @@ class Trainer:
         return self.network.backend.asarray(y)
 
     def _penalties(self, default: Regularizer | None) -> list[tuple[Regularizer, Array, Array]]:
-        """(regularizer, weight, gradient) for every weight tensor that is penalised."""
+        """(regularizer, weight, gradient) for every weight tensor that is penalised.
+
+        A layer's own ``regularizer`` wins over the global one, a zero one too (it switches the
+        penalty off for that layer)."""
         result = []
         for node in self.network.nodes:
             layer = node.layer
-            reg = layer.regularizer or default
-            if reg is None:
+            reg = layer.regularizer if layer.regularizer is not None else default
+            if reg is None or not reg.active:
                 continue
             for key in layer.weight_keys:
                 result.append((reg, layer.params[key], layer.grads[key]))
@@ -149,7 +156,8 @@ class Trainer:
     def metric_names(self) -> list[str]:
         """Names of the metrics every EpochEnd reports (besides ``learning_rate``)."""
         names = ["loss", "accuracy"] if self.classification else ["loss"]
-        return names + ([f"val_{n}" for n in names] if self.x_val is not None else [])
+        penalty = ["penalty"] if self.penalties else []
+        return names + penalty + ([f"val_{n}" for n in names] if self.x_val is not None else [])
 
     @property
     def completed_epochs(self) -> int:
@@ -285,7 +293,7 @@ class Trainer:
         order = self._epoch_order()
         x, y = self.x_train, self.y_train
         xp, size, n_train = self.xp, self.config.batch_size, int(x.shape[0])
-        total_loss = 0.0
+        total_loss = total_penalty = 0.0
         # Training-set confusion counts, gathered from the batches as they are trained (no
         # second pass over the data): counts[true * K + predicted].
         k = self.n_classes
@@ -304,12 +312,13 @@ class Trainer:
                 rows = order[start:start + size]
                 xb, yb = xp.take(x, rows, axis=0), xp.take(y, rows, axis=0)
             lr = self.learning_rate
-            loss, output, norm, problem = self._train_step(xb, yb, lr)
+            loss, penalty, output, norm, problem = self._train_step(xb, yb, lr)
             if problem:
                 yield self._fail(problem, epoch, batch)
                 return "failed"
             self.step += 1
             total_loss += loss * int(xb.shape[0])
+            total_penalty += penalty * int(xb.shape[0])
             if counts is not None:
                 pairs = true_labels(yb, xp) * k + predicted_labels(output, xp)
                 counts += xp.bincount(pairs, minlength=k * k)[: k * k]
@@ -321,6 +330,8 @@ class Trainer:
         if counts is not None:
             confusion = np.asarray(to_numpy(counts)).reshape(k, k)
             logs["accuracy"] = float(np.trace(confusion)) / max(n_train, 1)
+        if self.penalties:
+            logs["penalty"] = total_penalty / max(n_train, 1)
         if self.x_val is not None:
             val_loss, val_acc, confusion = self.evaluate(self.x_val, self.y_val)
             logs["val_loss"] = val_loss
@@ -364,8 +375,9 @@ class Trainer:
         return self.xp.asarray(self.rng.permutation(self.x_train.shape[0]))
 
     def _train_step(self, xb: Array, yb: Array, lr: float
-                    ) -> tuple[float, Array, float, str | None]:
-        """One forward/backward/update: (loss, output, gradient norm, problem or None)."""
+                    ) -> tuple[float, float, Array, float, str | None]:
+        """One forward/backward/update on data loss + penalty: (data loss, penalty, output,
+        gradient norm, problem or None)."""
         # Overflow is expected when training diverges: it is detected below and reported as a
         # Failed event, so NumPy's floating-point warnings are silenced here.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -375,23 +387,22 @@ class Trainer:
             output = net.forward(xb, training=True)
             loss_value, grad = self.loss.value_and_grad(output, yb, xp, self.fused)
             loss = float(loss_value)
-            for reg, w, _ in self.penalties:
-                loss += reg.penalty(w, xp)
-            if not math.isfinite(loss):
-                return loss, output, math.nan, f"the loss became {loss}"
+            penalty = float(sum(reg.penalty(w, xp) for reg, w, _ in self.penalties))
+            if not math.isfinite(loss + penalty):
+                return loss, penalty, output, math.nan, f"the loss became {loss + penalty}"
             net.backward(grad, fused=self.fused is not None)
             for reg, w, g in self.penalties:
                 reg.add_gradient(w, g, xp)
             grads = net.flat_grads
             norm = math.sqrt(float(xp.dot(grads, grads)))
             if not math.isfinite(norm):
-                return loss, output, norm, "a gradient became NaN or infinite"
+                return loss, penalty, output, norm, "a gradient became NaN or infinite"
             clip = self.config.gradient_clip
             if clip is not None and norm > clip:
                 grads *= clip / norm
             xp.copyto(self._backup, net.flat_params)
             self.optimizer.step(net.flat_params, grads, lr)
-            return loss, output, norm, None
+            return loss, penalty, output, norm, None
 
     def evaluate(self, x: Array, y: Array, batch_size: int = 1024
                  ) -> tuple[float, float | None, np.ndarray | None]:

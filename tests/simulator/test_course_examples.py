@@ -12,12 +12,13 @@ import pytest
 from simulator.network import compile_network
 from simulator.spec import NetworkSpec
 
-# The three sigmoid layers of the lecture's 2-2-2 example, weights laid out [inputs][units].
+# The three sigmoid layers of the lecture's 2-2-2 example, each W typed as the slide writes it
+# (one row per unit: σ(W x + b)).
 SIGMOID_LAYERS = [
     {"type": "Dense", "units": 2, "activation": "sigmoid",
-     "weights": [[1, -1], [-2, 1]], "bias": [1, 0]},
+     "weights": [[1, -2], [-1, 1]], "bias": [1, 0]},
     {"type": "Dense", "units": 2, "activation": "sigmoid",
-     "weights": [[2, -2], [-1, -1]], "bias": [0, 0]},
+     "weights": [[2, -1], [-2, -1]], "bias": [0, 0]},
     {"type": "Dense", "units": 2, "activation": "sigmoid",
      "weights": [[3, -1], [-1, 4]], "bias": [-2, 2]},
 ]
@@ -71,3 +72,20 @@ def test_edge_filter_is_zero_on_flat_regions_and_not_on_edges(backend_name):
     np.testing.assert_array_equal(out[:, [0, 3]], 0.0)
     np.testing.assert_array_equal(out[:, 1], 1.0)
     np.testing.assert_array_equal(out[:, 2], -1.0)
+
+
+def test_the_readme_example_carries_the_slide_matrix() -> None:
+    """The README's network file is the slide's first layer typed verbatim: (1, -1) → 0.98/0.12."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```json\n(.*?)```", readme, re.S)
+    assert block, "the README's file-format section shows a network file"
+    design = json.loads(block.group(1))
+    first = design["layers"][0]
+    assert first["weights"] == [[1, -2], [-1, 1]]
+    assert first["bias"] == [1, 0]
+    spec = NetworkSpec.from_dict({**design, "layers": [first]})
+    out = compile_network(spec).predict(np.array([[1.0, -1.0]]))
+    np.testing.assert_allclose(out.round(2), [[0.98, 0.12]])

@@ -29,7 +29,7 @@ def test_constant_values() -> None:
 
 def test_glorot_and_he_spreads_follow_their_formulas() -> None:
     rng = np.random.default_rng(1)
-    shape = (400, 300)
+    shape = (400, 300)        # Dense [units=400][inputs=300]: fan_in 300, fan_out 400
     limit = math.sqrt(6 / (400 + 300))
     w = get_initializer("glorot_uniform")(shape, rng)
     assert np.abs(w).max() <= limit
@@ -37,9 +37,10 @@ def test_glorot_and_he_spreads_follow_their_formulas() -> None:
     assert get_initializer("glorot_normal")(shape, rng).std() == pytest.approx(
         math.sqrt(2 / 700), rel=0.02)
     he_normal = get_initializer("he_normal")(shape, rng)
-    assert he_normal.std() == pytest.approx(math.sqrt(2 / 400), rel=0.02)
+    assert he_normal.std() == pytest.approx(math.sqrt(2 / 300), rel=0.02)
     he = get_initializer("he_uniform")(shape, rng)
-    assert np.abs(he).max() <= math.sqrt(6 / 400)
+    assert np.abs(he).max() <= math.sqrt(6 / 300)
+    assert np.abs(he).max() > math.sqrt(6 / 400)
 
 
 def test_conv_fans_use_the_receptive_field() -> None:

@@ -118,9 +118,22 @@ def test_extreme_logits_give_finite_loss_and_gradient(dtype: type) -> None:
     assert np.all(np.isfinite(grad))
 
 
-def test_probabilities_evaluation_value_clips_zero_probabilities() -> None:
+def test_cross_entropy_reads_its_input_one_way() -> None:
+    """There is one definition, ``value_and_grad``: unfused it reads the outputs as logits,
+    fused with a softmax it reads that softmax's input, and both give the same number. (A
+    second ``value()`` used to read the same outputs as probabilities: 0.0000 vs 0.2413.)"""
     ce = get_loss("cross_entropy")
-    assert np.isfinite(ce.value(np.array([[1.0, 0.0]]), np.array([1]), np))
+    assert not hasattr(ce, "value")
+    logits = np.array([[2.0, 0.5, -1.0], [0.1, 0.2, 3.0]])
+    labels = np.array([0, 2])
+    unfused = float(ce.value_and_grad(logits, labels, np)[0])
+    softmax = Softmax()
+    softmax.keep_logits = True
+    fused = float(ce.value_and_grad(softmax.forward(logits.copy(), np), labels, np, softmax)[0])
+    by_hand = -np.mean([logits[i, c] - np.log(np.exp(logits[i]).sum())
+                        for i, c in enumerate(labels)])
+    assert unfused == pytest.approx(by_hand, rel=1e-12)
+    assert fused == pytest.approx(by_hand, rel=1e-12)
 
 
 def test_unknown_loss_is_a_spec_error() -> None:

@@ -65,7 +65,7 @@ def make_trainer(layer_reg: dict | None, global_reg: dict | None) -> Trainer:
     spec = NetworkSpec.from_dict({
         "input_shape": [3],
         "layers": [{"type": "Dense", "units": 4, "activation": "tanh", "name": "h",
-                    **({"regularizer": layer_reg} if layer_reg else {})},
+                    **({"regularizer": layer_reg} if layer_reg is not None else {})},
                    {"type": "Dense", "units": 1, "name": "out"}],
         "training": {"loss": "mse", "regularizer": global_reg, "dtype": "float64",
                      "batch_size": 8, "optimizer": {"type": "sgd", "learning_rate": 0.0}},
@@ -83,16 +83,55 @@ def test_penalties_apply_to_weights_only_and_layer_setting_wins() -> None:
                     id(net.layers["out"].params["W"]): Regularizer(l2=0.01)}
 
 
-def test_training_loss_and_gradient_include_the_penalty() -> None:
+@pytest.mark.parametrize("off", [{"l2": 0}, {}, {"l1": 0, "l2": 0}])
+def test_a_layers_zero_regularizer_switches_the_global_one_off(off: dict) -> None:
+    trainer = make_trainer(off, {"l2": 0.01})
+    net = trainer.network
+    assert [id(w) for _, w, _ in trainer.penalties] == [id(net.layers["out"].params["W"])]
+    assert net.spec.layer("h").create().get_config()["regularizer"] == {}   # it round-trips
+    silent = make_trainer(off, None)
+    assert silent.penalties == []
+
+
+def test_the_penalty_is_reported_beside_the_data_loss_not_inside_it() -> None:
+    """The slides' L_reg = L + λΣθ²: the gradient descends on the sum, but ``loss`` is the data
+    loss L (comparable with the validation loss) and the penalty is its own number."""
     plain, reg = make_trainer(None, None), make_trainer(None, {"l2": 0.05})
     batch = (plain.x_train, plain.y_train)
-    loss0 = plain._train_step(*batch, 0.0)[0]
+    loss0, penalty0 = plain._train_step(*batch, 0.0)[:2]
     grads0 = plain.network.flat_grads.copy()
-    loss1 = reg._train_step(*batch, 0.0)[0]
+    loss1, penalty1 = reg._train_step(*batch, 0.0)[:2]
     w_h, w_out = (reg.network.layers[k].params["W"] for k in ("h", "out"))
-    assert loss1 == pytest.approx(loss0 + 0.05 * ((w_h**2).sum() + (w_out**2).sum()), rel=1e-12)
+    assert penalty0 == 0.0
+    assert loss1 == pytest.approx(loss0, rel=1e-12)
+    assert penalty1 == pytest.approx(0.05 * ((w_h**2).sum() + (w_out**2).sum()), rel=1e-12)
     diff = reg.network.flat_grads - grads0
     sl = reg.network.param_slices["h.W"]
     np.testing.assert_allclose(diff[sl], 0.1 * w_h.reshape(-1), atol=1e-14)
     bias = reg.network.param_slices["h.b"]
     np.testing.assert_array_equal(diff[bias], 0.0)
+
+
+def test_epoch_metrics_hold_the_data_loss_and_the_penalty_separately() -> None:
+    spec = NetworkSpec.from_dict({
+        "input_shape": [3],
+        "layers": [{"type": "Dense", "units": 4, "activation": "tanh", "name": "h"},
+                   {"type": "Dense", "units": 1, "name": "out"}],
+        "training": {"loss": "mse", "regularizer": {"l2": 0.05}, "dtype": "float64",
+                     "batch_size": 8, "epochs": 1,
+                     "optimizer": {"type": "sgd", "learning_rate": 0.0}},
+    })
+    net = compile_network(spec, seed=3)
+    x = np.random.default_rng(0).normal(size=(16, 3))
+    y = x[:, :1] * 2.0
+    trainer = Trainer(net, spec.training, x, y, x, y)      # validation = the training data
+    assert trainer.metric_names == ["loss", "penalty", "val_loss"]
+    epoch = [e for e in trainer.run() if type(e).__name__ == "EpochEnd"][0]
+    # learning rate 0: the weights never move, so train and validation see the same network
+    assert epoch.metrics["loss"] == pytest.approx(epoch.metrics["val_loss"], rel=1e-12)
+    weights = sum(float((net.layers[k].params["W"] ** 2).sum()) for k in ("h", "out"))
+    assert epoch.metrics["penalty"] == pytest.approx(0.05 * weights, rel=1e-12)
+    assert trainer.history["penalty"] == [epoch.metrics["penalty"]]
+    unpenalised = Trainer(compile_network(spec, seed=3), spec.training.replace(regularizer={}),
+                          x, y)
+    assert "penalty" not in unpenalised.metric_names

@@ -1,6 +1,7 @@
 """Ensemble mode: bagging or boosting with N members. Each member's own accuracy beside the
 accuracy of the ensemble so far (the ensemble should climb above its members), and the weight
-α of each member's vote."""
+α of each member's vote. Members train on the training part; every accuracy is measured on
+held-out data: the validation split, or for bagging without one the out-of-bag samples."""
 
 from __future__ import annotations
 
@@ -19,19 +20,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.errors import SpecError
-from simulator.experiments.ensembles import Ensemble, MemberTrained, bagging_steps, boosting_steps
+from simulator.errors import DataError, SpecError
+from simulator.experiments.ensembles import (
+    OUT_OF_BAG,
+    Ensemble,
+    MemberTrained,
+    bagging_steps,
+    boosting_steps,
+)
 from ui.experiments.plan import Plan, RunContext
 from ui.experiments.tables import fit_table, number_item, results_table
 from ui.experiments.view import ExperimentView
 from ui.style.scaled import scaled_label_css, scaled_lines
-from ui.style.theme import COLORS, add_legend, style_plot
+from ui.style.theme import COLORS, add_legend, axis_label, style_plot
 
 METHODS = {
     "Bagging: bootstrap samples, equal votes": "bagging",
     "Boosting (AdaBoost): focus on the mistakes, weighted votes": "boosting",
 }
-HEADERS = ["member", "its accuracy", "ensemble so far", "vote weight α"]
+HEADERS = ["member", "its held-out accuracy", "ensemble so far", "vote weight α"]
+#: The y-axis title, by what the accuracies were measured on.
+SCORED_ON = {"validation": "accuracy on the validation split",
+             OUT_OF_BAG: "accuracy out of bag (samples a member never saw)"}
 
 
 class EnsembleView(ExperimentView):
@@ -56,7 +66,7 @@ class EnsembleView(ExperimentView):
         self.summary.setWordWrap(True)
         scaled_label_css(self.summary, 13, "font-weight: bold;")
         self.plot = pg.PlotWidget()
-        style_plot(self.plot, bottom="members", left="accuracy on all the data")
+        style_plot(self.plot, bottom="members", left="accuracy on held-out data")
         self.plot.setMinimumHeight(220)
         add_legend(self.plot, offset=(10, 10))   # top left: the ensemble curve rises away from it
         self.member_points = scaled_lines(self.plot.plot(
@@ -86,18 +96,27 @@ class EnsembleView(ExperimentView):
                             f"(loss '{context.spec.training.loss}'): use Search or "
                             "Cross-validation")
         self.method = METHODS[self.method_box.currentText()]
+        x_val, y_val = context.validation_part
+        if self.method == "boosting" and not len(y_val):
+            raise DataError("boosting is scored on held-out data: set a validation split "
+                            "above 0 in the Training settings (bagging can use its "
+                            "out-of-bag samples instead)")
         self.n_members, self.members = self.members_box.value(), []
         self.table.setRowCount(0)
         fit_table(self.splitter, self.table, 0.45)
         self._draw()
         self.summary.setText(f"Training {self.n_members} members by {self.method}…")
         steps = bagging_steps if self.method == "bagging" else boosting_steps
-        events = steps(context.spec, context.x, context.y, self.n_members,
-                       context.spec.training.seed, context.control)
+        x, y = context.train_part
+        events = steps(context.spec, x, y, self.n_members, context.spec.training.seed,
+                       context.control, x_val if len(y_val) else None,
+                       y_val if len(y_val) else None)
         return Plan(events, self.n_members, context.spec.training.epochs)
 
     def on_event(self, event: Any) -> None:
         if isinstance(event, MemberTrained):
+            if not self.members:
+                axis_label(self.plot, "left", SCORED_ON.get(event.scored_on, "accuracy"))
             self.members.append(event)
             self._add_row(event)
             self._draw()
@@ -123,7 +142,11 @@ class EnsembleView(ExperimentView):
         best = max(m.member_accuracy for m in self.members)
         size = f"{len(self.members)} member{'s' if len(self.members) > 1 else ''}"
         head = f"Ensemble of {size}" if final else f"So far, {size}"
-        return (f"{head}: accuracy {self.members[-1].ensemble_accuracy:.3f}; "
+        last = self.members[-1]
+        where = (f"out of bag ({last.n_scored} samples that some member never saw)"
+                 if last.scored_on == OUT_OF_BAG
+                 else f"on the {last.n_scored} validation samples")
+        return (f"{head}: accuracy {last.ensemble_accuracy:.3f} {where}; "
                 f"best single member {best:.3f}.")
 
     def _add_row(self, member: MemberTrained) -> None:

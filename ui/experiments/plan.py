@@ -1,8 +1,9 @@
 """What every experiment starts from, in the GUI thread: the design, its data, and a plan.
 
 The data is the current dataset prepared exactly as Train prepares it
-(:func:`simulator.data.prepare`), with the training and validation parts joined: k-fold
-cross-validation makes its own held-out folds, and ensembles vote on all of it. Every check
+(:func:`simulator.data.prepare`), with the training and validation parts joined (k-fold
+cross-validation makes its own held-out folds); ensembles train on the training part and are
+scored on the validation part (or out of bag when there is none). Every check
 that can fail (a bad value, too few samples per class for k folds) runs here, before the
 worker starts, so a mistake shows as a message and nothing runs.
 """
@@ -44,6 +45,18 @@ class RunContext:
     y: np.ndarray
     metric: str              # "val_accuracy" or "val_loss": scored on each held-out fold
     control: TrainerControl
+    #: The first ``n_train`` rows of ``x``/``y`` are the training part, the rest validation.
+    n_train: int = -1
+
+    @property
+    def train_part(self) -> tuple[np.ndarray, np.ndarray]:
+        n = len(self.x) if self.n_train < 0 else self.n_train
+        return self.x[:n], self.y[:n]
+
+    @property
+    def validation_part(self) -> tuple[np.ndarray, np.ndarray]:
+        n = len(self.x) if self.n_train < 0 else self.n_train
+        return self.x[n:], self.y[n:]
 
     @property
     def classification(self) -> bool:
@@ -73,7 +86,8 @@ def build_context(design: NetworkSpec, dataset: Dataset | None, epochs: int) -> 
     prepared = prepare(dataset, spec.training, spec.input_shape)
     x = np.concatenate([prepared.x_train, prepared.x_val])
     y = np.concatenate([prepared.y_train, prepared.y_val])
-    return RunContext(design, spec, x, y, default_metric(spec), TrainerControl())
+    return RunContext(design, spec, x, y, default_metric(spec), TrainerControl(),
+                      len(prepared.x_train))
 
 
 def guarded(events: Iterator[Any]) -> Iterator[Any]:

@@ -1,5 +1,8 @@
 """Search mode: grid or random search over one or two hyper-parameters, scored by k-fold
-cross-validation, with the best trial highlighted and one button to put it into the design."""
+cross-validation, with the best trial highlighted and one button to put it into the design.
+
+Until every candidate has finished, the best is only the best of those finished: the label
+and the button say so, and a stopped search names the candidates it did not run."""
 
 from __future__ import annotations
 
@@ -19,6 +22,10 @@ from ui.experiments.search_form import SearchForm
 from ui.experiments.search_results import SearchResults
 from ui.experiments.view import ExperimentView
 
+#: Candidates a stopped search names one by one before it only counts the rest.
+LIST_NOT_RUN = 3
+APPLY = "Apply to design"
+
 
 class SearchView(ExperimentView):
     title = "Search"
@@ -31,7 +38,7 @@ class SearchView(ExperimentView):
         self.best_label = QLabel("Run a search: the best setting will show here.")
         self.best_label.setWordWrap(True)
         self.best_label.setStyleSheet("font-size: 11pt;")
-        self.apply_button = QPushButton("Apply to design")
+        self.apply_button = QPushButton(APPLY)
         self.apply_button.setToolTip("Put the best trial's settings into the design "
                                      "(Edit ▸ Undo takes them back)")
         self.apply_button.setEnabled(False)
@@ -68,6 +75,7 @@ class SearchView(ExperimentView):
         self.results.start(setup, context.metric)
         self.results.mark_best(None)
         self.apply_button.setEnabled(False)
+        self.apply_button.setText(APPLY)
         self.best_label.setText(f"Searching {len(changes)} candidates, {setup.k} folds each…")
         events = search_steps(context.spec, context.x, context.y, changes, setup.k,
                               context.metric, context.control)
@@ -84,9 +92,24 @@ class SearchView(ExperimentView):
         done = len(self.results.trials)
         if stopped and done < len(self.changes):
             self.best_label.setText(f"Stopped after {done} of {len(self.changes)} "
-                                    f"candidates. {self._best_text()}")
+                                    f"candidates. {self._best_text()} {self._not_run()}")
         elif self.results.trials:
             self.best_label.setText(self._best_text())
+
+    @property
+    def complete(self) -> bool:
+        """Every candidate finished: the best is the search's best, not a partial one."""
+        return len(self.results.trials) >= len(self.changes)
+
+    def _not_run(self) -> str:
+        missing = [i for i in range(len(self.changes)) if i not in self.results.trials]
+        if not missing:
+            return ""
+        named = "; ".join(describe_setting(self.knobs, self.settings[i])
+                          for i in missing[:LIST_NOT_RUN])
+        rest = len(missing) - LIST_NOT_RUN
+        more = f" and {rest} more" if rest > 0 else ""
+        return f"Not run: {named}{more}."
 
     def _update_best(self) -> None:
         try:
@@ -98,13 +121,17 @@ class SearchView(ExperimentView):
             self.best_label.setText(self._best_text())
         self.results.mark_best(self.best.index if self.best else None)
         self.apply_button.setEnabled(self.best is not None)
+        partial = f"Apply best of {len(self.results.trials)} finished"
+        self.apply_button.setText(APPLY if self.complete else partial)
 
     def _best_text(self) -> str:
         if self.best is None:
             return "No trial finished without diverging."
         setting = describe_setting(self.knobs, self.settings[self.best.index])
         score = format_score(self.best.score, self.score_metric)
-        return (f"Best: {setting} → mean {metric_name(self.score_metric)} {score} "
+        head = "Best" if self.complete else (
+            f"Best of {len(self.results.trials)} finished (of {len(self.changes)})")
+        return (f"{head}: {setting} → mean {metric_name(self.score_metric)} {score} "
                 f"(trial {self.best.index + 1}).")
 
     def apply_best(self) -> None:

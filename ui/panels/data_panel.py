@@ -62,6 +62,9 @@ class DataPanel(Panel):
 
     def reset(self, session: TrainingSession | None) -> None:
         self.show_dataset(None if session is None else session.dataset)
+        if session is not None and session.preprocessor is not None:   # what the run feeds in
+            self.caption.setText(f"{self.caption.text()}<br>Preprocessing: "
+                                 f"{session.preprocessor.describe()}")
 
     def show_dataset(self, dataset: Dataset | None) -> None:
         self.dataset = dataset

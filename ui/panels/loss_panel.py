@@ -1,4 +1,6 @@
-"""The loss: every batch (faint), its moving average, and the validation loss per epoch."""
+"""The loss: every batch (faint), its moving average, and the validation loss per epoch; with
+an L1/L2 regularizer also the weight penalty per epoch, its own series (the loss curves are the
+data loss alone, so training and validation compare like with like)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout
 
 from simulator.training.trainer import EpochEnd, Failed, Started
@@ -27,7 +30,7 @@ class LossPanel(Panel):
     def __init__(self) -> None:
         super().__init__()
         self.plot = live_plot("epoch", "loss")
-        add_legend(self.plot)
+        self.legend = add_legend(self.plot)
         self.batch_curve = scaled_lines(self.plot.plot(pen=pg.mkPen(COLORS["batch"], width=1),
                                                        name="batch"))
         self.smooth_curve = scaled_lines(self.plot.plot(pen=pg.mkPen(COLORS["train"], width=2.5),
@@ -35,6 +38,9 @@ class LossPanel(Panel):
         self.val_curve = scaled_lines(self.plot.plot(
             pen=pg.mkPen(COLORS["val"], width=2.5), symbol="o", symbolSize=6,
             symbolBrush=COLORS["val"], symbolPen=None, name="validation"))
+        # Joins the legend when a run reports a penalty (most runs have none).
+        self.penalty_curve = scaled_lines(self.plot.plot(
+            pen=pg.mkPen(COLORS["accent"], width=2, style=Qt.PenStyle.DashLine)))
         self.log_box = QCheckBox("log scale")
         self.log_box.toggled.connect(lambda on: self.plot.setLogMode(y=on))
         self.notice = Notice(warning=True)
@@ -48,6 +54,7 @@ class LossPanel(Panel):
         layout.addWidget(self.plot, 1)
         self._x, self._loss, self._smooth = GrowingArray(), GrowingArray(), GrowingArray()
         self._val_x, self._val = GrowingArray(64), GrowingArray(64)
+        self._penalty_x, self._penalty = GrowingArray(64), GrowingArray(64)
         self._steps_per_epoch = 1
         self._ema: float | None = None
 
@@ -63,14 +70,20 @@ class LossPanel(Panel):
     def validation_losses(self) -> np.ndarray:
         return self._val.values
 
+    @property
+    def penalties(self) -> np.ndarray:
+        return self._penalty.values
+
     def reset(self, session: TrainingSession | None) -> None:
-        for array in (self._x, self._loss, self._smooth, self._val_x, self._val):
+        for array in (self._x, self._loss, self._smooth, self._val_x, self._val,
+                      self._penalty_x, self._penalty):
             array.clear()
+        self.legend.removeItem(self.penalty_curve)
         self._ema = None
         self.notice.show_text("")
         if session is not None:
             self._steps_per_epoch = max(1, session.trainer.steps_per_epoch)
-        for curve in (self.batch_curve, self.smooth_curve, self.val_curve):
+        for curve in (self.batch_curve, self.smooth_curve, self.val_curve, self.penalty_curve):
             curve.setData([], [])
 
     def on_event(self, event: Any) -> None:
@@ -80,6 +93,13 @@ class LossPanel(Panel):
             self._val_x.extend(np.array([event.epoch]))
             self._val.extend(np.array([event.metrics["val_loss"]]))
             self.val_curve.setData(*finite_points(self._val_x.values, self._val.values))
+        if isinstance(event, EpochEnd) and "penalty" in event.metrics:
+            if not self._penalty.values.size:
+                self.legend.addItem(self.penalty_curve, "L1/L2 penalty")
+            self._penalty_x.extend(np.array([event.epoch]))
+            self._penalty.extend(np.array([event.metrics["penalty"]]))
+            self.penalty_curve.setData(*finite_points(self._penalty_x.values,
+                                                      self._penalty.values))
 
     def on_batches(self, chunk: BatchChunk) -> None:
         losses = np.asarray(chunk.losses, dtype=float)

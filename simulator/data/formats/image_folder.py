@@ -4,8 +4,8 @@ Classes are the sorted subfolder names; hidden entries (".*"), ``__MACOSX`` and
 ``.ipynb_checkpoints`` are ignored. Images are opened by Pillow with a ``formats`` allowlist and
 its default decompression-bomb limit, converted to grey or RGB, and resized (bilinear, no
 cropping) to ``size`` (height, width), by default the first image's size. Unreadable images are
-skipped and listed in ``Dataset.warnings``. ``x`` is float32 (N, C, H, W) with values 0..255:
-pick the ``pixels`` preprocessing.
+skipped and listed in ``Dataset.warnings``. ``x`` is float32 (N, C, H, W) with values 0..255 (the
+default ``auto`` preprocessing scales them to [0, 1]; ``pixels`` divides by 255).
 """
 
 from __future__ import annotations

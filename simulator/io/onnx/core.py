@@ -34,10 +34,11 @@ def activation(builder: GraphBuilder, spec: Any, value: str, name: str) -> str:
 
 @converter("Dense")
 def dense(builder: GraphBuilder, ctx: LayerContext) -> str:
+    """Gemm with ``transB``: our W is ``[units][inputs]``, so ``z = x · Wᵀ + b``."""
     inputs = [ctx.inputs[0], builder.constant(f"{ctx.name}/W", ctx.weights["W"])]
     if "b" in ctx.weights:
         inputs.append(builder.constant(f"{ctx.name}/b", ctx.weights["b"]))
-    value = builder.node("Gemm", inputs, f"{ctx.name}/gemm")
+    value = builder.node("Gemm", inputs, f"{ctx.name}/gemm", transB=1)
     return activation(builder, ctx.config.get("activation", "linear"), value, ctx.name)
 
 

@@ -109,14 +109,14 @@ def test_export_matches_predict(trained: Path, tmp_path: Path) -> None:
 
 def test_course_example_runs_as_written(tmp_path: Path) -> None:
     example = EXAMPLES / "course_sigmoid.json"
-    assert json.loads(example.read_text())["layers"][0]["weights"] == [[1, -1], [-2, 1]]
+    assert json.loads(example.read_text())["layers"][0]["weights"] == [[1, -2], [-1, 1]]
     (tmp_path / "in.csv").write_text("1,-1\n0,0\n")
     rows = cli("predict", example, "--input", tmp_path / "in.csv").stdout.splitlines()
     network = compile_network(NetworkSpec.from_json(example.read_text()))
-    hidden = 1 / (1 + np.exp(-(np.array([1.0, -1.0]) @ [[1, -1], [-2, 1]] + [1, 0])))
-    assert hidden[0] == pytest.approx(0.982, abs=1e-3)  # sigmoid(1*1 + (-1)*(-2) + 1)
+    hidden = 1 / (1 + np.exp(-(np.array([[1, -2], [-1, 1]]) @ [1.0, -1.0] + [1, 0])))
+    assert hidden[0] == pytest.approx(0.982, abs=1e-3)  # sigmoid(1*1 + (-2)*(-1) + 1)
     weights = network.get_weights()
-    logits = hidden @ weights["dense_2.W"] + weights["dense_2.b"]
+    logits = weights["dense_2.W"] @ hidden + weights["dense_2.b"]
     expected = np.exp(logits) / np.exp(logits).sum()
     first = np.array([float(v) for v in rows[0].split(",")])
     np.testing.assert_allclose(first, expected, rtol=1e-5)

@@ -122,3 +122,61 @@ def test_regression_targets_need_as_many_outputs() -> None:
     problem = fit_problem(spec, data)
     assert problem == ("each target has 3 values but the network's output has 2; "
                        "set the units of layer 'fit' to 3")
+
+
+def _numbered(n: int) -> Dataset:
+    """Sample i has features (i, -i), so the order of the rows shows in x_train."""
+    x = np.stack([np.arange(n), -np.arange(n)], axis=1).astype(np.float64)
+    return Dataset("numbered", x, np.arange(n) % 2)
+
+
+def test_shuffle_false_keeps_the_training_rows_in_file_order() -> None:
+    config = TrainingConfig(shuffle=False, validation_split=0.25, seed=4, preprocessing="none")
+    prepared = prepare(_numbered(40), config, [2])
+    rows = prepared.x_train[:, 0]
+    assert len(rows) == 30
+    assert rows.tolist() == sorted(rows.tolist())
+    assert np.bincount(prepared.y_val).tolist() == [5, 5]     # still a stratified draw
+    shuffled = prepare(_numbered(40), config.replace(shuffle=True), [2])
+    assert sorted(shuffled.x_val[:, 0].tolist()) == sorted(prepared.x_val[:, 0].tolist())
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_no_validation_split_permutes_nothing(shuffle: bool) -> None:
+    config = TrainingConfig(shuffle=shuffle, validation_split=0.0, seed=4,
+                            preprocessing="none")
+    prepared = prepare(_numbered(12), config, [2])
+    assert prepared.x_train[:, 0].tolist() == list(range(12))
+    assert prepared.y_train.tolist() == (np.arange(12) % 2).tolist()
+
+
+def test_without_a_preprocessing_key_the_default_is_auto() -> None:
+    """Tabular features are standardized and image pixels scaled to [0, 1]; a file that states
+    a preprocessing keeps it, and so does the design when it is saved again."""
+    from simulator.spec import NetworkSpec
+
+    design = {"input_shape": [2], "layers": [{"type": "Dense", "units": 2}]}
+    spec = NetworkSpec.from_dict(design)
+    assert spec.training.preprocessing == "auto"
+    assert spec.to_dict()["training"]["preprocessing"] == "auto"
+    stated = NetworkSpec.from_dict({**design, "training": {"preprocessing": "none"}})
+    assert stated.training.preprocessing == "none"
+    assert NetworkSpec.from_dict(stated.to_dict()).training.preprocessing == "none"
+
+    rng = np.random.default_rng(0)
+    table = Dataset("wide", rng.normal(0, 1, (60, 2)) * [1.0, 1000.0] + [5.0, -300.0],
+                    np.arange(60) % 2)
+    prepared = prepare(table, TrainingConfig(validation_split=0.0), [2])
+    assert prepared.preprocessor.describe().startswith("auto: standardize")
+    np.testing.assert_allclose(prepared.x_train.mean(axis=0), 0, atol=1e-6)
+    np.testing.assert_allclose(prepared.x_train.std(axis=0), 1, rtol=1e-5)
+
+    digits = load_dataset("digits")                          # grey levels 0..16
+    for input_shape in ([64], [1, 8, 8]):                    # an MLP or a CNN
+        pixels = prepare(digits, TrainingConfig(), input_shape)
+        assert pixels.x_train.min() == 0
+        assert pixels.x_train.max() == 1
+        np.testing.assert_allclose(pixels.x_val.reshape(len(pixels.x_val), -1) * 16,
+                                   np.round(pixels.x_val.reshape(len(pixels.x_val), -1) * 16),
+                                   atol=1e-5)             # one scale for all pixels: ÷ 16
+        assert pixels.preprocessor.describe() == "auto: pixel values scaled to [0, 1] (from 0..16)"

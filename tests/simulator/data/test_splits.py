@@ -105,3 +105,24 @@ def test_stratified_kfold_needs_k_per_class() -> None:
         kfold_indices(12, 3, stratify=labels)
     with pytest.raises(DataError, match=r"option 'k' must be an integer in \[2, 4\], got 5"):
         kfold_indices(4, 5)
+
+
+def test_nothing_held_out_means_nothing_permuted() -> None:
+    """With no validation or test part there is nothing to draw: the data's own order."""
+    labels = np.array([1, 0, 1, 1, 0, 0, 1, 0])
+    for stratify in (None, labels):
+        split = train_val_test_split(8, val=0.0, seed=3, stratify=stratify)
+        assert split.train.tolist() == list(range(8))
+        assert split.train.dtype == np.int64
+
+
+@pytest.mark.parametrize("stratified", [False, True])
+def test_keep_order_returns_each_part_in_file_order(stratified: bool) -> None:
+    labels = np.arange(60) % 3 if stratified else None
+    drawn = train_val_test_split(60, val=0.25, test=0.1, seed=5, stratify=labels)
+    kept = train_val_test_split(60, val=0.25, test=0.1, seed=5, stratify=labels,
+                                keep_order=True)
+    for shuffled, ordered in zip(drawn, kept, strict=True):
+        assert ordered.tolist() == sorted(shuffled.tolist())   # the same samples, in order
+        assert ordered.dtype == np.int64
+    assert drawn.train.tolist() != kept.train.tolist()

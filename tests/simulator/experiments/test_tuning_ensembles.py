@@ -7,8 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from simulator.errors import SpecError
+from simulator.errors import DataError, SpecError
 from simulator.experiments.ensembles import (
+    OUT_OF_BAG,
+    VALIDATION,
     Ensemble,
     MemberTrained,
     bagging,
@@ -113,6 +115,7 @@ def test_bagging_averages_members_trained_on_bootstrap_samples() -> None:
     x, y = _blobs()
     progress, ensemble = _run(bagging(_spec(epochs=10), x, y, n_members=3, seed=0))
     assert [p.index for p in progress] == [0, 1, 2]
+    assert {p.scored_on for p in progress} == {OUT_OF_BAG}
     assert len(ensemble.members) == 3
     probs = ensemble.predict_proba(x)
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
@@ -125,13 +128,67 @@ def test_bagging_averages_members_trained_on_bootstrap_samples() -> None:
 
 def test_boosting_weights_members_by_their_error() -> None:
     x, y = _blobs()
-    progress, ensemble = _run(boosting(_spec(epochs=3, lr=0.05), x, y, n_members=3, seed=0))
+    x_val, y_val = _blobs(60, seed=1)
+    progress, ensemble = _run(boosting(_spec(epochs=3, lr=0.05), x, y, n_members=3, seed=0,
+                                       x_val=x_val, y_val=y_val))
     assert len(ensemble.members) == len(progress) >= 1
     for p in progress:
-        error = 1.0 - p.member_accuracy
         assert p.weight > math.log(2)  # better than chance among 3 classes
-        assert error < 2 / 3
-    assert ensemble.accuracy(x, y) >= progress[0].member_accuracy - 0.05
+        assert p.member_accuracy > 1 / 3
+        assert (p.scored_on, p.n_scored) == (VALIDATION, 60)
+    assert progress[-1].ensemble_accuracy == ensemble.accuracy(x_val, y_val)
+    assert progress[0].member_accuracy == ensemble.members[0].predict(x_val).argmax(1).__eq__(
+        y_val).mean()
+
+
+def _memorising_spec() -> NetworkSpec:
+    return NetworkSpec.from_dict({
+        "input_shape": [2],
+        "layers": [{"type": "Dense", "name": "hidden", "units": 64, "activation": "tanh"},
+                   {"type": "Dense", "units": 3}, {"type": "Softmax"}],
+        "training": {"optimizer": {"type": "adam", "learning_rate": 0.03}, "epochs": 250,
+                     "batch_size": 32, "validation_split": 0, "seed": 3},
+    })
+
+
+@pytest.mark.slow
+def test_bagging_is_scored_out_of_bag_never_on_its_own_training_samples() -> None:
+    """Labels drawn at random: a member memorises its bootstrap sample (high accuracy there)
+    but cannot beat chance on the samples it never saw, and that is the number reported."""
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=(90, 2)), rng.integers(0, 3, 90)
+    progress, ensemble = _run(bagging(_memorising_spec(), x, y, n_members=3, seed=4))
+    draws = np.random.default_rng(4)
+    votes, voted = np.zeros((90, 3)), np.zeros(90, dtype=bool)
+    for member, report in zip(ensemble.members, progress, strict=True):
+        sample = draws.integers(0, 90, 90)                 # the bootstrap the member saw
+        out = np.ones(90, dtype=bool)
+        out[sample] = False
+        seen_acc = (member.predict(x[sample]).argmax(1) == y[sample]).mean()
+        assert seen_acc > 0.8                              # it memorised what it saw ...
+        assert report.scored_on == OUT_OF_BAG
+        assert report.member_accuracy == (member.predict(x[out]).argmax(1) == y[out]).mean()
+        assert report.member_accuracy < 0.6                # ... and is near chance elsewhere
+        votes[out] += member.predict(x[out])
+        voted |= out
+        assert report.n_scored == voted.sum()
+        assert report.ensemble_accuracy == pytest.approx(
+            (votes[voted].argmax(1) == y[voted]).mean())
+
+
+def test_bagging_with_a_validation_split_is_scored_on_it() -> None:
+    x, y = _blobs()
+    x_val, y_val = _blobs(30, seed=2)
+    progress, ensemble = _run(bagging(_spec(epochs=5), x, y, n_members=2, seed=0,
+                                      x_val=x_val, y_val=y_val))
+    assert [(p.scored_on, p.n_scored) for p in progress] == [(VALIDATION, 30)] * 2
+    assert progress[-1].ensemble_accuracy == ensemble.accuracy(x_val, y_val)
+
+
+def test_boosting_needs_held_out_data() -> None:
+    x, y = _blobs(30)
+    with pytest.raises(DataError, match="set a validation split above 0"):
+        list(boosting(_spec(epochs=1), x, y, n_members=2))
 
 
 def test_ensembles_refuse_regression() -> None:
@@ -200,7 +257,8 @@ def test_a_stop_during_the_first_boosting_round_yields_nothing_more() -> None:
     x, y = _blobs()
     control = TrainerControl()
     events: list[object] = []
-    for event in boosting_steps(_spec(epochs=30), x, y, n_members=3, control=control):
+    for event in boosting_steps(_spec(epochs=30), x, y, n_members=3, control=control,
+                                x_val=x[:30], y_val=y[:30]):
         events.append(event)
         if len(events) == 10:
             control.stop()

@@ -15,7 +15,7 @@ from simulator.spec import NetworkSpec
 COURSE = {
     "input_shape": [2],
     "layers": [
-        {"type": "Dense", "units": 2, "activation": "sigmoid", "weights": [[1, -1], [-2, 1]],
+        {"type": "Dense", "units": 2, "activation": "sigmoid", "weights": [[1, -2], [-1, 1]],
          "bias": [1, 0]},
         {"type": "Dense", "units": 3},
         {"type": "Softmax"},

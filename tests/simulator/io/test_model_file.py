@@ -47,7 +47,7 @@ def test_file_layout_is_documented(saved) -> None:
     members = members_of(path)
     assert sorted(members) == ["meta.json", "network.json", "weights.npz"]
     meta = json.loads(members["meta.json"])
-    assert meta["format_version"] == 1
+    assert meta["format_version"] == 2
     assert meta["input_shape"] == [4]
     assert meta["preprocessing"]["method"] == "standardize"
     assert set(json.loads(members["network.json"])) >= {"input_shape", "layers", "training"}

@@ -61,7 +61,7 @@ def test_newer_format_version(saved) -> None:
     with_meta(path, format_version=7)
     with pytest.raises(ModelFileError, match=re.escape(
             "created by a newer version of Backprop Studio (format 7); this version reads "
-            "up to 1")):
+            "up to 2")):
         load_model(path)
 
 
@@ -112,14 +112,14 @@ def test_input_shape_in_meta_must_agree(saved) -> None:
 def test_weights_that_do_not_fit_are_listed(saved) -> None:
     path, model = saved
     weights = model.network.get_weights()
-    weights["hidden.W"] = np.zeros((4, 5), np.float32)
+    weights["hidden.W"] = np.zeros((5, 4), np.float32)
     del weights["scores.b"]
     weights["ghost.W"] = np.zeros(1, np.float32)
     rewrite(path, weights_npz=write_npz(weights))
     with pytest.raises(ModelFileError) as info:
         load_model(path)
     message = str(info.value)
-    assert "'hidden.W' has shape [4, 5], the network needs [4, 8]" in message
+    assert "'hidden.W' has shape [5, 4], the network needs [8, 4]" in message
     assert "missing 'scores.b'" in message
     assert "unexpected 'ghost.W'" in message
 

@@ -34,14 +34,31 @@ def sgd_momentum_reference(beta: float, nesterov: bool) -> np.ndarray:
     return theta
 
 
-def adam_reference(b1=0.9, b2=0.999, eps=1e-8, nesterov=False) -> np.ndarray:
+def adam_reference(b1=0.9, b2=0.999, eps=1e-8) -> np.ndarray:
     theta, v, u = THETA0.copy(), np.zeros(3), np.zeros(3)
     for t, g in enumerate(GRADS, start=1):
         v = b1 * v + (1 - b1) * g
         u = b2 * u + (1 - b2) * g**2
         v_hat, u_hat = v / (1 - b1**t), u / (1 - b2**t)
-        first = b1 * v_hat + (1 - b1) * g / (1 - b1**t) if nesterov else v_hat
-        theta = theta - LR * first / (np.sqrt(u_hat) + eps)
+        theta = theta - LR * v_hat / (np.sqrt(u_hat) + eps)
+    return theta
+
+
+def nadam_reference(grads, b1=0.9, b2=0.999, eps=1e-8, psi=0.004) -> np.ndarray:
+    """torch.optim.NAdam's published algorithm (Dozat 2016), term by term, in float64:
+    μ_t = β1(1 - ½·0.96^{tψ});
+    m̂ = μ_{t+1} m / (1 - Π_{i≤t+1} μ_i) + (1 - μ_t) g / (1 - Π_{i≤t} μ_i);
+    v̂ = v / (1 - β2^t); θ ← θ - γ m̂ / (√v̂ + ε)."""
+    theta, m, v, product = THETA0.copy(), np.zeros(3), np.zeros(3), 1.0
+    for t, g in enumerate(grads, start=1):
+        mu = b1 * (1 - 0.5 * 0.96 ** (t * psi))
+        mu_next = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi))
+        product *= mu
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g**2
+        m_hat = mu_next * m / (1 - product * mu_next) + (1 - mu) * g / (1 - product)
+        v_hat = v / (1 - b2**t)
+        theta = theta - LR * m_hat / (np.sqrt(v_hat) + eps)
     return theta
 
 
@@ -78,10 +95,46 @@ def test_adam_is_exactly_the_course_formula_with_epsilon_outside_the_root() -> N
     np.testing.assert_allclose(one, THETA0 - LR * g / (np.abs(g) + 0.05), rtol=1e-14)
 
 
-def test_nadam_matches_dozat_formula() -> None:
+def test_nadam_matches_dozat_formula_as_pytorch_publishes_it() -> None:
     theta, _ = run_steps({"type": "nadam", "beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-3})
-    np.testing.assert_allclose(theta, adam_reference(0.8, 0.99, 1e-3, nesterov=True),
-                               rtol=1e-14)
+    np.testing.assert_allclose(theta, nadam_reference(GRADS, 0.8, 0.99, 1e-3), rtol=1e-14)
+    theta, opt = run_steps({"type": "nadam"})
+    np.testing.assert_allclose(theta, nadam_reference(GRADS), rtol=1e-14)
+    assert opt.get_config()["momentum_decay"] == 0.004
+    faster, _ = run_steps({"type": "nadam", "momentum_decay": 0.5})
+    np.testing.assert_allclose(faster, nadam_reference(GRADS, psi=0.5), rtol=1e-14)
+
+
+def test_nadam_first_step_by_hand() -> None:
+    """Step 1: m = (1-β1) g and v̂ = g², so θ1 = θ0 - α·c·sign(g) (ε aside) with
+    c = μ2 (1-β1) / (1 - μ1 μ2) + 1. With β1 = 0.9, ψ = 0.004: μ1 = 0.450073, μ2 = 0.450147,
+    c = 1.05645 (the simplified variant this replaces moved 1.9 α)."""
+    mu1, mu2 = 0.9 * (1 - 0.5 * 0.96**0.004), 0.9 * (1 - 0.5 * 0.96**0.008)
+    assert (mu1, mu2) == (pytest.approx(0.450073, abs=1e-6), pytest.approx(0.450147, abs=1e-6))
+    c = mu2 * 0.1 / (1 - mu1 * mu2) + 1
+    assert c == pytest.approx(1.05645, abs=1e-5)
+    one, _ = run_steps({"type": "nadam", "epsilon": 0.0}, steps=1)
+    np.testing.assert_allclose(one, THETA0 - LR * c * np.sign(GRADS[0]), rtol=1e-14)
+
+
+def test_nadam_matches_torch_when_torch_is_installed() -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    grads = [rng.normal(size=3) for _ in range(25)]
+    param = torch.tensor(THETA0.copy(), dtype=torch.float64, requires_grad=True)
+    reference = torch.optim.NAdam([param], lr=LR, betas=(0.9, 0.999), eps=1e-8,
+                                  momentum_decay=0.004)
+    for g in grads:
+        param.grad = torch.tensor(g, dtype=torch.float64)
+        reference.step()
+    backend = get_backend("numpy", "float64")
+    opt = get_optimizer({"type": "nadam", "learning_rate": LR})
+    opt.build(3, backend)
+    theta = THETA0.copy()
+    for g in grads:
+        opt.step(theta, g.copy(), LR)
+    np.testing.assert_allclose(theta, param.detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(theta, nadam_reference(grads), rtol=1e-14)
 
 
 @pytest.mark.parametrize("momentum", [0.0, 0.5])

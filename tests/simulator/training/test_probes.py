@@ -63,9 +63,9 @@ def test_gradient_stats_follow_the_last_update() -> None:
 
 def test_dead_relu_units_and_saturated_sigmoids() -> None:
     layers = [{"type": "Dense", "units": 4, "activation": "relu", "name": "r",
-               "weights": [[1, -1, 2, -3], [1, -1, 0.5, -1]], "bias": [0, 0, 0, 0]},
+               "weights": [[1, 1], [-1, -1], [2, 0.5], [-3, -1]], "bias": [0, 0, 0, 0]},
               {"type": "Dense", "units": 2, "activation": "sigmoid", "name": "s",
-               "weights": [[100, 0.01], [0, 0], [100, 0], [0, 0]], "bias": [0, 0]},
+               "weights": [[100, 0, 100, 0], [0.01, 0, 0, 0]], "bias": [0, 0]},
               {"type": "Dense", "units": 2, "activation": "tanh", "name": "t"}]
     net = net_from(layers, [2])
     x = np.array([[1.0, 2.0], [0.5, 0.1], [3.0, 0.0]])      # positive inputs: units 1, 3 dead

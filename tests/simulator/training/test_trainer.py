@@ -183,7 +183,7 @@ def test_gradient_clipping_limits_the_update() -> None:
                             "gradient_clip": 0.01})
     start = clipped.network.flat_params.copy()
     batch = (clipped.x_train[:16], clipped.y_train[:16])
-    _, _, norm, problem = clipped._train_step(*batch, 1.0)
+    _, _, _, norm, problem = clipped._train_step(*batch, 1.0)
     assert problem is None
     assert norm > 0.01
     assert np.linalg.norm(clipped.network.flat_params - start) == pytest.approx(0.01, rel=1e-4)
@@ -281,7 +281,7 @@ def test_state_dict_layout() -> None:
     assert state["optimizer"]["iterations"] == 5
     assert set(state["layer_rngs"]) == {"drop"}
     assert [c["type"] for c in state["callbacks"]] == ["ReduceLROnPlateau", "EarlyStopping"]
-    assert state["callbacks"][1]["state"]["best_weights"]["h.W"].shape == (2, 8)
+    assert state["callbacks"][1]["state"]["best_weights"]["h.W"].shape == (8, 2)
 
 
 @pytest.mark.parametrize("damage", [
@@ -349,3 +349,31 @@ def test_targets_that_do_not_fit_the_output_are_refused_up_front(layers, loss, y
                                   "training": {"loss": loss}})
     with pytest.raises(DataError, match=says):
         Trainer(compile_network(spec), spec.training, np.zeros((4, 2)), y)
+
+
+def test_shuffle_false_presents_the_file_order_sample_by_sample() -> None:
+    """The slides' loop: present each training instance in turn and adjust the weights.
+    One sigmoid unit, batch size 1, plain SGD on MSE: the trainer must take exactly the steps
+    of a hand-written loop over the rows in file order."""
+    from simulator.data import Dataset, prepare
+
+    x = np.array([[1.4, 2.7, 1.9], [3.8, 3.4, 3.2], [6.4, 2.8, 1.7], [4.1, 0.1, 0.2]])
+    y = np.array([[0.0], [0.0], [1.0], [0.0]])
+    spec = NetworkSpec.from_dict({
+        "input_shape": [3],
+        "layers": [{"type": "Dense", "units": 1, "activation": "sigmoid", "name": "unit",
+                    "weights": [[0.1, -0.2, 0.05]], "bias": [0.0]}],
+        "training": {"loss": "mse", "optimizer": {"type": "sgd", "learning_rate": 0.5},
+                     "batch_size": 1, "epochs": 2, "shuffle": False, "validation_split": 0,
+                     "preprocessing": "none", "dtype": "float64"}})
+    prepared = prepare(Dataset("table", x, y, task="regression"), spec.training, [3])
+    net = compile_network(spec, seed=0)
+    run(Trainer(net, spec.training, prepared.x_train, prepared.y_train))
+    w, b = np.array([[0.1, -0.2, 0.05]]), np.zeros(1)
+    for _ in range(2):
+        for row, target in zip(x, y, strict=True):
+            out = 1 / (1 + np.exp(-(w @ row + b)))
+            grad_z = 2 * (out - target) * out * (1 - out)
+            w, b = w - 0.5 * np.outer(grad_z, row), b - 0.5 * grad_z
+    np.testing.assert_allclose(net.layers["unit"].params["W"], w, rtol=1e-12)
+    np.testing.assert_allclose(net.layers["unit"].params["b"], b, rtol=1e-12)

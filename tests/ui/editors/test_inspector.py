@@ -116,7 +116,7 @@ def test_explicit_weights_are_shown_and_can_be_forgotten(inspector, stack) -> No
     assert "weights" not in spec.layer("layer_1").config
     assert "bias" not in spec.layer("layer_1").config
     stack.undo()
-    assert spec.layer("layer_1").config["weights"] == [[1, -1], [-2, 1]]
+    assert spec.layer("layer_1").config["weights"] == [[1, -2], [-1, 1]]
 
 
 def test_removing_the_shown_layer_clears_the_inspector(inspector, spec) -> None:

@@ -3,7 +3,7 @@ and put into the design in one undoable step."""
 
 from __future__ import annotations
 
-from simulator.experiments.tuning import best_trial
+from simulator.experiments.tuning import Trial, best_trial
 from tests.ui.experiments.conftest import run_experiment
 from ui.experiments.search_results import BEST_BACKGROUND
 
@@ -15,6 +15,7 @@ def test_grid_search_fills_a_row_per_candidate_marks_the_best_and_applies_it(
     view.form.choose(0, "learning_rate", "0.0001, 0.05")
     view.form.choose(1, "units:hidden_1", "2, 12")
     view.form.folds.setValue(2)
+    experiments.epochs.setValue(40)     # long enough for the learning rates to tell apart
     run_experiment(experiments, qtbot)
 
     results = view.results
@@ -60,3 +61,31 @@ def test_random_search_draws_the_learning_rate_log_uniformly(experiments, qtbot)
     rates = [s["learning_rate"] for s in view.settings]
     assert all(1e-4 <= r <= 0.1 for r in rates)
     assert len(view.results.trial_plot.means.xData) == 4
+
+
+def test_a_stopped_search_offers_only_the_best_of_those_finished(experiments, qtbot,
+                                                                 monkeypatch) -> None:
+    """Stopped after its first candidate, the search must not crown that one "Best" as if it
+    had searched: it says best of 1 finished and names what was not run."""
+    view = experiments.search
+    experiments.show_mode(view)
+    view.form.choose(0, "learning_rate", "0.002, 0.02, 0.2")
+    view.form.choose(1, "units:hidden_1", "4, 8, 16")
+    view.form.folds.setValue(2)
+    experiments.epochs.setValue(200)
+    shown = view.on_event
+
+    def stop_after_the_first_trial(event: object) -> None:
+        shown(event)
+        if isinstance(event, Trial) and not experiments._stop_requested:
+            experiments.stop_button.click()
+
+    monkeypatch.setattr(view, "on_event", stop_after_the_first_trial)
+    run_experiment(experiments, qtbot)
+    assert list(view.results.trials) == [0]
+    text = view.best_label.text()
+    assert text.startswith("Stopped after 1 of 9 candidates. Best of 1 finished (of 9): ")
+    assert "Best:" not in text
+    assert "Not run: learning rate 0.002, units of hidden_1 8; " in text
+    assert text.endswith("and 5 more.")
+    assert view.apply_button.text() == "Apply best of 1 finished"

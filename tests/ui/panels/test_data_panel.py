@@ -20,6 +20,7 @@ def test_two_dimensional_set_is_a_scatter_with_counts(qtbot, spiral_session) -> 
     np.testing.assert_array_equal(panel.counts.bars.opts["width"], [40, 40, 40])
     assert panel.counts.label_texts() == ["40", "40", "40"]
     assert "spiral" in panel.caption.text()
+    assert "Preprocessing: auto: standardize (each feature" in panel.caption.text()
     image = pixels(panel)
     assert distinct_colors(image) > 10
     assert has_color(image, class_color(2))

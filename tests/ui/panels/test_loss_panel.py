@@ -66,3 +66,29 @@ def test_reset_clears_and_failure_is_explained(qtbot, spiral_session) -> None:
     assert panel.batch_losses.size == 0
     assert panel.batch_curve.getData()[0] is None or len(panel.batch_curve.getData()[0]) == 0
     assert panel.notice.isHidden()
+
+
+def _legend_names(panel: LossPanel) -> list[str]:
+    return [label.text for _, label in panel.legend.items]
+
+
+def test_the_penalty_is_its_own_series(qtbot, spiral_session) -> None:
+    """With a regularizer the trainer reports the data loss as ``loss`` and the L1/L2 penalty
+    as ``penalty``: the panel draws the penalty beside the loss curves, not inside them."""
+    panel = LossPanel()
+    qtbot.addWidget(panel)
+    panel.reset(spiral_session)
+    panel.on_event(_started())
+    panel.on_event(EpochEnd(1, {"loss": 0.8, "val_loss": 0.9}, 0.1))
+    assert "L1/L2 penalty" not in _legend_names(panel)       # a run without a penalty
+    panel.on_event(EpochEnd(2, {"loss": 0.6, "penalty": 0.25, "val_loss": 0.7}, 0.1))
+    panel.on_event(EpochEnd(3, {"loss": 0.5, "penalty": 0.2, "val_loss": 0.65}, 0.1))
+    x, y = panel.penalty_curve.getData()
+    np.testing.assert_allclose(x, [2, 3])
+    np.testing.assert_allclose(y, [0.25, 0.2])
+    np.testing.assert_allclose(panel.validation_losses, [0.9, 0.7, 0.65])
+    assert _legend_names(panel).count("L1/L2 penalty") == 1
+    assert has_color(pixels(panel), COLORS["accent"])
+    panel.reset(spiral_session)
+    assert panel.penalties.size == 0
+    assert "L1/L2 penalty" not in _legend_names(panel)

@@ -92,8 +92,9 @@ def test_export_is_offered_after_training(main_window, qtbot, dialogs, tmp_path)
     menu.export_onnx()
     assert not dialogs.messages, dialogs.messages
     model = load_model(tmp_path / "spiral.bpmodel")
-    x = window.dataset.x[:5]
-    np.testing.assert_allclose(model.predict(x), window.session.network.predict(x), atol=1e-5)
+    x = window.dataset.x[:5]                   # raw samples: the model applies what training did
+    fed = window.session.preprocessor.transform(x)
+    np.testing.assert_allclose(model.predict(x), window.session.network.predict(fed), atol=1e-5)
     assert model.class_names == ["0", "1"]
     onnx.checker.check_model(onnx.load(str(tmp_path / "spiral.onnx")))
 

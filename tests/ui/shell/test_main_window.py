@@ -47,7 +47,7 @@ def test_a_design_edit_rebuilds_the_session_but_a_move_does_not(main_window, qtb
     assert window.session is session
     window.stack.push(EditLayer(window.spec, "hidden_1", {"units": 4}))
     qtbot.waitUntil(lambda: window.session is not session, timeout=2_000)
-    assert window.session.network.layers["hidden_1"].params["W"].shape == (2, 4)
+    assert window.session.network.layers["hidden_1"].params["W"].shape == (4, 2)
     # The run trains a copy: editing the window's design never touches a built network.
     assert window.session.spec is not window.spec
 
