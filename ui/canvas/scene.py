@@ -40,7 +40,8 @@ class DesignScene(QGraphicsScene):
         self.input_item = InputItem(INPUT)
         self.addItem(self.input_item)
         self.edges: list[EdgeItem] = []
-        self.error, self.error_layer = "", None
+        self.error = ""
+        self.error_layer: str | None = None
         #: (box name, message) of a design that does not fit its data, shown beside the box.
         self.misfit: tuple[str, str] | None = None
         self.connecting = False

@@ -68,6 +68,9 @@ OPTIONS: dict[str, str] = {
               "V ← β1·V + (1 − β1)∇L. Default 0.9.",
     "beta_2": "β2, the decay of the second moment (the average of past squared gradients): "
               "U ← β2·U + (1 − β2)(∇L)². Default 0.999.",
+    "nadam.momentum_decay": "ψ, how fast Nadam's momentum coefficient warms up: "
+                            "μₜ = β1·(1 − ½·0.96^(t·ψ)), so μ starts near β1/2 and approaches "
+                            "β1 (Dozat's schedule, as PyTorch's NAdam). Default 0.004.",
     "epsilon": "ε, a small number that keeps the division finite: "
                "θ ← θ − α·V̂ / (√Û + ε), with V̂ = V / (1 − β1ᵗ), Û = U / (1 − β2ᵗ).",
     "rmsprop.rho": "ρ, the decay of the average of squared gradients: S ← ρS + (1 − ρ)(∇L)², "
@@ -162,7 +165,8 @@ CHOICES: dict[str, dict[str, str]] = {
         "sgd": "Gradient descent: θ ← θ − α∇L; with momentum β: V ← βV + α∇L, θ ← θ − V.",
         "adam": "Adam: V ← β1·V + (1 − β1)∇L, U ← β2·U + (1 − β2)(∇L)², "
                 "θ ← θ − α·V̂ / (√Û + ε) with V̂ = V / (1 − β1ᵗ), Û = U / (1 − β2ᵗ).",
-        "nadam": "Nadam: Adam with Nesterov's look-ahead momentum (Dozat, 2016).",
+        "nadam": "Nadam: Adam with Nesterov's look-ahead momentum and a warming-up momentum "
+                 "coefficient μₜ (Dozat, 2016; the formula of PyTorch's NAdam).",
         "rmsprop": "RMSprop: S ← ρS + (1 − ρ)(∇L)², θ ← θ − α∇L / (√S + ε).",
         "adagrad": "Adagrad: G ← G + (∇L)², θ ← θ − α∇L / (√G + ε): weights that often get "
                    "large gradients slow down.",

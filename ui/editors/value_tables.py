@@ -164,8 +164,9 @@ class ParameterView(QWidget):
         """The texts shown, row by row (the table's cells, or the summary lines)."""
         if self.table is None:
             return [[line.text()] for line in self.lines.values()]
-        return [[self.table.item(r, c).text() for c in range(self.table.columnCount())]
-                for r in range(self.table.rowCount())]
+        table = self.table
+        return [[_text(table.item(r, c)) for c in range(table.columnCount())]
+                for r in range(table.rowCount())]
 
 
 # ----- every unit's value for one input ---------------------------------------------------
@@ -200,9 +201,12 @@ class UnitValuesTable(QTableWidget):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalHeaderLabels(["z", "a"])
         _fit_columns(self)
-        self.horizontalHeaderItem(0).setToolTip(tooltip(
+        z_header, a_header = self.horizontalHeaderItem(0), self.horizontalHeaderItem(1)
+        assert z_header is not None     # the labels were just set
+        assert a_header is not None
+        z_header.setToolTip(tooltip(
             "z = W x + b, what the unit feeds its activation (empty for layers without one)"))
-        self.horizontalHeaderItem(1).setToolTip(tooltip(
+        a_header.setToolTip(tooltip(
             "a = σ(z), the unit's output: what the next layer receives"))
         self.layers: list[str] = []
         self.highlighted: str | None = None
@@ -239,5 +243,10 @@ class UnitValuesTable(QTableWidget):
 
     def cell_texts(self) -> dict[str, tuple[str, str]]:
         """{row label: (z text, a text)}: what the table shows."""
-        return {self.verticalHeaderItem(r).text(): (self.item(r, 0).text(), self.item(r, 1).text())
+        return {_text(self.verticalHeaderItem(r)): (_text(self.item(r, 0)), _text(self.item(r, 1)))
                 for r in range(self.rowCount())}
+
+
+def _text(item: QTableWidgetItem | None) -> str:
+    """A cell's or header's text ("" where there is no item)."""
+    return "" if item is None else item.text()
