@@ -26,7 +26,8 @@ def test_defaults_are_valid_and_round_trip() -> None:
     ({"epochs": 2.5}, "training 'epochs' must be a positive integer, got 2.5"),
     ({"seed": True}, "training 'seed' must be an integer >= 0, got True"),
     ({"validation_split": 1}, r"training 'validation_split' must be a number in \[0, 1\)"),
-    ({"preprocessing": "zscore"}, "training 'preprocessing' must be one of 'auto', 'none', 'center'"),
+    ({"preprocessing": "zscore"},
+     "training 'preprocessing' must be one of 'auto', 'none', 'center'"),
     ({"gradient_clip": 0}, r"training 'gradient_clip' must be a positive number \(the largest "
                            r"gradient norm\), got 0"),
     ({"dtype": "float16"}, "training 'dtype' must be one of 'float32', 'float64'"),

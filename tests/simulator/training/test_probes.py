@@ -234,7 +234,7 @@ def test_parameter_values_leave_out_large_tensors_and_follow_training() -> None:
     assert set(after) == {"h", "out"}
     assert not np.array_equal(before["h"]["weights"], after["h"]["weights"])
     np.testing.assert_array_equal(after["h"]["weights"],
-                                  np.asarray(trainer.network.layers["h"].params["W"]).T)
+                                  np.asarray(trainer.network.layers["h"].params["W"]))
     small = parameter_values(trainer.network, max_values=8)
     assert set(small["h"]) == {"bias"}                   # 8 biases, W is 2×8 = 16 values
     assert all(isinstance(v, np.ndarray) for layer in after.values() for v in layer.values())

@@ -58,9 +58,9 @@ def test_after_training_the_inspector_shows_the_trained_weights(worked, qtbot) -
     session = window.session
     assert session.trainer.step > 0
     trained = parameter_values(session.network)["layer_1"]
-    # The engine's own numbers, laid out as z = W x + b: rows are units.
+    # The engine's own numbers, stored as the course writes W in z = W x + b: a row per unit.
     internal = np.asarray(session.network.layers["layer_1"].params["W"])
-    np.testing.assert_array_equal(trained["weights"], internal.T)
+    np.testing.assert_array_equal(trained["weights"], internal)
     assert inspector.current_view.values() == texts(trained)
     assert inspector.current_view.values() != [["1", "-2", "1"], ["-1", "1", "0"]]
     assert f"epoch {session.trainer.epoch}" in inspector.current_label.text()
