@@ -297,9 +297,7 @@ class Trainer:
                 self.control.stop_requested = False
                 self.epoch, self._in_epoch = epoch - 1, False
                 return self._finish("stopped")
-            if self.control.new_learning_rate is not None:
-                self.base_learning_rate = self.control.new_learning_rate
-                self.control.new_learning_rate = None
+            self.take_live_changes()
             if order is None:
                 xb, yb = x[start:start + size], y[start:start + size]
             else:  # gather one shuffled batch at a time: it stays in cache for the forward pass
@@ -309,7 +307,6 @@ class Trainer:
             loss, output, norm, problem = self._train_step(xb, yb, lr)
             if problem:
                 return self._fail(problem, epoch, batch)
-            self.step += 1
             total_loss += loss * int(xb.shape[0])
             if counts is not None:
                 pairs = true_labels(yb, xp) * k + predicted_labels(output, xp)
@@ -362,9 +359,31 @@ class Trainer:
             return None
         return self.xp.asarray(self.rng.permutation(self.x_train.shape[0]))
 
+    def take_live_changes(self) -> None:
+        """Apply what another thread asked for through the control (a new learning rate)."""
+        if self.control.new_learning_rate is not None:
+            self.base_learning_rate = self.control.new_learning_rate
+            self.control.new_learning_rate = None
+
+    def as_batch(self, x: np.ndarray, y: np.ndarray) -> tuple[Array, Array]:
+        """Network inputs ``x`` and targets ``y`` (NumPy, with a batch axis) on the run's
+        backend, checked like the training data (a DataError says what does not fit)."""
+        self.loss.check_targets(np.asarray(y), self.network.infos[-1].output_shape)
+        return self._data(x), self._targets(y)
+
     def _train_step(self, xb: Array, yb: Array, lr: float
                     ) -> tuple[float, Array, float, str | None]:
         """One forward/backward/update: (loss, output, gradient norm, problem or None)."""
+        loss, output, norm, problem = self.compute_gradient(xb, yb)
+        if problem is None:
+            self.apply_gradient(lr)
+        return loss, output, norm, problem
+
+    def compute_gradient(self, xb: Array, yb: Array) -> tuple[float, Array, float, str | None]:
+        """The first half of a training step: forward in training mode, the loss with its
+        penalties, backward, the penalties' gradients and clipping, leaving the gradient to
+        apply in ``network.flat_grads``. Returns (loss, output, gradient norm before
+        clipping, a problem or None); nothing is updated yet."""
         # Overflow is expected when training diverges: it is detected below and reported as a
         # Failed event, so NumPy's floating-point warnings are silenced here.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -388,9 +407,17 @@ class Trainer:
             clip = self.config.gradient_clip
             if clip is not None and norm > clip:
                 grads *= clip / norm
-            xp.copyto(self._backup, net.flat_params)
-            self.optimizer.step(net.flat_params, grads, lr)
             return loss, output, norm, None
+
+    def apply_gradient(self, lr: float) -> None:
+        """The second half of a training step: one optimizer update with learning rate ``lr``
+        from the gradient in ``network.flat_grads`` (the weights before it are kept for a
+        rollback); it counts as one step of the run."""
+        net = self.network
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            self.xp.copyto(self._backup, net.flat_params)
+            self.optimizer.step(net.flat_params, net.flat_grads, lr)
+        self.step += 1
 
     def evaluate(self, x: Array, y: Array, batch_size: int = 1024
                  ) -> tuple[float, float | None, np.ndarray | None]:
