@@ -4,10 +4,10 @@
     for event in trainer.run():
         ...                  # Started, BatchEnd, EpochEnd, Snapshot, Finished or Failed
 
-Between batches it honours a :class:`TrainerControl` (stop, live learning-rate change). A
-worker thread that wants to pause simply stops pulling events. A non-finite loss or gradient
-stops the run with a :class:`Failed` event naming the epoch and batch, with the last good
-weights kept. Early stopping and reduce-on-plateau come from the config
+Between batches it honours a :class:`TrainerControl` (stop, live learning-rate change, a
+snapshot taken now). A worker thread that wants to pause simply stops pulling events. A
+non-finite loss or gradient stops the run with a :class:`Failed` event naming the epoch and
+batch, with the last good weights kept. Early stopping and reduce-on-plateau come from the config
 (:mod:`simulator.callbacks`); ``state_dict()`` / ``load_state_dict()`` resume a run exactly.
 """
 
@@ -312,7 +312,9 @@ class Trainer:
                 pairs = true_labels(yb, xp) * k + predicted_labels(output, xp)
                 counts += xp.bincount(pairs, minlength=k * k)[: k * k]
             yield BatchEnd(epoch, batch, self.step, loss, lr, norm)
-            if self.probes and time.monotonic() - self._last_snapshot >= self.snapshot_interval:
+            if self.probes and (self.control.snapshot_requested
+                                or time.monotonic() - self._last_snapshot
+                                >= self.snapshot_interval):
                 yield self.snapshot()
         logs = {"loss": total_loss / max(n_train, 1)}
         confusion = None
@@ -444,6 +446,7 @@ class Trainer:
     def snapshot(self) -> Snapshot:
         """Run every probe now (in inference mode; they must not change the weights)."""
         self._last_snapshot = time.monotonic()
+        self.control.snapshot_requested = False
         data = {name: probe(self.network) for name, probe in self.probes.items()}
         return Snapshot(self.epoch, self.step, data)
 
