@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 PORT_RADIUS = 6.0
 SELECTED = QColor("#1a5fb4")
 ERROR = QColor("#c01c28")
+HIGHLIGHT = QColor("#f5a623")
 
 
 class NodeItem(QGraphicsItem):
@@ -50,6 +51,8 @@ class NodeItem(QGraphicsItem):
         self.title, self.subtitle, self.detail = name, "", ""
         self.fill = QColor("#ececec")
         self.error = False
+        #: Marked as the layer a step-through is at (an amber halo).
+        self.highlighted = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
@@ -85,10 +88,19 @@ class NodeItem(QGraphicsItem):
             self.setToolTip(f"{title}\n{subtitle}\n{detail}".strip())
             self.update()
 
+    def set_highlighted(self, on: bool) -> None:
+        if on != self.highlighted:
+            self.highlighted = on
+            self.update()
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         box = self.box()
+        if self.highlighted:
+            painter.setPen(QPen(HIGHLIGHT, 7))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(box, 8, 8)
         if self.error:
             pen = QPen(ERROR, 3)
         elif self.isSelected():

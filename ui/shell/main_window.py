@@ -32,6 +32,7 @@ from ui.panels.parts.sample_link import SampleLink
 from ui.shell.actions import build_window, show_panel
 from ui.shell.files import Opened, describe, open_preset, read_design
 from ui.shell.presets import Preset, load_preset
+from ui.shell.step_controls import install_step_controls
 from ui.training.bridge import TrainingBridge
 from ui.training.controller import TrainingController
 from ui.training.session import TrainingSession, build_session
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.progress = QProgressBar()
         build_window(self)
         self.training = TrainingBridge(self)
+        self.step_controls = install_step_controls(self)
         maps = find_panel(self.panels, ActivationsPanel)
         self.sample_link = SampleLink(find_panel(self.panels, DataPanel), maps, self.controller,
                                       lambda: self.session, lambda: show_panel(self, maps))

@@ -93,7 +93,12 @@ class TrainingSession:
         preprocessed like the run's training data."""
         if not 0 <= index < len(self.dataset):
             raise DataError(f"sample {index} is outside the dataset's {len(self.dataset)}")
-        x = fit_input(np.asarray(self.dataset.x[index:index + 1]), self.spec.input_shape)
+        return self.as_network_input(np.asarray(self.dataset.x[index:index + 1]))
+
+    def as_network_input(self, x: np.ndarray) -> np.ndarray:
+        """Raw samples ``x`` (with a batch axis, in the data's units) as the network sees
+        them: reshaped and preprocessed like the run's training data."""
+        x = fit_input(np.asarray(x), self.spec.input_shape)
         if self.preprocessor is not None:
             x = self.preprocessor.transform(x)
         return np.asarray(x, dtype=np.dtype(self.spec.training.dtype))

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.errors import BackpropError
+from simulator.errors import BackpropError, DataError
 from simulator.training.step_through import StepThrough, Trace
 from ui.training.controller import TrainingController
 from ui.training.session import TrainingSession
@@ -35,13 +35,52 @@ class StepProblem:
 @dataclass(frozen=True)
 class Sample:
     """Which sample to present: the next training sample (``index`` None), a training sample
-    by ``index``, or a dataset sample by ``index`` when ``from_dataset``."""
+    by ``index``, a dataset sample by ``index`` when ``from_dataset``, or a typed input
+    ``values`` (in the data's units) with its ``target``."""
 
     index: int | None = None
     from_dataset: bool = False
+    values: tuple[float, ...] | None = None
+    target: int | tuple[float, ...] | None = None
 
 
 NEXT = Sample()
+
+
+def _numbers(text: str, what: str, example: str) -> list[float]:
+    parts = [p for p in text.replace(",", " ").replace(";", " ").split() if p]
+    try:
+        values = [float(p.replace("−", "-")) for p in parts]
+    except ValueError:
+        raise DataError(f"type the {what} as numbers separated by commas, e.g. {example}; "
+                        f"got '{text}'") from None
+    if not values or not all(np.isfinite(values)):
+        raise DataError(f"type the {what} as finite numbers separated by commas, e.g. "
+                        f"{example}")
+    return values
+
+
+def typed_sample(session: TrainingSession, inputs: str, target: str) -> Sample:
+    """A typed input and target, checked against the session's network and data (a
+    DataError says what to type instead)."""
+    width = int(np.prod(session.spec.input_shape))
+    example = ", ".join(["1", "-1", "0.5", "2"][:min(width, 4)]) + (", …" if width > 4 else "")
+    values = _numbers(inputs, "input", example)
+    if len(values) != width:
+        raise DataError(f"the network takes {width} input value(s), you typed {len(values)}")
+    output = int(np.prod(session.network.infos[-1].output_shape))
+    if session.trainer.loss.classification:
+        classes = max(len(session.dataset.class_names), 2 if output == 1 else output)
+        text = target.strip()
+        if not text.isdigit() or int(text) >= classes:
+            raise DataError(f"type the target class as a whole number from 0 to {classes - 1}"
+                            + (f", got '{target}'" if text else ""))
+        return Sample(values=tuple(values), target=int(text))
+    wanted = _numbers(target, "target", ", ".join(["0.5"] * min(output, 3)))
+    if len(wanted) != output:
+        raise DataError(f"the network has {output} output(s), the target has {len(wanted)} "
+                        "value(s)")
+    return Sample(values=tuple(values), target=tuple(wanted))
 
 
 def _trace_events(stepper: StepThrough, work: Callable[[], Trace]) -> Iterator[Any]:
@@ -91,7 +130,9 @@ class StepControls:
         return True
 
     def trace(self, sample: Sample = NEXT) -> bool:
-        """Forward and backward of one sample in the training thread (False: no session)."""
+        """Forward and backward of one sample in the training thread (False: no session).
+        A dataset or typed sample that does not fit raises a DataError here, before any
+        work."""
         session, stepper = self._session(), self.stepper()
         if session is None or stepper is None:
             return False
@@ -130,6 +171,11 @@ class StepControls:
               sample: Sample) -> Callable[[], Trace]:
         """The trace to run in the worker; a dataset sample is prepared here, in the GUI
         thread (the run's preprocessing, no training)."""
+        if sample.values is not None:
+            x = session.as_network_input(np.asarray([sample.values], dtype=float))
+            y = np.asarray(sample.target)
+            label = "the input (" + ", ".join(f"{v:g}" for v in sample.values) + ")"
+            return lambda: stepper.trace(x, y, label)
         if sample.index is None:
             return stepper.trace_next
         index = int(sample.index)

@@ -54,4 +54,5 @@ def test_preview_saves_every_panel(qtbot, tmp_path) -> None:
     assert main(["--data", "sine", "--seconds", "0.5", "--save", str(tmp_path)]) == 0
     saved = sorted(p.name for p in tmp_path.iterdir())
     assert "sine_loss.png" in saved
-    assert len(saved) == 9
+    assert "sine_step_through.png" in saved
+    assert len(saved) == 10
