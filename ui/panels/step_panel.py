@@ -97,8 +97,8 @@ class StepPanel(Panel):
         controls.addStretch(1)
         self.tabs = QComboBox()
         for stage in STAGES:
-            self.tabs.addItem(f"show {stage}", stage)
-        self.tabs.setToolTip("Look again at a stage of this instance")
+            self.tabs.addItem(stage.capitalize(), stage)
+        self.tabs.setToolTip("The stage shown: look again at any stage of this instance")
         self.tabs.currentIndexChanged.connect(self._on_tab)
         controls.addWidget(self.tabs)
         self.story = QLabel()
