@@ -1,4 +1,5 @@
-"""The canvas widget: an error banner over a view of the design scene.
+"""The canvas widget: an error banner over a view of the design scene (or over another view
+of the design that takes its place, see :meth:`DesignCanvas.show_alternate`).
 
 The view accepts layer types dragged from the palette, deletes the selection with Delete or
 Backspace, zooms with Ctrl+wheel and fits the design when one is opened.
@@ -129,7 +130,21 @@ class DesignCanvas(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
         layout.addWidget(self.view)
+        self.alternate: QWidget | None = None
         self.scene.validated.connect(self._on_validated)
+
+    def show_alternate(self, widget: QWidget | None) -> None:
+        """Show ``widget`` (another view of the design, such as its units and connections) in
+        place of the boxes, or the boxes again (None)."""
+        layout = self.layout()
+        if self.alternate is not None and self.alternate is not widget:
+            self.alternate.hide()
+        if widget is not None and layout.indexOf(widget) < 0:
+            layout.addWidget(widget)
+        self.alternate = widget
+        self.view.setVisible(widget is None)
+        if widget is not None:
+            widget.show()
 
     def set_spec(self, spec: NetworkSpec) -> None:
         self.scene.set_spec(spec)

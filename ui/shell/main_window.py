@@ -33,6 +33,7 @@ from ui.shell.actions import build_window, show_panel
 from ui.shell.files import Opened, describe, open_preset, read_design
 from ui.shell.presets import Preset, load_preset
 from ui.shell.step_controls import install_step_controls
+from ui.shell.units_hookup import install_units_view
 from ui.training.bridge import TrainingBridge
 from ui.training.controller import TrainingController
 from ui.training.session import TrainingSession, build_session
@@ -40,6 +41,7 @@ from ui.training.session import TrainingSession, build_session
 
 class MainWindow(QMainWindow):
     training_finished = Signal(object)   # Finished | Failed, after the panels saw it
+    session_changed = Signal(object)     # the TrainingSession reset() built (or None)
 
     def __init__(self, preset: Preset | None = None) -> None:
         super().__init__()
@@ -60,6 +62,7 @@ class MainWindow(QMainWindow):
         build_window(self)
         self.training = TrainingBridge(self)
         self.step_controls = install_step_controls(self)
+        self.units_view = install_units_view(self)
         maps = find_panel(self.panels, ActivationsPanel)
         self.sample_link = SampleLink(find_panel(self.panels, DataPanel), maps, self.controller,
                                       lambda: self.session, lambda: show_panel(self, maps))
@@ -200,6 +203,7 @@ class MainWindow(QMainWindow):
         self._show_lesson_view()
         self.progress.setValue(0)
         self.training.on_state(self.controller.state)
+        self.session_changed.emit(self.session)
 
     def _show_lesson_view(self) -> None:
         """Bring forward the view that suits the design: the boundary (or fitted curve) for

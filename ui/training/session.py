@@ -6,7 +6,9 @@ receive. Snapshot keys: ``weights``, ``gradients``, ``activations`` (dead/satura
 fixed probe batch), ``samples`` (every layer's output for a small pool of validation samples, so
 the feature-map panel can switch samples at once, even while paused), ``chosen`` (the same for
 the sample last chosen by dataset index, see :class:`ChosenSample`; ``{}`` before any), and
-``decision`` (networks with 2 inputs) or ``curve`` (networks with 1 input and 1 output).
+``decision`` (networks with 2 inputs) or ``curve`` (networks with 1 input and 1 output), and
+``units`` (small dense networks: every connection's weight and every unit's heat map, see
+:mod:`simulator.training.units`).
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ from simulator.network import Network, compile_network
 from simulator.spec import NetworkSpec
 from simulator.training.probes import default_probes, layer_outputs
 from simulator.training.trainer import Trainer, TrainerControl
+from simulator.training.units import units_probe
 
 GRID_RESOLUTION = 80
+#: Grid of each unit's heat map in the units view (small tiles).
+UNIT_GRID_RESOLUTION = 32
 CURVE_POINTS = 200
 #: Samples whose activations every snapshot carries (the feature-map panel's choice).
 SAMPLE_POOL = 16
@@ -184,6 +189,9 @@ def build_probes(network: Network, x_train: np.ndarray, x_pool: np.ndarray,
         probes["chosen"] = chosen_sample_probe(chosen)
     if curve_range is not None:
         probes["curve"] = curve_probe(*curve_range)
+    units = units_probe(network, bounds, UNIT_GRID_RESOLUTION)
+    if units is not None:
+        probes["units"] = units
     return probes
 
 
