@@ -225,7 +225,7 @@ class UnitsView(QGraphicsView):
         self.has_maps = False
         self.editable = True
         self.message = ""
-        self.labels = []
+        self.labels: list[WeightLabel] = []
         self._shown: tuple[dict[str, Any] | None, Trace | None] = (None, None)
 
     # ----- building -------------------------------------------------------------------
@@ -234,7 +234,7 @@ class UnitsView(QGraphicsView):
         scene = self.scene()
         scene.clear()
         self.units, self.connections, self.weights = {}, {}, {}
-        self.labels: list[WeightLabel] = []
+        self.labels = []
         self.columns = list(columns or [])
         self.message = "" if columns else message
         if not columns:
@@ -326,12 +326,12 @@ class UnitsView(QGraphicsView):
             largest = float(np.abs(w).max()) if w.size else 1.0
             for line in lines:
                 line.set_weight(float(w[line.unit, line.source]), largest)
-        for label in self.labels:
-            label.refresh()
             bias = params.get("b")
             for u, item in enumerate(self.units.get(layer, [])):
                 b = f"; bias b = {float(bias[u]):.4g}" if bias is not None else ""
                 item.setToolTip(f"{layer} unit {u + 1}{b}")
+        for label in self.labels:
+            label.refresh()
         grids = data.get("grids")
         self.has_maps = grids is not None
         if grids is None:

@@ -194,7 +194,7 @@ class SetWeights(QUndoCommand):
         self.old: dict[str, dict[str, Any]] = {}
         for name, (weights, bias) in values.items():
             config = spec.layer(name).config
-            change = {"weights": dense_weights_config(weights)}
+            change: dict[str, Any] = {"weights": dense_weights_config(weights)}
             if bias is not None:
                 change["bias"] = [float(v) for v in np.asarray(bias, dtype=float)]
             self.new[name] = change

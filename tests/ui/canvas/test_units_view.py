@@ -52,6 +52,10 @@ def test_the_view_replaces_the_boxes_and_draws_the_xor_network(xor_window) -> No
     line = view.connection("hidden", 3, 1)
     assert line.weight == pytest.approx(float(stored["hidden.W"][1, 3]))
     assert "hidden: w[unit 4 ← x2] =" in line.toolTip()
+    for layer in ("hidden", "output"):
+        for u, unit in enumerate(view.units[layer]):
+            bias = float(stored[f"{layer}.b"][u])
+            assert unit.toolTip() == f"{layer} unit {u + 1}; bias b = {bias:.4g}"
     window.units_action.setChecked(False)
     assert window.canvas.view.isVisibleTo(window.canvas)
 
