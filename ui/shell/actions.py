@@ -36,7 +36,8 @@ from ui.style.theme import PRESENTATION_SCALE, restyle, set_plot_scale
 if TYPE_CHECKING:
     from ui.shell.main_window import MainWindow
 
-SPEEDS = {"Slow (class demo)": 60.0, "Normal": 400.0, "Full speed": None}
+SPEEDS = {"2 steps a second": 2.0, "10 steps a second": 10.0, "Slow (class demo)": 60.0,
+          "Normal": 400.0, "Full speed": None}
 LEFT_WIDTH, RIGHT_WIDTH = 290, 540
 PRESENTATION_POINTS = 4
 
