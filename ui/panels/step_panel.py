@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -40,6 +41,8 @@ from ui.style.theme import COLORS
 from ui.training.session import TrainingSession
 from ui.training.stepping import NEXT, Sample, StepProblem, typed_sample
 
+#: Samples with at most this many features are written into the input box when picked.
+MAX_TYPED = 16
 #: Milliseconds each layer stays highlighted as a stage is walked through.
 WALK_MS = 700
 HIGHLIGHT = QColor("#ffe8a3")
@@ -59,9 +62,12 @@ class StepPanel(Panel):
         self.waiting = False
         self.has_session = False
         self.session: TrainingSession | None = None
+        #: A dataset sample (by index) picked in the Dataset view, presented next.
+        self.picked: int | None = None
         self.sample_box = QSpinBox()
         self.sample_box.setRange(-1, 0)
         self.sample_box.setSpecialValueText("next")
+        self.sample_box.valueChanged.connect(self._forget_pick)
         self.sample_box.setToolTip("The training sample to present (its number in the "
                                    "training split): 'next' walks through them in order")
         self.forward_button = QPushButton("1  Forward")
@@ -141,6 +147,7 @@ class StepPanel(Panel):
         self.waiting = False
         self.has_session = session is not None
         self.session = session
+        self.picked = None
         n = 0 if session is None else int(session.trainer.x_train.shape[0])
         self.sample_box.setRange(-1, max(n - 1, 0))
         self.sample_box.setValue(-1)
@@ -160,12 +167,36 @@ class StepPanel(Panel):
 
     # ----- requests ---------------------------------------------------------------------
     def chosen_sample(self) -> Sample:
-        """The typed input when there is one, else the training sample in the box ('next':
-        the next in order). A typed input that does not fit raises a DataError."""
+        """The typed input when there is one, else a dataset sample picked in the Dataset
+        view, else the training sample in the box ('next': the next in order). A typed input
+        that does not fit raises a DataError."""
         if self.input_edit.text().strip() and self.session is not None:
             return typed_sample(self.session, self.input_edit.text(), self.target_edit.text())
+        if self.picked is not None:
+            return Sample(index=self.picked, from_dataset=True)
         value = self.sample_box.value()
         return NEXT if value < 0 else Sample(index=value)
+
+    def pick_dataset_sample(self, index: int) -> None:
+        """A sample clicked in the Dataset view becomes the one to present: a few features
+        are written into the input and target boxes (to read, or to change), an image is
+        presented as it is."""
+        session = self.session
+        if session is None or not 0 <= index < len(session.dataset):
+            return
+        x = np.asarray(session.dataset.x[index]).reshape(-1)
+        if x.size <= MAX_TYPED:
+            self.picked = None
+            self.input_edit.setText(", ".join(f"{v:.4g}" for v in x))
+            y = np.asarray(session.dataset.y[index]).reshape(-1)
+            self.target_edit.setText(", ".join(f"{v:g}" for v in y))
+        else:
+            self.input_edit.clear()
+            self.picked = int(index)
+            self.story.setText(f"Dataset sample {index} is chosen: Forward presents it.")
+
+    def _forget_pick(self) -> None:
+        self.picked = None
 
     def show_problem(self, message: str) -> None:
         self.waiting = False

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QMenu, QToolBar, QToolButton
 
 from simulator.errors import BackpropError
 from ui.panels.catalog import find_panel
+from ui.panels.data_panel import DataPanel
 from ui.panels.step_panel import StepPanel
 from ui.shell.actions import show_panel
 from ui.training.stepping import Sample, StepControls
@@ -65,6 +66,7 @@ def install_step_controls(w: MainWindow) -> StepControls:
         if not controls.step(until):
             nothing_to_train()
 
+    find_panel(w.panels, DataPanel).sample_chosen.connect(panel.pick_dataset_sample)
     panel.forward_requested.connect(forward)
     panel.update_requested.connect(controls.update)
     panel.layer_highlighted.connect(w.canvas.scene.highlight)

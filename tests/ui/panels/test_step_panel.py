@@ -139,3 +139,25 @@ def test_a_problem_from_the_worker_shows_in_the_story(qtbot) -> None:
     panel.reset(None)
     assert panel.table.rowCount() == 0
     assert not panel.forward_button.isEnabled()
+
+
+def test_a_sample_picked_in_the_dataset_view_is_the_one_presented(main_window, qtbot) -> None:
+    from ui.panels.data_panel import DataPanel
+
+    window = main_window
+    assert window.open_path("xor")
+    panel = find_panel(window.panels, StepPanel)
+    find_panel(window.panels, DataPanel).sample_chosen.emit(5)
+    x, y = window.dataset.x[5], window.dataset.y[5]
+    assert panel.input_edit.text() == ", ".join(f"{v:.4g}" for v in x)
+    assert panel.target_edit.text() == str(int(y))
+    panel.request_forward()
+    qtbot.waitUntil(lambda: panel.trace is not None, timeout=20_000)
+    np.testing.assert_allclose(panel.trace.x, window.session.network_input(5)[0], atol=1e-4)
+    assert panel.trace.target == y
+    assert window.open_path("digits_mlp")            # 64 features: picked as it is
+    find_panel(window.panels, DataPanel).sample_chosen.emit(7)
+    assert panel.chosen_sample() == Sample(index=7, from_dataset=True)
+    assert "Dataset sample 7" in panel.story.text()
+    panel.sample_box.setValue(3)
+    assert panel.chosen_sample() == Sample(index=3)
