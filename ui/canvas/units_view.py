@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetrics,
     QImage,
     QPainter,
     QPainterPath,
@@ -243,8 +244,10 @@ class UnitsView(QGraphicsView):
             scene.addItem(text)
             self._fit()
             return
+        # room under every tile for its value, in the current font (presentation mode)
+        gap = max(UNIT_GAP, QFontMetrics(self.font()).height() + 6.0)
         tallest = max(c.units for c in columns)
-        height = tallest * (TILE + UNIT_GAP)
+        height = tallest * (TILE + gap)
         bold = QFont(self.font())
         bold.setBold(True)
         bold.setPointSizeF(bold.pointSizeF() * 1.15)
@@ -257,7 +260,7 @@ class UnitsView(QGraphicsView):
             scene.addItem(title)
             items = []
             for u in range(column.units):
-                y = (height - column.units * (TILE + UNIT_GAP)) / 2 + u * (TILE + UNIT_GAP)
+                y = (height - column.units * (TILE + gap)) / 2 + u * (TILE + gap)
                 item = UnitItem(column.name, u, QRectF(x, y, TILE, TILE))
                 item.setToolTip(self._unit_name(column, u))
                 scene.addItem(item)
@@ -276,8 +279,8 @@ class UnitsView(QGraphicsView):
                     lines.append(line)
             self.connections[column.name] = lines
             if len(lines) <= MAX_WRITTEN:
-                for line in lines:     # spread along the lines so the labels do not collide
-                    label = WeightLabel(line, 0.25 + 0.5 * (line.unit + 0.5) / column.units)
+                for line in lines:     # near the target, where lines from different
+                    label = WeightLabel(line, 0.72)    # units arrive at different heights
                     scene.addItem(label)
                     self.labels.append(label)
         self._fit()

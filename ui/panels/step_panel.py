@@ -264,10 +264,8 @@ class StepPanel(Panel):
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             for c, text in enumerate((row.layer, row.quantity, row.text)):
-                item = QTableWidgetItem(text)
-                if c == 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignLeft
-                                          | Qt.AlignmentFlag.AlignVCenter)
+                item = QTableWidgetItem(text)     # top-aligned: tall rows keep their label
+                item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                 self.table.setItem(r, c, item)
         self.table.resizeRowsToContents()
         self._paint_rows()

@@ -32,6 +32,9 @@ def test_numbers_are_written_as_the_slides_write_them() -> None:
         "4", "−2", "0.982", "0.119", "1.5e-05", "0"]
     assert values_text(np.array([[1, -2], [-1, 1]])) == "[1, −2]\n[−1, 1]"
     assert values_text(np.arange(20.0)).endswith("… (20 values)]")
+    wide = values_text(np.zeros((10, 64))).split("\n")
+    assert len(wide) == 5
+    assert wide[-1] == "… (10 rows × 64)"
     maps = np.zeros((3, 5, 5))
     maps[:, 2, 2] = [1, 2, 3]
     assert values_text(maps) == "3 maps 5×5; at row 2, column 2: [1, 2, 3]"

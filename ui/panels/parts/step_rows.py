@@ -62,9 +62,11 @@ def vector(values: np.ndarray) -> str:
 
 
 def matrix(values: np.ndarray) -> str:
-    """A 2-D array one row per line (a Dense W: one line per unit)."""
-    rows = [vector(row) for row in values[:MAX_ROWS]]
-    if values.shape[0] > MAX_ROWS:
+    """A 2-D array one row per line (a Dense W: one line per unit); of a wide matrix only
+    the first few rows."""
+    limit = MAX_ROWS if values.shape[1] <= MAX_ENTRIES else MAX_ROWS // 2
+    rows = [vector(row) for row in values[:limit]]
+    if values.shape[0] > limit:
         rows.append(f"… ({values.shape[0]} rows × {values.shape[1]})")
     return "\n".join(rows)
 
