@@ -12,7 +12,8 @@ presented sample (a step-through's forward stage) are written under the units, a
 column a step-through is at is outlined.
 
 Nothing here computes: the tiles, widths and values are the engine's numbers from the
-``units`` probe and the step-through (NumPy arrays only).
+``units`` probe and the step-through (NumPy arrays only). While hidden the view only keeps
+the latest payload and draws it when shown, so it costs the interface nothing meanwhile.
 """
 
 from __future__ import annotations
@@ -227,6 +228,7 @@ class UnitsView(QGraphicsView):
         self.editable = True
         self.message = ""
         self.labels: list[WeightLabel] = []
+        self._stale = False
         self._shown: tuple[dict[str, Any] | None, Trace | None] = (None, None)
 
     # ----- building -------------------------------------------------------------------
@@ -321,6 +323,18 @@ class UnitsView(QGraphicsView):
         self._shown = (data, self._shown[1])
         self.weights = {k: {key: np.asarray(v) for key, v in params.items()}
                         for k, params in data.get("weights", {}).items()}
+        if self.isHidden():             # drawn when shown (no work for a hidden view)
+            self._stale = True
+            return
+        self._draw(data)
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802  (Qt's name)
+        super().setVisible(visible)
+        if visible and self._stale and self._shown[0] is not None:
+            self._draw(self._shown[0])
+
+    def _draw(self, data: dict[str, Any]) -> None:
+        self._stale = False
         for layer, lines in self.connections.items():
             params = self.weights.get(layer)
             if params is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from simulator.training.trainer import EpochEnd, Failed, Finished, Started
 from ui.training.worker import BatchChunk
@@ -18,6 +18,21 @@ if TYPE_CHECKING:
 
 REASONS = {"completed": "finished", "stopped": "stopped",
            "early_stopping": "stopped early (no improvement)"}
+
+
+def ask_continue(parent: QWidget, epochs: int) -> str:
+    """After a finished run: "continue" training the same weights, start "again" with new
+    ones, or "cancel"."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Train again?",
+                      f"This run has finished. Continue training these weights for another "
+                      f"{epochs} epochs, or start again from new weights (the curves of this "
+                      "run are cleared)?", QMessageBox.StandardButton.Cancel, parent)
+    keep = box.addButton("Continue training", QMessageBox.ButtonRole.AcceptRole)
+    again = box.addButton("Start again", QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(keep)
+    box.exec()
+    clicked = box.clickedButton()
+    return "continue" if clicked is keep else "again" if clicked is again else "cancel"
 
 
 class TrainingBridge:
@@ -39,8 +54,15 @@ class TrainingBridge:
             controller.resume()
             return
         session = window.session
-        if (session is None or window.session_is_stale()
-                or session.trainer.epoch >= session.spec.training.epochs):
+        finished = session is not None and session.trainer.epoch >= session.spec.training.epochs
+        if finished and not window.session_is_stale():
+            choice = ask_continue(window, session.spec.training.epochs)
+            if choice == "cancel":
+                return
+            if choice == "again":
+                window.reset()
+                session = window.session
+        elif session is None or window.session_is_stale():
             window.reset()
             session = window.session
         if session is None:

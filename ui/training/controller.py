@@ -92,7 +92,9 @@ class TrainingController(QObject):
             return
         assert self._worker is not None
         self.pause()
-        self._worker.interject(events)
+        if not self._worker.interject(events):     # that run has just ended: a run of its own
+            self.shutdown()
+            self.start_events(events, control)
 
     def pause(self) -> None:
         if self._worker is not None and self.state == "running":

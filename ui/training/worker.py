@@ -85,12 +85,11 @@ class TrainingWorker(QObject):
         self._stepping.begin(until, snapshot_follows, self.control)
         self.resume()
 
-    def interject(self, events: Iterator[Any]) -> None:
+    def interject(self, events: Iterator[Any]) -> bool:
         """Have the worker thread pull ``events`` (a short piece of work on the same trainer,
         such as a step-through) before its next event, paused or not, relaying them as
-        usual."""
-        self._stepping.interjected.append(events)
-        self._stepping.wake.set()
+        usual. False when the worker has finished and takes no more work."""
+        return self._stepping.add(events)
 
     @property
     def paused(self) -> bool:
@@ -129,8 +128,9 @@ class TrainingWorker(QObject):
                     self._flush()
                     self.paused_itself.emit()
                 self._between_events()
-            self._resume.set()          # the run is over: what was interjected still runs
-            self._between_events()
+            self._run_interjected()     # the run is over: what was interjected still runs
+            for events in self._stepping.close():
+                self._relay_all(events)
         except Exception:  # noqa: BLE001  (relayed to the GUI, which shows it)
             self._flush()
             self.error.emit(traceback.format_exc())
@@ -143,15 +143,21 @@ class TrainingWorker(QObject):
         interjected work)."""
         stepping = self._stepping
         while True:
-            while stepping.interjected:
-                for event in stepping.interjected.popleft():
-                    self._flush()
-                    self.event.emit(event)
+            self._run_interjected()
             if self._resume.is_set():
                 return
             self._flush()
             stepping.wake.wait()
             stepping.wake.clear()
+
+    def _run_interjected(self) -> None:
+        while (events := self._stepping.take()) is not None:
+            self._relay_all(events)
+
+    def _relay_all(self, events: Iterator[Any]) -> None:
+        for event in events:
+            self._flush()
+            self.event.emit(event)
 
     def _flush(self) -> None:
         if not self._buffer:
@@ -176,6 +182,28 @@ class _Stepping:
         self.target_seen = False
         self.interjected: deque[Iterator[Any]] = deque()
         self.wake = threading.Event()
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def add(self, events: Iterator[Any]) -> bool:
+        with self._lock:
+            if self._closed:
+                return False
+            self.interjected.append(events)
+        self.wake.set()
+        return True
+
+    def take(self) -> Iterator[Any] | None:
+        with self._lock:
+            return self.interjected.popleft() if self.interjected else None
+
+    def close(self) -> list[Iterator[Any]]:
+        """Take no more work; what is left is returned (the worker runs it last)."""
+        with self._lock:
+            self._closed = True
+            rest = list(self.interjected)
+            self.interjected.clear()
+        return rest
 
     def begin(self, until: str, snapshot_follows: bool, control: TrainerControl) -> None:
         if until not in ("batch", "epoch"):

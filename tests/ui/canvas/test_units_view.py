@@ -180,3 +180,18 @@ def test_an_empty_view_takes_payloads_without_columns(qtbot) -> None:
     view.show_values(None)
     view.highlight("x")
     assert view.message == "nothing to draw"
+
+
+def test_a_hidden_view_keeps_the_payload_and_draws_it_when_shown(xor_window) -> None:
+    window = xor_window
+    view = window.units_view
+    data = window.session.trainer.probes["units"](window.session.network)
+    doubled = {"weights": {k: {key: v * 2 for key, v in p.items()}
+                           for k, p in data["weights"].items()}, "grids": data["grids"]}
+    before = view.connection("hidden", 0, 1).weight
+    window.units_action.setChecked(False)
+    view.show_units(doubled)
+    assert view.connection("hidden", 0, 1).weight == before        # nothing drawn
+    assert view.weights["hidden"]["W"][0, 1] == pytest.approx(2 * before)
+    window.units_action.setChecked(True)
+    assert view.connection("hidden", 0, 1).weight == pytest.approx(2 * before)

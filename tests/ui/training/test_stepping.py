@@ -152,3 +152,25 @@ def test_a_dataset_sample_is_presented_as_the_network_sees_it(qtbot, rig, sessio
     assert trace.label == "dataset sample 3"
     np.testing.assert_array_equal(trace.x, session.network_input(3)[0])
     assert trace.target == session.dataset.y[3]
+
+
+def test_work_interjected_as_a_run_ends_still_runs_or_is_refused(qtbot) -> None:
+    from simulator.training.trainer import TrainerControl
+    from ui.training.worker import TrainingWorker
+
+    ran: list[str] = []
+
+    def work(name: str):  # noqa: ANN202
+        ran.append(name)
+        yield StepProblem(name)
+
+    worker = TrainingWorker(iter(()), TrainerControl())
+    assert worker.interject(work("queued before the end"))
+    worker.pause()                      # a pause must not hold a finished run
+    emitted: list[Any] = []
+    worker.event.connect(emitted.append)
+    worker.run()                        # here, in this thread: nothing to train
+    assert ran == ["queued before the end"]
+    assert [e.message for e in emitted] == ["queued before the end"]
+    assert not worker.interject(work("too late"))     # the controller starts a run for it
+    assert ran == ["queued before the end"]
