@@ -81,9 +81,15 @@ class TrainerControl:
     def __init__(self) -> None:
         self.stop_requested = False
         self.new_learning_rate: float | None = None
+        #: Take a Snapshot after the next batch even if one was taken moments ago.
+        self.snapshot_requested = False
 
     def stop(self) -> None:
         self.stop_requested = True
+
+    def request_snapshot(self) -> None:
+        """Have the trainer's probes measure the network right after the next batch."""
+        self.snapshot_requested = True
 
     def set_learning_rate(self, value: float) -> None:
         """Set the base learning rate; the trainer applies it from the next batch on."""

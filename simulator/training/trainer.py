@@ -8,10 +8,10 @@
 penalty (L1/L2) is reported beside it as ``penalty`` (its mean over the epoch's batches), while
 the gradient descends on their sum.
 
-Between batches it honours a :class:`TrainerControl` (stop, live learning-rate change). A
-worker thread that wants to pause simply stops pulling events. A non-finite loss or gradient
-stops the run with a :class:`Failed` event naming the epoch and batch, with the last good
-weights kept. Early stopping and reduce-on-plateau come from the config
+Between batches it honours a :class:`TrainerControl` (stop, live learning-rate change, a
+snapshot taken now). A worker thread that wants to pause simply stops pulling events. A
+non-finite loss or gradient stops the run with a :class:`Failed` event naming the epoch and
+batch, with the last good weights kept. Early stopping and reduce-on-plateau come from the config
 (:mod:`simulator.callbacks`); ``state_dict()`` / ``load_state_dict()`` resume a run exactly.
 """
 
@@ -303,9 +303,7 @@ class Trainer:
                 self.control.stop_requested = False
                 self.epoch, self._in_epoch = epoch - 1, False
                 return "stopped"
-            if self.control.new_learning_rate is not None:
-                self.base_learning_rate = self.control.new_learning_rate
-                self.control.new_learning_rate = None
+            self.take_live_changes()
             if order is None:
                 xb, yb = x[start:start + size], y[start:start + size]
             else:  # gather one shuffled batch at a time: it stays in cache for the forward pass
@@ -316,14 +314,15 @@ class Trainer:
             if problem:
                 yield self._fail(problem, epoch, batch)
                 return "failed"
-            self.step += 1
             total_loss += loss * int(xb.shape[0])
             total_penalty += penalty * int(xb.shape[0])
             if counts is not None:
                 pairs = true_labels(yb, xp) * k + predicted_labels(output, xp)
                 counts += xp.bincount(pairs, minlength=k * k)[: k * k]
             yield BatchEnd(epoch, batch, self.step, loss, lr, norm)
-            if self.probes and time.monotonic() - self._last_snapshot >= self.snapshot_interval:
+            if self.probes and (self.control.snapshot_requested
+                                or time.monotonic() - self._last_snapshot
+                                >= self.snapshot_interval):
                 yield self.snapshot()
         logs = {"loss": total_loss / max(n_train, 1)}
         confusion = None
@@ -374,10 +373,33 @@ class Trainer:
             return None
         return self.xp.asarray(self.rng.permutation(self.x_train.shape[0]))
 
+    def take_live_changes(self) -> None:
+        """Apply what another thread asked for through the control (a new learning rate)."""
+        if self.control.new_learning_rate is not None:
+            self.base_learning_rate = self.control.new_learning_rate
+            self.control.new_learning_rate = None
+
+    def as_batch(self, x: np.ndarray, y: np.ndarray) -> tuple[Array, Array]:
+        """Network inputs ``x`` and targets ``y`` (NumPy, with a batch axis) on the run's
+        backend, checked like the training data (a DataError says what does not fit)."""
+        self.loss.check_targets(np.asarray(y), self.network.infos[-1].output_shape)
+        return self._data(x), self._targets(y)
+
     def _train_step(self, xb: Array, yb: Array, lr: float
                     ) -> tuple[float, float, Array, float, str | None]:
         """One forward/backward/update on data loss + penalty: (data loss, penalty, output,
         gradient norm, problem or None)."""
+        loss, penalty, output, norm, problem = self.compute_gradient(xb, yb)
+        if problem is None:
+            self.apply_gradient(lr)
+        return loss, penalty, output, norm, problem
+
+    def compute_gradient(self, xb: Array, yb: Array
+                         ) -> tuple[float, float, Array, float, str | None]:
+        """The first half of a training step: forward in training mode, the data loss and the
+        penalty, backward, the penalties' gradients and clipping, leaving the gradient to
+        apply in ``network.flat_grads``. Returns (data loss, penalty, output, gradient norm
+        before clipping, a problem or None); nothing is updated yet."""
         # Overflow is expected when training diverges: it is detected below and reported as a
         # Failed event, so NumPy's floating-point warnings are silenced here.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -400,9 +422,17 @@ class Trainer:
             clip = self.config.gradient_clip
             if clip is not None and norm > clip:
                 grads *= clip / norm
-            xp.copyto(self._backup, net.flat_params)
-            self.optimizer.step(net.flat_params, grads, lr)
             return loss, penalty, output, norm, None
+
+    def apply_gradient(self, lr: float) -> None:
+        """The second half of a training step: one optimizer update with learning rate ``lr``
+        from the gradient in ``network.flat_grads`` (the weights before it are kept for a
+        rollback); it counts as one step of the run."""
+        net = self.network
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            self.xp.copyto(self._backup, net.flat_params)
+            self.optimizer.step(net.flat_params, net.flat_grads, lr)
+        self.step += 1
 
     def evaluate(self, x: Array, y: Array, batch_size: int = 1024
                  ) -> tuple[float, float | None, np.ndarray | None]:
@@ -429,6 +459,7 @@ class Trainer:
     def snapshot(self) -> Snapshot:
         """Run every probe now (in inference mode; they must not change the weights)."""
         self._last_snapshot = time.monotonic()
+        self.control.snapshot_requested = False
         data = {name: probe(self.network) for name, probe in self.probes.items()}
         return Snapshot(self.epoch, self.step, data)
 

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 PORT_RADIUS = 6.0
 SELECTED = QColor("#1a5fb4")
 ERROR = QColor("#c01c28")
+HIGHLIGHT = QColor("#f5a623")
 
 
 class NodeItem(QGraphicsItem):
@@ -54,6 +55,8 @@ class NodeItem(QGraphicsItem):
         self.fill = QColor("#ececec")
         self.error = False
         self.note: NoteItem | None = None
+        #: Marked as the layer a step-through is at (an amber halo).
+        self.highlighted = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
@@ -104,10 +107,19 @@ class NodeItem(QGraphicsItem):
         self.note.set_message(message)
         self.update()
 
+    def set_highlighted(self, on: bool) -> None:
+        if on != self.highlighted:
+            self.highlighted = on
+            self.update()
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         box = self.box()
+        if self.highlighted:
+            painter.setPen(QPen(HIGHLIGHT, 7))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(box, 8, 8)
         if self.error or self.note is not None:
             pen = QPen(ERROR, 3)
         elif self.isSelected():

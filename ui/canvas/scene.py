@@ -141,6 +141,11 @@ class DesignScene(QGraphicsScene):
         if item is not None:
             item.setSelected(True)
 
+    def highlight(self, name: str | None) -> None:
+        """Mark the layer (or the input) a step-through is at; None marks none."""
+        for item in (self.input_item, *self.layer_items.values()):
+            item.set_highlighted(item.name == name)
+
     # ----- editing --------------------------------------------------------------------
     def add_layer(self, type_name: str, position: tuple[float, float] | None = None,
                   after: str | None = None) -> str:

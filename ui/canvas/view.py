@@ -1,4 +1,5 @@
-"""The canvas widget: an error banner over a view of the design scene.
+"""The canvas widget: an error banner over a view of the design scene (or over another view
+of the design that takes its place, see :meth:`DesignCanvas.show_alternate`).
 
 The banner says why the design cannot be built, or that it does not fit the data (the
 details and the fix then sit in a callout beside the box to change, see ``show_misfit``).
@@ -149,7 +150,21 @@ class DesignCanvas(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.view)
         self._design_error = self._misfit_line = ""
+        self.alternate: QWidget | None = None
         self.scene.validated.connect(self._on_validated)
+
+    def show_alternate(self, widget: QWidget | None) -> None:
+        """Show ``widget`` (another view of the design, such as its units and connections) in
+        place of the boxes, or the boxes again (None)."""
+        layout = self.layout()
+        if self.alternate is not None and self.alternate is not widget:
+            self.alternate.hide()
+        if widget is not None and layout.indexOf(widget) < 0:
+            layout.addWidget(widget)
+        self.alternate = widget
+        self.view.setVisible(widget is None)
+        if widget is not None:
+            widget.show()
 
     def set_spec(self, spec: NetworkSpec) -> None:
         self.scene.set_spec(spec)

@@ -11,6 +11,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 from PySide6.QtGui import QUndoCommand
 
 from simulator.config import TrainingConfig
@@ -170,6 +171,42 @@ class MoveLayers(QUndoCommand):
     def _apply(self, positions: Mapping[str, Position | None]) -> None:
         for name, position in positions.items():
             self.spec.update_layer(name, position=position)
+
+
+def dense_weights_config(weights: Any) -> list[list[float]]:
+    """A Dense layer's ``W`` (``[units][inputs]``, the course's layout and the config's) as
+    its ``weights`` config value: plain floats, a row per unit."""
+    return [[float(v) for v in row] for row in np.asarray(weights, dtype=float)]
+
+
+class SetWeights(QUndoCommand):
+    """Type in the starting weights of Dense layers, all in one undo step.
+
+    ``values`` maps a layer to its ``W`` (``[units][inputs]``, the course's layout) and its
+    bias ``b`` (None for a layer without one): the units view uses it to make the weights
+    shown the design's starting weights, with the one connection a teacher edited changed.
+    """
+
+    def __init__(self, spec: NetworkSpec, values: dict[str, tuple[Any, Any]], text: str) -> None:
+        super().__init__(text)
+        self.spec = spec
+        self.new: dict[str, dict[str, Any]] = {}
+        self.old: dict[str, dict[str, Any]] = {}
+        for name, (weights, bias) in values.items():
+            config = spec.layer(name).config
+            change: dict[str, Any] = {"weights": dense_weights_config(weights)}
+            if bias is not None:
+                change["bias"] = [float(v) for v in np.asarray(bias, dtype=float)]
+            self.new[name] = change
+            self.old[name] = {key: copy.deepcopy(config.get(key)) for key in change}
+
+    def redo(self) -> None:
+        for name, change in self.new.items():
+            self.spec.update_layer(name, **copy.deepcopy(change))
+
+    def undo(self) -> None:
+        for name, change in self.old.items():
+            self.spec.update_layer(name, **copy.deepcopy(change))
 
 
 class SetInputShape(QUndoCommand):

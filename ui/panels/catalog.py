@@ -13,6 +13,7 @@ from ui.panels.data_panel import DataPanel
 from ui.panels.gradients_panel import GradientsPanel
 from ui.panels.loss_panel import LossPanel
 from ui.panels.lr_panel import LearningRatePanel
+from ui.panels.step_panel import StepPanel
 from ui.panels.weights_panel import WeightsPanel
 
 P = TypeVar("P", bound=Panel)
@@ -23,7 +24,7 @@ def default_panels() -> list[Panel]:
 
     The curves first (loss, then the boundary the loss is about), then accuracy and its
     confusion matrix, the learning rate, the inside of the network (weights, gradients,
-    feature maps), and the data.
+    feature maps), the data, and one training instance taken apart (step through).
     """
     return [
         LossPanel(),
@@ -35,6 +36,7 @@ def default_panels() -> list[Panel]:
         GradientsPanel(),
         ActivationsPanel(),
         DataPanel(),
+        StepPanel(),
     ]
 
 

@@ -21,8 +21,10 @@ from ui.shell.panel_tabs import PanelTabs
 from ui.shell.presets import Preset
 from ui.training.bridge import RunActions
 
-#: Speed box entries: training steps per second (None: as fast as the machine goes).
-SPEEDS: dict[str, float | None] = {"Slow (class demo)": 60.0, "Normal": 400.0,
+#: Speed box entries: training steps per second (None: as fast as the machine goes). The two
+#: slowest are slow enough to narrate each step.
+SPEEDS: dict[str, float | None] = {"2 steps a second": 2.0, "10 steps a second": 10.0,
+                                   "Slow (class demo)": 60.0, "Normal": 400.0,
                                    "Full speed": None}
 DEFAULT_SPEED = "Normal"
 
@@ -44,6 +46,8 @@ class Menus:
     """The menus' actions that act on the window (the File menu fills ``file`` itself)."""
 
     file: QMenu
+    view: QMenu
+    training: QMenu
     presentation: QAction
     train_or_pause: QAction
     experiments: QAction
@@ -104,7 +108,7 @@ def build_menus(menus: QMenuBar, stack: QUndoStack, canvas: DesignCanvas,
     experiments = training.addAction("&Experiments…")
     experiments.setStatusTip("Hyper-parameter search, k-fold cross-validation and ensembles of "
                              "the current design")
-    return Menus(file_menu, presentation, space, experiments)
+    return Menus(file_menu, view, training, presentation, space, experiments)
 
 
 def _edit_menu(edit: QMenu, stack: QUndoStack, canvas: DesignCanvas) -> None:

@@ -55,6 +55,8 @@ from ui.shell.panel_tabs import PanelTabs
 from ui.shell.presentation import Presentation
 from ui.shell.presets import Preset, available_presets, load_preset
 from ui.shell.screen import fitted_geometry
+from ui.shell.step_controls import install_step_controls
+from ui.shell.units_hookup import install_units_view
 from ui.training.bridge import TrainingBridge
 from ui.training.controller import TrainingController
 from ui.training.inspection import InspectorFeed
@@ -65,6 +67,7 @@ LEFT_WIDTH, RIGHT_WIDTH = 290, 540
 
 class MainWindow(QMainWindow):
     training_finished = Signal(object)   # Finished | Failed, after the panels saw it
+    session_changed = Signal(object)     # the TrainingSession reset() built (or None)
 
     def __init__(self, preset: Preset | None = None) -> None:
         super().__init__()
@@ -114,6 +117,15 @@ class MainWindow(QMainWindow):
                              self.controller),
             gated=[self.toolbar.run.train, self.menus.train_or_pause])
         self.presentation = Presentation(self, self.canvas.view, self.side_docks[0], LEFT_WIDTH)
+        self.step_controls = install_step_controls(
+            self.controller, lambda: self.session, self.panels, self.status_label,
+            self.toolbar, self.menus.training, self.canvas.scene.highlight,
+            self.panel_tabs.show_panel, self)
+        units = install_units_view(
+            self.menus.view, self.canvas, self.controller, self.stack, self.status_label,
+            self.panels, self.session_changed, session=lambda: self.session,
+            spec=lambda: self.spec, stop_training=self.stop_training)
+        self.units_view, self.units_action = units.view, units.action
         maps = find_panel(self.panels, ActivationsPanel)
         self.sample_link = SampleLink(find_panel(self.panels, DataPanel), maps, self.controller,
                                       lambda: self.session,
@@ -338,6 +350,7 @@ class MainWindow(QMainWindow):
         self._show_lesson_view()
         self.progress.setValue(0)
         self.training.on_state(self.controller.state)
+        self.session_changed.emit(self.session)
         self._on_state(self.controller.state)
 
     def _current_session(self) -> TrainingSession | None:

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar
+from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QWidget
 
 from simulator.training.trainer import EpochEnd, Failed, Finished, Started
 from ui.training.controller import TrainingController
@@ -24,6 +24,21 @@ from ui.training.worker import BatchChunk
 
 REASONS = {"completed": "finished", "stopped": "stopped",
            "early_stopping": "stopped early (no improvement)"}
+
+
+def ask_continue(parent: QWidget, epochs: int) -> str:
+    """After a finished run: "continue" training the same weights, start "again" with new
+    ones, or "cancel"."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Train again?",
+                      f"This run has finished. Continue training these weights for another "
+                      f"{epochs} epochs, or start again from new weights (the curves of this "
+                      "run are cleared)?", QMessageBox.StandardButton.Cancel, parent)
+    keep = box.addButton("Continue training", QMessageBox.ButtonRole.AcceptRole)
+    again = box.addButton("Start again", QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(keep)
+    box.exec()
+    clicked = box.clickedButton()
+    return "continue" if clicked is keep else "again" if clicked is again else "cancel"
 
 
 class PanelFeed(Protocol):
@@ -79,12 +94,18 @@ class TrainingBridge(QObject):
     # ----- commands from the toolbar and keyboard ------------------------------------
     def train(self) -> None:
         """Resume a paused run, or train the current session (a fresh one once it is out of
-        date or has run all its epochs)."""
+        date); after a finished run, ask whether to continue training or start again."""
         if self.controller.running:
             self.controller.resume()
             return
         session = self.session()
-        if session is None or session.trainer.epoch >= session.spec.training.epochs:
+        if session is not None and session.trainer.epoch >= session.spec.training.epochs:
+            choice = ask_continue(self.status.window(), session.spec.training.epochs)
+            if choice == "cancel":
+                return
+            if choice == "again":
+                session = self.renew()
+        elif session is None:
             session = self.renew()
         if session is not None:
             self.controller.start(session.trainer)

@@ -74,6 +74,28 @@ class TrainingController(QObject):
         thread.start()
         self._set_state("running")
 
+    def step(self, trainer: Trainer, until: str) -> None:
+        """Train ``trainer`` to the end of the next ``"batch"`` or ``"epoch"``, then pause
+        (starting its run first when none is in progress)."""
+        if not self.running:
+            self.start(trainer)
+        assert self._worker is not None
+        self._worker.pause_after(until, snapshot_follows=bool(trainer.probes))
+        self._set_state("running")
+
+    def run_in_worker(self, events: Iterator[Any], control: TrainerControl) -> None:
+        """Pull ``events`` (short work on the session's trainer, e.g. a step-through) in the
+        training thread: between the batches of the run in progress, which pauses for it,
+        or as a run of its own when there is none."""
+        if not self.running:
+            self.start_events(events, control)
+            return
+        assert self._worker is not None
+        self.pause()
+        if not self._worker.interject(events):     # that run has just ended: a run of its own
+            self.shutdown()
+            self.start_events(events, control)
+
     def pause(self) -> None:
         if self._worker is not None and self.state == "running":
             self._worker.pause()
@@ -142,8 +164,10 @@ class _Relay(QObject):
     def __init__(self, controller: TrainingController, worker: TrainingWorker) -> None:
         super().__init__(controller)
         self.controller, self.active = controller, True
+        self.worker = worker
         worker.batches.connect(self.on_batches)
         worker.event.connect(self.on_event)
+        worker.paused_itself.connect(self.on_paused_itself)
         worker.done.connect(self.on_done)
         worker.error.connect(self.on_error)
 
@@ -156,6 +180,12 @@ class _Relay(QObject):
     def on_event(self, event: object) -> None:
         if self.active:
             self.controller.event.emit(event)
+
+    @Slot()
+    def on_paused_itself(self) -> None:
+        # Unless the GUI resumed (or stepped on) before this signal arrived.
+        if self.active and self.worker.paused and self.controller.state == "running":
+            self.controller._set_state("paused")
 
     @Slot(object)
     def on_done(self, event: object) -> None:

@@ -6,9 +6,11 @@ receive. Snapshot keys: ``weights``, ``gradients``, ``activations`` (dead/satura
 fixed probe batch), ``samples`` (every layer's output for a small pool of validation samples, so
 the feature-map panel can switch samples at once, even while paused), ``chosen`` (the same for
 the sample last chosen by dataset index, see :class:`ChosenSample`; ``{}`` before any),
-``parameters`` (every layer's parameters as users read them), ``typed`` (every unit's z and a
-for the input last typed in the inspector; ``{}`` before any), and ``decision`` (networks with
-2 inputs) or ``curve`` (networks with 1 input and 1 output).
+``units`` (small dense networks: every connection's weight and every unit's heat map, see
+:mod:`simulator.training.units`), ``parameters`` (every layer's parameters as users read
+them), ``typed`` (every unit's z and a for the input last typed in the inspector; ``{}``
+before any), and ``decision`` (networks with 2 inputs) or ``curve`` (networks with 1 input and
+1 output).
 """
 
 from __future__ import annotations
@@ -30,8 +32,11 @@ from simulator.network import Network, compile_network
 from simulator.spec import NetworkSpec
 from simulator.training.probes import default_probes, layer_outputs, layer_values
 from simulator.training.trainer import Trainer, TrainerControl
+from simulator.training.units import units_probe
 
 GRID_RESOLUTION = 80
+#: Grid of each unit's heat map in the units view (small tiles).
+UNIT_GRID_RESOLUTION = 32
 CURVE_POINTS = 200
 #: Samples whose activations every snapshot carries (the feature-map panel's choice).
 SAMPLE_POOL = 16
@@ -100,7 +105,12 @@ class TrainingSession:
         preprocessed like the run's training data."""
         if not 0 <= index < len(self.dataset):
             raise DataError(f"sample {index} is outside the dataset's {len(self.dataset)}")
-        x = fit_input(np.asarray(self.dataset.x[index:index + 1]), self.spec.input_shape)
+        return self.as_network_input(np.asarray(self.dataset.x[index:index + 1]))
+
+    def as_network_input(self, x: np.ndarray) -> np.ndarray:
+        """Raw samples ``x`` (with a batch axis, in the data's units) as the network sees
+        them: reshaped and preprocessed like the run's training data."""
+        x = fit_input(np.asarray(x), self.spec.input_shape)
         if self.preprocessor is not None:
             x = self.preprocessor.transform(x)
         return np.asarray(x, dtype=np.dtype(self.spec.training.dtype))
@@ -227,6 +237,9 @@ def build_probes(network: Network, x_train: np.ndarray, x_pool: np.ndarray,
         probes["typed"] = typed_input_probe(typed)
     if curve_range is not None:
         probes["curve"] = curve_probe(*curve_range)
+    units = units_probe(network, bounds, UNIT_GRID_RESOLUTION)
+    if units is not None:
+        probes["units"] = units
     return probes
 
 

@@ -60,7 +60,7 @@ def test_undo_and_redo_in_the_edit_menu_act_on_the_design(main_window) -> None:
 
 def test_view_panels_brings_any_panel_forward(main_window) -> None:
     window = main_window
-    panels = _menu(window, "&View").actions()[-1].menu()
+    panels = next(a.menu() for a in _menu(window, "&View").actions() if a.text() == "&Panels")
     assert [a.text() for a in panels.actions() if a.text().startswith("Show ")] == [
         f"Show {panel.title}" for panel in window.panels]
     weights = find_panel(window.panels, WeightsPanel)
