@@ -61,7 +61,8 @@ def _is(entry: os.DirEntry[str], kind: str) -> bool:
 def _list_files(root: Path, extensions: set[str]) -> tuple[list[str], list[list[Path]], int]:
     """Class names, the image paths of each class (sorted) and the count of other files."""
     try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
+        with os.scandir(root) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
     except OSError as exc:
         raise DataError(f"cannot read folder '{root}': {exc.strerror or exc}") from exc
     classes = [e.name for e in entries if _is(e, "dir") and not _hidden(e.name)]
