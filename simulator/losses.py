@@ -44,11 +44,16 @@ class Loss:
     ) -> tuple[Array, Array]:
         raise NotImplementedError
 
-    def check_targets(self, y: Any, output_shape: tuple[int, ...],
-                      layer: str | None = None) -> None:
+    def check_targets(self, y: Any, output_shape: tuple[int, ...], layer: str | None = None,
+                      classes: int | None = None) -> None:
         """Raise a DataError when targets ``y`` (NumPy) cannot be compared with the output.
 
-        ``layer`` names the layer whose units set the output size, for a precise fix.
+        Refused: class labels (integers) with a regression loss; labels beyond the output's
+        classes; and an output with more units than the data has classes. ``classes`` is the
+        data's number of classes; by default the largest label + 1, which is right when ``y``
+        holds all the data's labels. A caller that sees only part of the data (a split, an
+        evaluation file) passes the count it knows. ``layer`` names the layer whose units set
+        the output size, for a precise fix.
         """
         y = np.asarray(y)
         if y.ndim <= 2 and len(output_shape) != 1:
@@ -61,14 +66,29 @@ class Loss:
                 return f"set the units of layer '{layer}' to {units}"
             return f"set the last layer's units to {units}"
 
-        if y.ndim == 1 and y.dtype.kind in "iub" and (self.classification or width > 1):
-            classes = 2 if width == 1 else width
-            if len(y) and (int(y.min()) < 0 or int(y.max()) >= classes):
+        labels = y.ndim == 1 and y.dtype.kind in "iub"
+        seen = int(y.max()) + 1 if labels and len(y) else 0
+        if labels and not self.classification:
+            raise DataError(
+                f"the targets are class labels (whole numbers, read as {seen} classes) but "
+                f"the loss '{self.name}' fits numbers. If they are numbers to fit, read the "
+                "data as regression (the data option task=regression; on the command line "
+                "--data-option task=regression); if they are classes, use the loss "
+                f"'cross_entropy' with a Softmax output of {max(seen, 2)} units")
+        if labels:
+            output_classes = 2 if width == 1 else width
+            if len(y) and (int(y.min()) < 0 or int(y.max()) >= output_classes):
                 raise DataError(
                     f"the labels run from {int(y.min())} to {int(y.max())} "
                     f"({int(y.max()) + 1} classes) but the network's output has {width} "
                     f"unit(s); {fix(int(y.max()) + 1)}"
                 )
+            count = classes if classes is not None else seen
+            if count >= 2 and width > count:
+                raise DataError(
+                    f"the data has {count} classes but the network's output has {width} "
+                    f"units, one per class; {fix(count)}"
+                    + (" (or 1 with a sigmoid)" if self.fuses_with == "sigmoid" else ""))
         elif y.ndim == 2 and y.shape[1] != width:
             raise DataError(f"each target has {y.shape[1]} values but the network's output "
                             f"has {width}; " + (fix(y.shape[1]) if layer else

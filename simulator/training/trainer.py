@@ -73,9 +73,9 @@ class Trainer:
         self.xp = backend.xp
         self.loss: Loss = get_loss(config.loss)
         output_shape = network.infos[-1].output_shape
-        for targets in (y_train, y_val):
+        for targets in (y_train, y_val):   # parts of the data: their labels may be a subset
             if targets is not None and isinstance(targets, np.ndarray):
-                self.loss.check_targets(targets, output_shape)
+                self.loss.check_targets(targets, output_shape, classes=n_classes_of(output_shape))
         self.x_train, self.y_train = self._data(x_train), self._targets(y_train)
         has_val = x_val is not None and len(x_val) > 0
         self.x_val = self._data(x_val) if has_val else None

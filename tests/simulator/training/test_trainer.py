@@ -34,12 +34,18 @@ def blobs(n: int = 60, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
 
 def make_trainer(training: dict[str, Any] | None = None, *, layers: list | None = None,
-                 seed: int = 0, val: bool = True, n: int = 60, **kwargs: Any) -> Trainer:
+                 seed: int = 0, val: bool = True, n: int = 60, numbers: bool = False,
+                 **kwargs: Any) -> Trainer:
+    """A trainer on 3 blobs; ``numbers`` gives float targets (one-hot rows, or the label as a
+    number for one output), as a regression loss needs."""
     config = {"optimizer": {"type": "sgd", "learning_rate": 0.1}, "epochs": 3,
               "batch_size": 16, "seed": seed, **(training or {})}
     spec = NetworkSpec.from_dict({"input_shape": [2], "layers": layers or HIDDEN,
                                   "training": config})
     x, y = blobs(n)
+    if numbers:
+        width = spec.infer_shapes()[-1].output_shape[0]
+        y = np.eye(3)[y] if width == 3 else y.astype(np.float64)[:, None]
     net = compile_network(spec, seed=seed)
     if val:
         return Trainer(net, spec.training, x[:n - 20], y[:n - 20], x[n - 20:], y[n - 20:],
@@ -101,9 +107,7 @@ def test_without_validation_the_confusion_matrix_is_on_the_training_set() -> Non
 
 def test_regression_has_no_accuracy() -> None:
     layers = [{"type": "Dense", "units": 4, "activation": "tanh"}, {"type": "Dense", "units": 1}]
-    trainer = make_trainer({"loss": "mse", "epochs": 1}, layers=layers)
-    trainer.y_train = trainer.y_train.astype(np.float32)[:, None]
-    trainer.y_val = trainer.y_val.astype(np.float32)[:, None]
+    trainer = make_trainer({"loss": "mse", "epochs": 1}, layers=layers, numbers=True)
     epoch = next(e for e in run(trainer) if isinstance(e, EpochEnd))
     assert set(epoch.metrics) == {"loss", "val_loss", "learning_rate"}
     assert epoch.confusion is None
@@ -129,7 +133,7 @@ def test_same_seed_is_bitwise_identical_and_different_seeds_differ() -> None:
 def test_huge_learning_rate_fails_within_one_batch_with_last_good_weights() -> None:
     layers = [{"type": "Dense", "units": 8, "activation": "relu"}, {"type": "Dense", "units": 3}]
     trainer = make_trainer({"optimizer": {"type": "sgd", "learning_rate": 1e6}, "epochs": 50,
-                            "loss": "mse"}, layers=layers)
+                            "loss": "mse"}, layers=layers, numbers=True)
     history = [trainer.network.flat_params.copy()]
     for event in trainer.run():
         if isinstance(event, BatchEnd):
