@@ -10,11 +10,14 @@ Every output is checked before any work starts, and resolved to one of:
 Refused, with a message that names the path as the user typed it: a folder, a socket or a
 block device; a folder that does not exist or cannot be written to; and one of the run's own
 input files, unless ``--force`` is given. Write errors never name our temporary files.
+:func:`messages` is where progress and warnings go (nowhere with ``--quiet``).
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import io
 import os
 import stat
 import sys
@@ -22,7 +25,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO, Literal, TextIO
 
 from simulator.errors import OutputPathError
 from simulator.io import atomic_write
@@ -53,8 +56,10 @@ class Output:
                 with open(self._target, "ab") as handle:
                     writer(handle)
             else:
-                writer(sys.stdout.buffer)
-                sys.stdout.buffer.flush()
+                sys.stdout.flush()
+                binary = getattr(sys.stdout, "buffer", None)
+                writer(binary if binary is not None else _TextSink(sys.stdout))
+                sys.stdout.flush()
 
     def save(self, save_to: Callable[[Path], Any]) -> None:
         """Run a saver that takes a path (``save_model``, ``export_onnx``) for this output.
@@ -151,3 +156,30 @@ def _same_file(path: Path, other: str) -> bool:
 
 def _example_name(flag: str) -> str:
     return {"--out": "model.bpmodel", "--onnx": "model.onnx"}.get(flag, "predictions.csv")
+
+
+def messages(args: argparse.Namespace) -> TextIO:
+    """Where progress, notes and warnings go: standard error, or nowhere with ``--quiet``."""
+    return _Dropped() if getattr(args, "quiet", False) else sys.stderr
+
+
+class _Dropped(io.StringIO):
+    """A text stream that keeps nothing."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+class _TextSink(io.RawIOBase):
+    """Bytes written to a text stream (standard output replaced by a text-only object)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._stream.write(bytes(data).decode("utf-8"))
+        return len(data)

@@ -19,8 +19,10 @@ import numpy as np
 from simulator.config import TrainingConfig
 from simulator.data.dataset import Dataset
 from simulator.data.preprocessing import Preprocessor
-from simulator.data.splits import train_val_test_split
+from simulator.data.splits import SplitIndices, train_val_test_split
 from simulator.errors import DataError
+from simulator.losses import get_loss
+from simulator.spec import NetworkSpec
 
 
 @dataclass(frozen=True)
@@ -48,13 +50,32 @@ def fit_input(x: np.ndarray, input_shape: Sequence[int], name: str = "dataset") 
     return x.reshape((len(x), *want))
 
 
+def split_of(dataset: Dataset, config: TrainingConfig) -> SplitIndices:
+    """The training and validation rows :func:`prepare` uses: the same data and config (seed,
+    ``validation_split``) give the same rows, so a trained model's held-out part can be found
+    again."""
+    classification = dataset.task == "classification"
+    return train_val_test_split(len(dataset.x), val=config.validation_split, seed=config.seed,
+                                stratify=dataset.y if classification else None)
+
+
+def check_fit(spec: NetworkSpec, dataset: Dataset) -> None:
+    """Raise a DataError, before any training, when ``spec``'s output and loss cannot learn
+    ``dataset``'s targets (:meth:`Loss.check_targets` on all of its labels), naming the layer
+    whose units set the output size. Assumes the design is valid."""
+    output = spec.infer_shapes()[-1].output_shape
+    sized = next((layer.name for layer in reversed(spec.layers) if "units" in layer.config),
+                 None)
+    classes = dataset.n_classes if dataset.task == "classification" else None
+    get_loss(spec.training.loss).check_targets(dataset.y, output, layer=sized, classes=classes)
+
+
 def prepare(dataset: Dataset, config: TrainingConfig, input_shape: Sequence[int]) -> Prepared:
     """Reshape, split and preprocess ``dataset`` for a network with ``input_shape``."""
     where = f"dataset '{dataset.name}'"
     x = fit_input(dataset.x, input_shape, where)
     classification = dataset.task == "classification"
-    split = train_val_test_split(len(x), val=config.validation_split, seed=config.seed,
-                                 stratify=dataset.y if classification else None)
+    split = split_of(dataset, config)
     dtype = np.dtype(config.dtype)
     preprocessor = Preprocessor(config.preprocessing).fit(x[split.train])
 

@@ -292,6 +292,7 @@ class Trainer:
         # second pass over the data): counts[true * K + predicted].
         k = self.n_classes
         counts = xp.zeros(k * k, dtype=xp.int64) if self.classification else None
+        batch = 0
         for batch, start in enumerate(range(0, n_train, size), start=1):
             if self.control.stop_requested:
                 self.control.stop_requested = False
@@ -317,6 +318,9 @@ class Trainer:
             yield BatchEnd(epoch, batch, self.step, loss, lr, norm)
             if self.probes and time.monotonic() - self._last_snapshot >= self.snapshot_interval:
                 yield self.snapshot()
+        # The last update may have overflowed although its loss and gradient were finite.
+        if not bool(xp.isfinite(self.network.flat_params).all()):
+            return self._fail("a weight became NaN or infinite", epoch, batch)
         logs = {"loss": total_loss / max(n_train, 1)}
         confusion = None
         if counts is not None:
@@ -324,6 +328,8 @@ class Trainer:
             logs["accuracy"] = float(np.trace(confusion)) / max(n_train, 1)
         if self.x_val is not None:
             val_loss, val_acc, confusion = self.evaluate(self.x_val, self.y_val)
+            if not math.isfinite(val_loss):
+                return self._fail(f"the validation loss became {val_loss}", epoch, batch)
             logs["val_loss"] = val_loss
             if val_acc is not None:
                 logs["val_accuracy"] = val_acc
