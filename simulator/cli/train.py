@@ -103,9 +103,9 @@ class Outcome:
     reason: str = "completed"
     metrics: dict[str, float] = field(default_factory=dict)
     failure: str | None = None
-    #: The weights and metrics as of the last finished epoch (kept only with --out).
-    checkpoint: dict[str, np.ndarray] | None = None
-    checkpoint_metrics: dict[str, float] = field(default_factory=dict)
+    #: (epoch, weights, metrics) as of the last finished epoch (kept only with --out), set
+    #: in one assignment so that Ctrl-C never sees half of it.
+    checkpoint: tuple[int, dict[str, np.ndarray], dict[str, float]] | None = None
 
 
 def run_train(args: argparse.Namespace, out: TextIO) -> int:
@@ -161,13 +161,13 @@ def _dataset(design: Design, args: argparse.Namespace, log: TextIO) -> Dataset:
 
 def _train(trainer: Trainer, progress: Progress, outcome: Outcome, keep: bool) -> None:
     for event in trainer.run():
-        progress(event)
         if isinstance(event, EpochEnd):
-            outcome.epochs, outcome.metrics = event.epoch, dict(event.metrics)
             if keep:   # for Ctrl-C: the model as of this finished epoch
-                outcome.checkpoint = trainer.network.get_weights()
-                outcome.checkpoint_metrics = dict(event.metrics)
-        elif isinstance(event, Failed):
+                weights = trainer.network.get_weights()
+                outcome.checkpoint = (event.epoch, weights, dict(event.metrics))
+            outcome.epochs, outcome.metrics = event.epoch, dict(event.metrics)
+        progress(event)
+        if isinstance(event, Failed):
             outcome.failure, outcome.reason = event.message, event.reason
         elif isinstance(event, Finished):
             outcome.epochs, outcome.reason = event.epochs_completed, event.reason
@@ -186,9 +186,10 @@ def _interrupted(output: Output | None, network: Network, prepared: Prepared,
         print("backprop-studio: interrupted before the first epoch finished; nothing was "
               "saved", file=sys.stderr)
     else:
-        network.set_weights(outcome.checkpoint)
-        _save(output, network, prepared, dataset, outcome.checkpoint_metrics)
-        print(f"backprop-studio: interrupted; saved the model as of epoch {outcome.epochs} "
+        epoch, weights, metrics = outcome.checkpoint
+        network.set_weights(weights)
+        _save(output, network, prepared, dataset, metrics)
+        print(f"backprop-studio: interrupted; saved the model as of epoch {epoch} "
               f"(the last finished one) to {output.shown}", file=sys.stderr)
     return 130
 
