@@ -31,11 +31,12 @@ from simulator.io import LoadedModel, load_model
 from simulator.io.common import MAX_FILE_BYTES
 from simulator.io.designs import Design, file_kind, read_design
 from simulator.io.safe_npz import NUMERIC_DTYPES, read_npz
+from simulator.losses import get_loss
 from simulator.network import compile_network
 
 STDIN = "-"
 #: Bytes of CSV text parsed at a time.
-CHUNK_BYTES = 1 << 20
+CHUNK_BYTES = 1 << 18
 #: Rows of an ``.npz`` handed on at a time.
 CHUNK_ROWS = 8192
 #: Longest CSV record (a row, quoted newlines included) accepted.
@@ -57,7 +58,9 @@ def load_runnable(source: str, backend: str = "numpy") -> LoadedModel:
     if design.kind == "project":
         raise ModelFileError(f"'{Path(source).name}' is a project; train it with --out to get "
                              "a .bpmodel, or pass a network JSON file")
-    return LoadedModel(compile_network(design.spec, backend))
+    task = "classification" if get_loss(design.spec.training.loss).classification \
+        else "regression"
+    return LoadedModel(compile_network(design.spec, backend), task=task)
 
 
 def input_path(source: str | None) -> str | None:
@@ -181,13 +184,14 @@ def _csv_samples(head: bytes, handle: BinaryIO, label: Path, name: str, warn: Te
                 rows = rows[1:]  # a header row: some cell is text, not a number
         if rows:
             samples += len(rows)
-            yield _numbers(rows, width, delimiter, name)
+            yield _numbers(rows, width, delimiter, before, name)
     if not samples:
         raise DataError(f"{name} holds no samples")
 
 
 def _rows(text: str, delimiter: str, before: int, label: Path, name: str
           ) -> list[tuple[int, list[str]]]:
+    """The piece's rows, numbered from 1 within the piece."""
     try:
         rows = csv_text.read_rows(text, delimiter, label)
     except DataError as exc:
@@ -196,15 +200,16 @@ def _rows(text: str, delimiter: str, before: int, label: Path, name: str
             raise DataError(f"{name}, lines {before + 1}-{before + lines}: {exc.__cause__}"
                             ) from None
         return []   # only blank rows in this piece
-    return [(line + before, cells) for line, cells in rows]
+    return rows
 
 
-def _numbers(rows: list[tuple[int, list[str]]], width: int, delimiter: str, name: str
-             ) -> np.ndarray:
+def _numbers(rows: list[tuple[int, list[str]]], width: int, delimiter: str, before: int,
+             name: str) -> np.ndarray:
+    """The rows' cells as numbers; ``before`` is how many lines precede this piece."""
     for line, cells in rows:
         if len(cells) != width:
-            raise DataError(f"{name}, line {line}: {len(cells)} values, expected {width} "
-                            "like the first row")
+            raise DataError(f"{name}, line {before + line}: {len(cells)} values, expected "
+                            f"{width} like the first row")
     try:
         values = np.array([cells for _, cells in rows], dtype=np.float64)
     except ValueError:
@@ -216,7 +221,7 @@ def _numbers(rows: list[tuple[int, list[str]]], width: int, delimiter: str, name
         for j, cell in enumerate(cells):
             value = csv_text.parse_number(cell, delimiter)
             if value is None:
-                raise DataError(f"{name}, line {line}, column {j + 1}: {cell!r} is not a "
-                                "finite number")
+                raise DataError(f"{name}, line {before + line}, column {j + 1}: {cell!r} "
+                                "is not a finite number")
             result[i, j] = value
     return result

@@ -120,7 +120,9 @@ def _lines(columns: Columns, chunks: Iterator[np.ndarray], as_json: bool, tally:
             tally.broken.append(tally.samples + int(i) + 1)
         tally.broken_count += int((~finite).sum())
         tally.samples += len(values)
-        texts = [[str(v) for v in row] for row in values]
+        cells = list(map(str, values.ravel()))
+        step = values.shape[1]
+        texts = [cells[i:i + step] for i in range(0, len(cells), step)]
         classes = [columns.classes[k] if ok else None for k, ok in
                    zip(labels.tolist(), finite.tolist(), strict=True)] if labels is not None \
             else None
