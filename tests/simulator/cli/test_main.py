@@ -74,3 +74,18 @@ def test_quiet_keeps_warnings_off_stderr(tmp_path: Path) -> None:
     quiet = cli("evaluate", COURSE, "--data", data, "--data-option", "nan=drop", "--quiet")
     assert quiet.stderr == ""
     assert quiet.stdout == loud.stdout
+
+
+def test_the_readme_shows_every_option_of_every_command() -> None:
+    readme = (EXAMPLES.parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Train from the command line", 1)[1].split("\n## ", 1)[0]
+    syntax = section.split("```", 2)[1]
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in sub.choices.items():
+        block = syntax.split(f"backprop-studio {name} ", 1)[1].split("backprop-studio ", 1)[0]
+        for action in command._actions:
+            longest = max(action.option_strings, key=len, default=None)
+            if longest and longest != "--help":
+                assert longest in block or (longest == "--quiet" and "-q" in block), \
+                    f"README does not show {name} {longest}"
