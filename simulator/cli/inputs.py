@@ -29,7 +29,7 @@ from simulator.data.formats import csv_text
 from simulator.errors import DataError, ModelFileError
 from simulator.io import LoadedModel, load_model
 from simulator.io.common import MAX_FILE_BYTES
-from simulator.io.designs import Design, file_kind, read_design
+from simulator.io.designs import file_kind, read_design
 from simulator.io.safe_npz import NUMERIC_DTYPES, read_npz
 from simulator.losses import get_loss
 from simulator.network import compile_network
@@ -42,11 +42,6 @@ CHUNK_ROWS = 8192
 #: Longest CSV record (a row, quoted newlines included) accepted.
 MAX_RECORD_BYTES = 16 * CHUNK_BYTES
 _ZIP_MAGIC = b"PK\x03\x04"
-
-
-def load_design(source: str) -> Design:
-    """What ``train`` starts from: a network or lesson (file or name), or a project."""
-    return read_design(source)
 
 
 def load_runnable(source: str, backend: str = "numpy") -> LoadedModel:

@@ -18,14 +18,14 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from simulator.cli.inputs import input_path, load_design, open_dataset
+from simulator.cli.inputs import input_path, open_dataset
 from simulator.cli.outputs import Output, check_output, messages
 from simulator.config import TrainingConfig
 from simulator.data import Dataset, Prepared, prepare
 from simulator.data.prepare import check_fit
 from simulator.errors import DataError, TrainingError
 from simulator.io import save_model
-from simulator.io.designs import Design
+from simulator.io.designs import Design, read_design
 from simulator.network import Network, compile_network
 from simulator.training.events import BatchEnd, EpochEnd, Failed, Finished, Started
 from simulator.training.trainer import Trainer
@@ -116,7 +116,7 @@ def run_train(args: argparse.Namespace, out: TextIO) -> int:
                                                   ("data file", input_path(args.data))],
                               args.force)
     report = sys.stderr if output is not None and output.kind == "stdout" else out
-    design = load_design(args.network)
+    design = read_design(args.network)
     spec = design.spec
     config = overrides(spec.training, args)
     spec.set_training(config)
