@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Literal, TextIO
+from typing import Any, BinaryIO, Literal, TextIO, cast
 
 from simulator.errors import OutputPathError
 from simulator.io import atomic_write
@@ -58,7 +58,7 @@ class Output:
             else:
                 sys.stdout.flush()
                 binary = getattr(sys.stdout, "buffer", None)
-                writer(binary if binary is not None else _TextSink(sys.stdout))
+                writer(binary if binary is not None else cast(BinaryIO, _TextSink(sys.stdout)))
                 sys.stdout.flush()
 
     def save(self, save_to: Callable[[Path], Any]) -> None:
@@ -76,7 +76,7 @@ class Output:
             with self._errors():
                 save_to(staged)
             blob = staged.read_bytes()
-        self.write(lambda handle: handle.write(blob))
+        self.write(lambda handle: _write_all(handle, blob))
 
     @property
     def _target(self) -> Path:
@@ -183,3 +183,7 @@ class _TextSink(io.RawIOBase):
     def write(self, data: Any) -> int:
         self._stream.write(bytes(data).decode("utf-8"))
         return len(data)
+
+
+def _write_all(handle: BinaryIO, blob: bytes) -> None:
+    handle.write(blob)
