@@ -75,11 +75,10 @@ class Loss:
         seen = int(y.max()) + 1 if len(y) else 0
         if not self.classification:
             raise DataError(
-                f"the targets are class labels (whole numbers, read as {seen} classes) but "
-                f"the loss '{self.name}' fits numbers. If they are numbers to fit, read the "
-                "data as regression (the data option task=regression; on the command line "
-                "--data-option task=regression); if they are classes, use the loss "
-                f"'cross_entropy' with a Softmax output of {max(seen, 2)} units")
+                f"the targets are class labels ({seen} classes) but the loss '{self.name}' "
+                f"fits numbers; use the loss 'cross_entropy' with a Softmax output of "
+                f"{max(seen, 2)} units, or, if the labels are numbers to fit, read the data "
+                "with task=regression (--data-option task=regression)")
         if not len(y):
             return
         if int(y.min()) < 0 or seen > max(width, 2):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import itertools
 import json
 import math
 from collections.abc import Iterator
@@ -94,8 +95,12 @@ def run_predict(args: argparse.Namespace, out: TextIO) -> int:
     tally = Tally()
     warn = messages(args)
 
+    samples = read_samples(args.input, warn)
+    first = next(samples)               # the input opens and fits before anything is written
+    model.network.check_input(first)
+
     def write(handle: BinaryIO) -> None:
-        for text in _lines(columns, read_samples(args.input, warn), args.json, tally):
+        for text in _lines(columns, itertools.chain([first], samples), args.json, tally):
             handle.write(text.encode("utf-8"))
 
     output.write(write)

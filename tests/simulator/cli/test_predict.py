@@ -147,3 +147,14 @@ def test_memory_stays_bounded_by_the_chunk_not_the_file(tmp_path: Path, capsys) 
     assert peak < 24 * 2**20, f"peak {peak / 2**20:.0f} MiB"
     with open(tmp_path / "out.csv") as written:
         assert sum(1 for _ in written) == 4 * 2**20 // len(row) // 1000 * 1000 + 1
+
+
+def test_an_input_that_cannot_be_read_writes_nothing(named: Path, tmp_path: Path) -> None:
+    (tmp_path / "wide.csv").write_text("1,2,3\n")
+    for source, says in ((tmp_path / "missing.csv", "cannot open input file 'missing.csv'"),
+                         (tmp_path / "wide.csv", "each sample has shape [3]")):
+        result = cli("predict", named, "--input", source, check=False)
+        assert says in error_line(result)
+        assert result.stdout == ""
+        cli("predict", named, "--input", source, "--output", tmp_path / "out.csv", check=False)
+        assert not (tmp_path / "out.csv").exists()

@@ -32,7 +32,8 @@ def integer_targets() -> Dataset:
 
 def test_class_labels_with_a_regression_loss_are_refused() -> None:
     with pytest.raises(DataError, match="the targets are class labels .* but the loss 'mse' "
-                                        "fits numbers.*task=regression.*'cross_entropy'"):
+                                        "fits numbers; use the loss 'cross_entropy'.*"
+                                        "task=regression"):
         check_fit(design(1, "mse"), load_dataset("xor"))
 
 
