@@ -353,3 +353,23 @@ def test_targets_that_do_not_fit_the_output_are_refused_up_front(layers, loss, y
                                   "training": {"loss": loss}})
     with pytest.raises(DataError, match=says):
         Trainer(compile_network(spec), spec.training, np.zeros((4, 2)), y)
+
+
+@pytest.mark.parametrize(("rate", "dtype", "val", "says"), [
+    (1e150, "float64", True, "the validation loss became inf at epoch 1"),
+    (1e300, "float32", False, "a weight became NaN or infinite at epoch 1"),
+])
+def test_an_update_that_overflows_fails_with_the_weights_from_before_it(rate, dtype, val,
+                                                                         says) -> None:
+    """One batch per epoch: the loss and gradient of the batch are finite, the update is not
+    (or makes the validation loss overflow); nothing non-finite may be kept."""
+    layers = [{"type": "Dense", "units": 4}, {"type": "Dense", "units": 1}]
+    trainer = make_trainer({"loss": "mse", "batch_size": 100, "epochs": 2, "dtype": dtype,
+                            "optimizer": {"type": "sgd", "learning_rate": rate}},
+                           layers=layers, numbers=True, val=val)
+    before = trainer.network.flat_params.copy()
+    events = run(trainer)
+    assert isinstance(events[-1], Failed)
+    assert says in events[-1].message
+    assert not any(isinstance(e, EpochEnd) for e in events)
+    np.testing.assert_array_equal(trainer.network.flat_params, before)
