@@ -41,3 +41,8 @@ class ModelFileError(BackpropError, ValueError):
 
 class TrainingError(BackpropError, RuntimeError):
     """Training could not continue (for example the loss became NaN or infinite)."""
+
+
+class OutputPathError(BackpropError):
+    """A file cannot be written where it was asked for (missing or read-only folder, a folder
+    or a special file in the way, or one of the run's own inputs)."""

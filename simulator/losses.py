@@ -62,38 +62,54 @@ class Loss:
     ) -> tuple[Array, Array]:
         raise NotImplementedError
 
-    def check_targets(self, y: Any, output_shape: tuple[int, ...],
-                      layer: str | None = None) -> None:
+    def check_targets(self, y: Any, output_shape: tuple[int, ...], layer: str | None = None,
+                      classes: int | None = None) -> None:
         """Raise a DataError when targets ``y`` (NumPy) cannot be compared with the output.
 
-        ``layer`` names the layer whose units set the output size, for a precise fix.
+        Class labels (integers) are refused with a regression loss, beyond the output's
+        classes, and when the output has a unit per class but the data has another number of
+        classes. ``classes`` is the data's number of classes; by default the largest label + 1,
+        right when ``y`` holds all the data's labels (a caller that sees only a part of the
+        data passes the count it knows). ``layer`` names the layer whose units set the output
+        size, for a precise fix.
         """
         y = np.asarray(y)
         if y.ndim <= 2 and len(output_shape) != 1:
             raise DataError(f"the network's output has shape {list(output_shape)}; it must be "
                             "a vector (add Flatten and a Dense layer at the end)")
         width = int(np.prod(output_shape))
-
-        def fix(units: int) -> str:
-            if layer:
-                return f"set the units of layer '{layer}' to {units}"
-            return f"set the last layer's units to {units}"
-
-        if y.ndim == 1 and y.dtype.kind in "iub" and (self.classification or width > 1):
-            classes = 2 if width == 1 else width
-            if len(y) and (int(y.min()) < 0 or int(y.max()) >= classes):
-                raise DataError(
-                    f"the labels run from {int(y.min())} to {int(y.max())} "
-                    f"({int(y.max()) + 1} classes) but the network's output has {width} "
-                    f"unit(s); {fix(int(y.max()) + 1)}"
-                )
+        fix = f"set the units of layer '{layer}' to" if layer else "set the last layer's units to"
+        if y.ndim == 1 and y.dtype.kind in "iub":
+            self._check_labels(y, width, fix, classes)
         elif y.ndim == 2 and y.shape[1] != width:
             raise DataError(f"each target has {y.shape[1]} values but the network's output "
-                            f"has {width}; " + (fix(y.shape[1]) if layer else
+                            f"has {width}; " + (f"{fix} {y.shape[1]}" if layer else
                                                   f"make the last layer's units {y.shape[1]}"))
         elif y.ndim == 1 and y.dtype.kind == "f" and width != 1:
             raise DataError(f"the targets are single numbers but the network's output has "
                             f"{width} units; use 1 unit for regression")
+
+    def _check_labels(self, y: np.ndarray, width: int, fix: str, classes: int | None) -> None:
+        seen = int(y.max()) + 1 if len(y) else 0
+        if not self.classification:
+            raise DataError(
+                f"the targets are class labels ({seen} classes) but the loss '{self.name}' "
+                f"fits numbers; use the loss 'cross_entropy' with a Softmax output of "
+                f"{max(seen, 2)} units, or, if the labels are numbers to fit, read the data "
+                "with task=regression (--data-option task=regression)")
+        if not len(y):
+            return
+        if int(y.min()) < 0 or seen > max(width, 2):
+            raise DataError(f"the labels run from {int(y.min())} to {seen - 1} ({seen} classes) "
+                            f"but the network's output has {width} unit(s); {fix} {seen}")
+        count = seen if classes is None else classes
+        if count == 1:
+            raise DataError("the data has only one class; a classifier needs at least two")
+        if (width > count) or (classes is not None and max(width, 2) != count):
+            sigmoid = " (or 1 with a sigmoid)" if count == 2 and self.fuses_with == "sigmoid" \
+                else ""
+            raise DataError(f"the data has {count} classes but the network's output has {width} "
+                            f"units, one per class; {fix} {count}{sigmoid}")
 
     def get_config(self) -> str:
         return self.name

@@ -1,160 +1,222 @@
-"""Reading the command line's files: networks, models, projects and input samples.
+"""Reading the command line's inputs: designs, models, datasets and the samples to predict.
 
-Model-like arguments may be a ``.bpmodel`` file, a ``.bpproj`` project (for ``train``) or a
-network JSON file (explicit weights where the JSON gives them, seeded initial weights
-elsewhere). Input samples are a CSV of features (no label column; an optional header row) or an
-``.npz`` holding ``X``.
+Designs (network or lesson JSON, ``.bpproj`` projects, lesson names) are read by
+:mod:`simulator.io.designs`, the reader the app uses too. A model-like argument (``evaluate``,
+``predict``, ``export``) is a ``.bpmodel`` file or a design with its initial weights (explicit
+where the JSON gives them, seeded elsewhere). Datasets come from
+:func:`simulator.data.load_dataset`.
+
+Samples to predict (:func:`read_samples`) are a CSV of features (no label column; an optional
+header row) or an ``.npz`` holding ``X``, from a file or standard input (``-``). A CSV is read
+in chunks through the data package's CSV reader (:mod:`simulator.data.formats.csv_text`), so a
+large file never sits in memory as Python objects all at once.
 """
 
 from __future__ import annotations
 
 import csv
-import io
-import json
-import math
+import os
+import stat
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 import numpy as np
 
-from simulator.data.dataset import Dataset
+from simulator.data import Dataset, load_dataset
+from simulator.data.formats import csv_text
 from simulator.errors import DataError, ModelFileError
-from simulator.io import LoadedModel, Project, load_model, load_project
-from simulator.io.common import open_checked, parse_json, parse_spec
+from simulator.io import LoadedModel, load_model
+from simulator.io.common import MAX_FILE_BYTES
+from simulator.io.designs import file_kind, read_design
 from simulator.io.safe_npz import NUMERIC_DTYPES, read_npz
-from simulator.io.safe_zip import read_zip
+from simulator.losses import get_loss
 from simulator.network import compile_network
-from simulator.spec import MAX_JSON_BYTES, NetworkSpec
 
+STDIN = "-"
+#: Bytes of CSV text parsed at a time.
+CHUNK_BYTES = 1 << 18
+#: Rows of an ``.npz`` handed on at a time.
+CHUNK_ROWS = 8192
+#: Longest CSV record (a row, quoted newlines included) accepted.
+MAX_RECORD_BYTES = 16 * CHUNK_BYTES
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
-def file_kind(path: str | Path) -> str:
-    """"model", "project" or "network", from the extension or (failing that) the content."""
-    suffix = Path(path).suffix.lower()
-    if suffix in (".bpmodel", ".bpproj", ".json"):
-        return {".bpmodel": "model", ".bpproj": "project", ".json": "network"}[suffix]
-    with open_checked(path, f"'{Path(path).name}'") as handle:
-        if handle.read(4) != _ZIP_MAGIC:
-            return "network"
-        handle.seek(0)
-        names = read_zip(handle, f"'{Path(path).name}'")
-    return "project" if "project.json" in names else "model"
+def load_runnable(source: str, backend: str = "numpy") -> LoadedModel:
+    """A model ready to predict: a ``.bpmodel``, or a network or lesson with its initial
+    weights. A project is refused (train it with ``--out`` to get a model)."""
+    if os.path.lexists(source) and file_kind(source) == "model":
+        return load_model(source, backend=backend)
+    design = read_design(source)
+    if design.kind == "project":
+        raise ModelFileError(f"'{Path(source).name}' is a project; train it with --out to get "
+                             "a .bpmodel, or pass a network JSON file")
+    task = "classification" if get_loss(design.spec.training.loss).classification \
+        else "regression"
+    return LoadedModel(compile_network(design.spec, backend), task=task)
 
 
-def read_network(path: str | Path) -> NetworkSpec:
-    """A network JSON file, validated (SpecError problems become one readable message)."""
-    what = f"network file '{Path(path).name}'"
-    with open_checked(path, what) as handle:
-        blob = handle.read(MAX_JSON_BYTES + 1)
-    if len(blob) > MAX_JSON_BYTES:
-        raise ModelFileError(f"{what} is larger than {MAX_JSON_BYTES // 2**20} MiB")
-    return parse_spec(parse_json(blob, what), what)
-
-
-def load_design(path: str | Path) -> tuple[NetworkSpec, Project | None]:
-    """What ``train`` starts from: a network JSON, or a project (maybe with a run to resume)."""
-    kind = file_kind(path)
-    if kind == "project":
-        project = load_project(path)
-        return project.spec, project
-    if kind == "model":
-        raise ModelFileError(f"'{Path(path).name}' is a trained model; train takes a network "
-                             "JSON file or a .bpproj project")
-    return read_network(path), None
-
-
-def load_runnable(path: str | Path, backend: str = "numpy") -> LoadedModel:
-    """A model ready to predict: a ``.bpmodel``, or a network JSON with its initial weights."""
-    kind = file_kind(path)
-    if kind == "model":
-        return load_model(path, backend=backend)
-    if kind == "project":
-        raise ModelFileError(f"'{Path(path).name}' is a project; train it with --out to get a "
-                             ".bpmodel, or pass a network JSON file")
-    spec = read_network(path)
-    return LoadedModel(compile_network(spec, backend))
-
-
-def read_inputs(path: str | Path) -> np.ndarray:
-    """Samples from a CSV of features or an ``.npz`` with ``X``, in file order."""
-    name = Path(path).name
-    with open_checked(path, f"input file '{name}'") as handle:
-        blob = handle.read()
-    if blob.startswith(_ZIP_MAGIC):
-        arrays = read_npz(blob, f"input file '{name}'", NUMERIC_DTYPES)
-        if "X" not in arrays:
-            raise DataError(f"input file '{name}' has no array 'X' (it holds "
-                            f"{', '.join(sorted(arrays)) or 'nothing'})")
-        return arrays["X"].astype(np.float64)
-    return _read_csv(blob, name)
-
-
-def _read_csv(blob: bytes, name: str) -> np.ndarray:
-    try:
-        text = blob.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError(f"input file '{name}' is neither UTF-8 CSV text nor an .npz") from None
-    rows = [(i, row) for i, row in enumerate(csv.reader(io.StringIO(text)), start=1)
-            if any(cell.strip() for cell in row)]
-    if rows and not all(_parses(c) for c in rows[0][1]):
-        rows = rows[1:]  # a header row: some cell is text, not a number
-    if not rows:
-        raise DataError(f"input file '{name}' holds no samples")
-    width = len(rows[0][1])
-    values = []
-    for line, row in rows:
-        if len(row) != width:
-            raise DataError(f"input file '{name}', line {line}: {len(row)} values, expected "
-                            f"{width} like the first row")
-        for column, cell in enumerate(row, start=1):
-            if not _is_number(cell):
-                raise DataError(f"input file '{name}', line {line}, column {column}: "
-                                f"{cell.strip()!r} is not a finite number")
-        values.append([float(c) for c in row])
-    return np.asarray(values, dtype=np.float64)
-
-
-def _parses(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        return math.isfinite(float(cell))
-    except ValueError:
-        return False
-
-
-def format_rows(outputs: np.ndarray) -> str:
-    """One comma-separated line per sample (shortest text that round-trips the dtype)."""
-    flat = np.asarray(outputs).reshape(len(outputs), -1)
-    return "".join(",".join(str(v) for v in row) + "\n" for row in flat)
-
-
-def data_option(text: str) -> tuple[str, object]:
-    """Parse ``KEY=VALUE`` for ``--data-option``; numbers, true/false and null are JSON."""
-    key, sep, value = text.partition("=")
-    if not sep or not key.strip():
-        raise ValueError(f"expected KEY=VALUE (for example nan=drop), got {text!r}")
-    try:
-        parsed: object = json.loads(value)
-    except json.JSONDecodeError:
-        parsed = value
-    return key.strip(), parsed
+def input_path(source: str | None) -> str | None:
+    """``source`` when it names a file of the run's own (not ``-``, not a built-in name)."""
+    if source is None or source == STDIN or not os.path.lexists(source):
+        return None
+    return source
 
 
 def open_dataset(source: str, options: dict[str, object] | None = None,
                  warn: TextIO | None = None) -> Dataset:
-    """The one dataset loader, with what it skipped or guessed written to ``warn``."""
-    from simulator.data import load_dataset  # scikit-learn loads on demand
-
+    """The one dataset loader, with what it skipped or guessed written to ``warn`` (None:
+    standard error)."""
     dataset = load_dataset(source, **(options or {}))
     for note in dataset.warnings:
         print(f"backprop-studio: warning: {note}", file=warn or sys.stderr)
     return dataset
+
+
+def read_samples(source: str, warn: TextIO | None = None) -> Iterator[np.ndarray]:
+    """The samples in ``source`` (a file, or ``-`` for standard input), in order, as float64
+    arrays of a few thousand rows each. Problems raise a DataError naming line and column."""
+    short = "standard input" if source == STDIN else Path(source).name
+    name = short if source == STDIN else f"input file '{short}'"
+    with _open_input(source, name) as handle:
+        head = handle.read(len(_ZIP_MAGIC))
+        if head == _ZIP_MAGIC:
+            yield from _npz_samples(head + _read_at_most(handle, MAX_FILE_BYTES, name), name)
+        else:
+            yield from _csv_samples(head, handle, Path(short), name, warn or sys.stderr)
+
+
+def _open_input(source: str, name: str) -> BinaryIO:
+    if source == STDIN:
+        return os.fdopen(os.dup(sys.stdin.fileno()), "rb")
+    try:
+        info = os.stat(source)
+    except OSError as exc:
+        raise DataError(f"cannot open {name}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DataError(f"cannot open {name}: it is a folder; give a CSV or .npz file")
+    try:
+        return open(source, "rb")
+    except OSError as exc:
+        raise DataError(f"cannot open {name}: {exc.strerror or exc}") from None
+
+
+def _read_at_most(handle: BinaryIO, limit: int, name: str) -> bytes:
+    blob = handle.read(limit + 1)
+    if len(blob) > limit:
+        raise DataError(f"{name} is larger than {limit // 2**20} MiB")
+    return blob
+
+
+def _npz_samples(blob: bytes, name: str) -> Iterator[np.ndarray]:
+    arrays = read_npz(blob, name, NUMERIC_DTYPES)
+    key = next((k for k in ("X", "x") if k in arrays), None)
+    if key is None:
+        raise DataError(f"{name} has no array 'X' (it holds "
+                        f"{', '.join(sorted(arrays)) or 'nothing'})")
+    x = arrays[key]
+    if x.ndim == 0 or not len(x):
+        raise DataError(f"{name}: 'X' holds no samples (shape {list(x.shape)})")
+    for start in range(0, len(x), CHUNK_ROWS):
+        yield x[start:start + CHUNK_ROWS].astype(np.float64)
+
+
+def _chunks(head: bytes, handle: BinaryIO) -> Iterator[tuple[bytes, int]]:
+    """(bytes, newlines before them) in pieces that end at a line end outside quotes."""
+    pending, before = head, 0
+    while True:
+        block = handle.read(CHUNK_BYTES)
+        pending += block
+        cut = _record_end(pending) if block else len(pending)
+        if not cut and len(pending) > MAX_RECORD_BYTES:
+            raise DataError(f"no line ends within {MAX_RECORD_BYTES // 2**20} MiB after "
+                            f"line {before + 1} outside quotes; look for an unclosed '\"'")
+        if cut:
+            piece, pending = pending[:cut], pending[cut:]
+            yield piece, before
+            before += piece.count(b"\n")
+        if not block:
+            return
+
+
+def _record_end(data: bytes) -> int:
+    """Length of the longest prefix of ``data`` ending at a newline outside a quoted field
+    (``data`` starts at a record's start, so an even number of quotes before a newline
+    means it ends a record)."""
+    end = data.rfind(b"\n")
+    quotes = data.count(b'"', 0, end) if end >= 0 else 0
+    while end >= 0 and quotes % 2:
+        previous = data.rfind(b"\n", 0, end)
+        quotes -= data.count(b'"', previous + 1, end)
+        end = previous
+    return end + 1
+
+
+def _csv_samples(head: bytes, handle: BinaryIO, label: Path, name: str, warn: TextIO
+                 ) -> Iterator[np.ndarray]:
+    """``label`` is how :mod:`csv_text`'s messages name the source (by ``label.name``)."""
+    delimiter: str | None = None
+    width = samples = 0
+    warned: set[str] = set()
+    for raw, before in _chunks(head, handle):
+        text, notes = csv_text.decode(raw, label)
+        for note in set(notes) - warned:
+            print(f"backprop-studio: warning: {note}", file=warn)
+        warned.update(notes)
+        if not text.strip():
+            continue
+        if delimiter is None:
+            delimiter = csv_text.sniff_delimiter(text)
+        rows = _rows(text, delimiter, before, label, name)
+        if not rows:
+            continue
+        if not width:
+            width = len(rows[0][1])
+            if any(csv_text.parse_number(c, delimiter) is None and not csv_text.is_missing(c)
+                   for c in rows[0][1]):
+                rows = rows[1:]  # a header row: some cell is text, not a number
+        if rows:
+            samples += len(rows)
+            yield _numbers(rows, width, delimiter, before, name)
+    if not samples:
+        raise DataError(f"{name} holds no samples")
+
+
+def _rows(text: str, delimiter: str, before: int, label: Path, name: str
+          ) -> list[tuple[int, list[str]]]:
+    """The piece's rows, numbered from 1 within the piece."""
+    try:
+        rows = csv_text.read_rows(text, delimiter, label)
+    except DataError as exc:
+        if isinstance(exc.__cause__, csv.Error):
+            lines = text.count("\n")
+            raise DataError(f"{name}, lines {before + 1}-{before + lines}: {exc.__cause__}"
+                            ) from None
+        return []   # only blank rows in this piece
+    return rows
+
+
+def _numbers(rows: list[tuple[int, list[str]]], width: int, delimiter: str, before: int,
+             name: str) -> np.ndarray:
+    """The rows' cells as numbers; ``before`` is how many lines precede this piece."""
+    for line, cells in rows:
+        if len(cells) != width:
+            raise DataError(f"{name}, line {before + line}: {len(cells)} values, expected "
+                            f"{width} like the first row")
+    try:
+        values = np.array([cells for _, cells in rows], dtype=np.float64)
+    except ValueError:
+        values = None
+    if values is not None and np.isfinite(values).all():
+        return values
+    result = np.empty((len(rows), width))
+    for i, (line, cells) in enumerate(rows):
+        for j, cell in enumerate(cells):
+            value = csv_text.parse_number(cell, delimiter)
+            if value is None:
+                raise DataError(f"{name}, line {before + line}, column {j + 1}: {cell!r} "
+                                "is not a finite number")
+            result[i, j] = value
+    return result

@@ -25,7 +25,7 @@ import numpy as np
 from simulator.config import TrainingConfig
 from simulator.data.dataset import Dataset
 from simulator.data.preprocessing import Preprocessor
-from simulator.data.splits import train_val_test_split
+from simulator.data.splits import SplitIndices, train_val_test_split
 from simulator.errors import DataError
 from simulator.losses import get_loss
 from simulator.spec import INPUT, NetworkSpec
@@ -56,14 +56,32 @@ def fit_input(x: np.ndarray, input_shape: Sequence[int], name: str = "dataset") 
     return x.reshape((len(x), *want))
 
 
+def split_of(dataset: Dataset, config: TrainingConfig) -> SplitIndices:
+    """The training and validation rows :func:`prepare` uses: the same data and config (seed,
+    ``validation_split``) give the same rows, so a trained model's held-out part can be found
+    again."""
+    classification = dataset.task == "classification"
+    return train_val_test_split(len(dataset.x), val=config.validation_split, seed=config.seed,
+                                stratify=dataset.y if classification else None,
+                                keep_order=not config.shuffle)
+
+
+def check_fit(spec: NetworkSpec, dataset: Dataset) -> None:
+    """Raise a DataError, before any training, when ``spec``'s output and loss cannot learn
+    ``dataset``'s targets (:meth:`Loss.check_targets` on all of its labels), naming the layer
+    whose units set the output size. Assumes the design is valid."""
+    output = spec.infer_shapes()[-1].output_shape
+    classes = dataset.n_classes if dataset.task == "classification" else None
+    get_loss(spec.training.loss).check_targets(dataset.y, output,
+                                               layer=output_sizing_layer(spec), classes=classes)
+
+
 def prepare(dataset: Dataset, config: TrainingConfig, input_shape: Sequence[int]) -> Prepared:
     """Reshape, split and preprocess ``dataset`` for a network with ``input_shape``."""
     where = f"dataset '{dataset.name}'"
     x = fit_input(dataset.x, input_shape, where)
     classification = dataset.task == "classification"
-    split = train_val_test_split(len(x), val=config.validation_split, seed=config.seed,
-                                 stratify=dataset.y if classification else None,
-                                 keep_order=not config.shuffle)
+    split = split_of(dataset, config)
     dtype = np.dtype(config.dtype)
     preprocessor = Preprocessor(config.preprocessing).fit(x[split.train],
                                                           images=dataset.x.ndim > 2)
@@ -101,22 +119,20 @@ def output_sizing_layer(spec: NetworkSpec) -> str | None:
 def find_misfit(spec: NetworkSpec, dataset: Dataset) -> Misfit | None:
     """Why ``spec`` cannot train on ``dataset``, found before any work is done, or None.
 
-    The engine's own checks: the samples' shape against the input shape
-    (:func:`simulator.data.prepare.fit_input`), then the targets against the output and the
-    loss (:meth:`simulator.losses.Loss.check_targets`, the check the Trainer runs), naming the
-    layer to resize. Assumes the design itself is valid (``infer_shapes`` succeeds).
+    The engine's own checks: the samples' shape against the input shape (:func:`fit_input`),
+    then the targets against the output and the loss (:func:`check_fit`, the check the CLI and
+    the Trainer run), naming the layer to resize. Assumes the design itself is valid
+    (``infer_shapes`` succeeds).
     """
     try:
         fit_input(dataset.x, spec.input_shape, f"dataset '{dataset.name}'")
     except DataError as exc:
         return Misfit(str(exc), INPUT)
-    output = spec.infer_shapes()[-1].output_shape
-    sized = output_sizing_layer(spec)
     try:
-        get_loss(spec.training.loss).check_targets(dataset.y, output, layer=sized)
+        check_fit(spec, dataset)
     except DataError as exc:
         last = spec.layers[-1].name if spec.layers else INPUT
-        return Misfit(str(exc), sized or last)
+        return Misfit(str(exc), output_sizing_layer(spec) or last)
     return None
 
 

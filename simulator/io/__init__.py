@@ -1,8 +1,11 @@
-"""Files: trained models (``.bpmodel``), projects (``.bpproj``) and ONNX export.
+"""Files: trained models (``.bpmodel``), projects (``.bpproj``) and ONNX export; designs
+(network, lesson and project files) are read by :mod:`simulator.io.designs`, the one reader
+for the app and the command line.
 
 Every loader treats its file as hostile (no pickle, closed layer registry, sizes checked before
 anything is allocated) and raises :class:`simulator.errors.ModelFileError` with a readable
-message; every writer is atomic. Nothing here imports Qt.
+message; every writer is atomic. :mod:`simulator.io.error_log` keeps the details of an
+unexpected error in a log file. Nothing here imports Qt.
 """
 
 from __future__ import annotations

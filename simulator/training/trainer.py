@@ -77,9 +77,9 @@ class Trainer:
         self.xp = backend.xp
         self.loss: Loss = get_loss(config.loss)
         output_shape = network.infos[-1].output_shape
-        for targets in (y_train, y_val):
+        for targets in (y_train, y_val):   # parts of the data: their labels may be a subset
             if targets is not None and isinstance(targets, np.ndarray):
-                self.loss.check_targets(targets, output_shape)
+                self.loss.check_targets(targets, output_shape, classes=n_classes_of(output_shape))
         self.x_train, self.y_train = self._data(x_train), self._targets(y_train)
         has_val = x_val is not None and len(x_val) > 0
         self.x_val = self._data(x_val) if has_val else None
@@ -298,6 +298,7 @@ class Trainer:
         # second pass over the data): counts[true * K + predicted].
         k = self.n_classes
         counts = xp.zeros(k * k, dtype=xp.int64) if self.classification else None
+        batch = 0
         for batch, start in enumerate(range(0, n_train, size), start=1):
             if self.control.stop_requested:
                 self.control.stop_requested = False
@@ -324,6 +325,10 @@ class Trainer:
                                 or time.monotonic() - self._last_snapshot
                                 >= self.snapshot_interval):
                 yield self.snapshot()
+        # The last update may have overflowed although its loss and gradient were finite.
+        if not bool(xp.isfinite(self.network.flat_params).all()):
+            yield self._fail("a weight became NaN or infinite", epoch, batch)
+            return "failed"
         logs = {"loss": total_loss / max(n_train, 1)}
         confusion = None
         if counts is not None:
@@ -333,6 +338,9 @@ class Trainer:
             logs["penalty"] = total_penalty / max(n_train, 1)
         if self.x_val is not None:
             val_loss, val_acc, confusion = self.evaluate(self.x_val, self.y_val)
+            if not math.isfinite(val_loss):
+                yield self._fail(f"the validation loss became {val_loss}", epoch, batch)
+                return "failed"
             logs["val_loss"] = val_loss
             if val_acc is not None:
                 logs["val_accuracy"] = val_acc
@@ -382,7 +390,8 @@ class Trainer:
     def as_batch(self, x: np.ndarray, y: np.ndarray) -> tuple[Array, Array]:
         """Network inputs ``x`` and targets ``y`` (NumPy, with a batch axis) on the run's
         backend, checked like the training data (a DataError says what does not fit)."""
-        self.loss.check_targets(np.asarray(y), self.network.infos[-1].output_shape)
+        output_shape = self.network.infos[-1].output_shape
+        self.loss.check_targets(np.asarray(y), output_shape, classes=n_classes_of(output_shape))
         return self._data(x), self._targets(y)
 
     def _train_step(self, xb: Array, yb: Array, lr: float

@@ -8,7 +8,9 @@ import pytest
 from simulator.callbacks import EarlyStopping, ReduceLROnPlateau, callbacks_from_config
 from simulator.config import TrainingConfig
 from simulator.errors import SpecError
-from simulator.training.trainer import EpochEnd, Finished, Started
+from simulator.network import compile_network
+from simulator.spec import NetworkSpec
+from simulator.training.trainer import EpochEnd, Finished, Started, Trainer
 from tests.simulator.training.test_trainer import make_trainer, run
 
 
@@ -108,10 +110,12 @@ def test_without_validation_the_monitor_falls_back_and_says_so() -> None:
 
 
 def test_a_metric_the_run_does_not_report_is_a_spec_error() -> None:
-    layers = [{"type": "Dense", "units": 1}]
+    spec = NetworkSpec.from_dict({
+        "input_shape": [2], "layers": [{"type": "Dense", "units": 1}],
+        "training": {"loss": "mse", "early_stopping": {"monitor": "val_accuracy"}}})
+    x, y = np.zeros((8, 2)), np.zeros((8, 1))   # a regression run has no accuracy
     with pytest.raises(SpecError, match="val_accuracy"):
-        make_trainer({"loss": "mse", "early_stopping": {"monitor": "val_accuracy"}},
-                     layers=layers)
+        Trainer(compile_network(spec), spec.training, x, y, x, y)
 
 
 def test_early_stopping_ends_a_run_that_cannot_improve() -> None:

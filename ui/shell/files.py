@@ -13,14 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from simulator.data import Dataset, data_file_filter, load_dataset
-from simulator.errors import BackpropError, SpecError
-from simulator.io import DatasetChoice, Project, load_project
-from simulator.spec import MAX_JSON_BYTES, NetworkSpec, loads_strict
-from ui.shell.presets import Preset, available_presets, preset_from_dict
+from simulator.io import DatasetChoice, Project
+from simulator.io.designs import MODEL_SUFFIX, ONNX_SUFFIX, PROJECT_SUFFIX, Lesson
+from simulator.io.designs import read_design as read_design_file
+from simulator.spec import NetworkSpec
 
-PROJECT_SUFFIX = ".bpproj"
-MODEL_SUFFIX = ".bpmodel"
-ONNX_SUFFIX = ".onnx"
 OPEN_FILTER = ("Projects and networks (*.bpproj *.json);;Backprop Studio project (*.bpproj);;"
                "Network or lesson JSON (*.json);;All files (*)")
 DATA_FILTER = data_file_filter()
@@ -42,39 +39,26 @@ class Opened:
     description: str = ""
 
 
-def open_preset(preset: Preset) -> Opened:
-    choice = DatasetChoice(preset.dataset_source, dict(preset.dataset_options))
+def open_preset(preset: Lesson) -> Opened:
+    choice = preset.dataset
     return Opened(preset.spec(), preset.title, load_dataset(choice.source, **choice.options),
                   choice, preset_key=preset.key, description=preset.description)
 
 
 def read_design(name: str) -> Opened:
-    """A preset (by key), a lesson or network JSON file, or a ``.bpproj`` project.
+    """A lesson (by name), a lesson or network JSON file, or a ``.bpproj`` project, read by
+    :func:`simulator.io.designs.read_design` (the command line's reader too).
 
     Raises a :class:`BackpropError` (or ``OSError``) with a readable message on failure.
     """
-    path = Path(name).expanduser()
-    if not path.exists():
-        presets = {p.key: p for p in available_presets()}
-        if name in presets:
-            return open_preset(presets[name])
-        raise BackpropError(f"no file and no lesson named '{name}'; lessons are: "
-                            f"{', '.join(presets)}")
-    if path.suffix.lower() == PROJECT_SUFFIX:
-        project = load_project(path)
-        dataset = None
-        if project.dataset is not None:
-            dataset = load_dataset(project.dataset.source, **project.dataset.options)
-        return Opened(project.spec, path.stem, dataset, project.dataset, project, path)
-    if path.stat().st_size > MAX_JSON_BYTES:
-        raise SpecError(f"'{path.name}' is larger than {MAX_JSON_BYTES // 2**20} MiB")
-    try:
-        data = loads_strict(path.read_bytes())
-    except UnicodeDecodeError:
-        raise SpecError(f"'{path.name}' is not a text (JSON) file") from None
-    if isinstance(data, dict) and "network" in data:   # a lesson file, as in resources/presets
-        return open_preset(preset_from_dict(path.stem, data))
-    return Opened(NetworkSpec.from_dict(data), path.stem)
+    design = read_design_file(name)
+    if design.lesson is not None:
+        return open_preset(design.lesson)
+    if design.project is None:
+        return Opened(design.spec, design.title, description=design.description)
+    choice = design.dataset
+    dataset = None if choice is None else load_dataset(choice.source, **choice.options)
+    return Opened(design.spec, design.title, dataset, choice, design.project, design.path)
 
 
 def capture_project(spec: NetworkSpec, choice: DatasetChoice | None, session: Any,
@@ -90,3 +74,6 @@ def with_suffix(path: str, suffix: str) -> Path:
     result = Path(path)
     return result if result.suffix.lower() == suffix else result.with_name(result.name + suffix)
 
+
+__all__ = ["DATA_FILTER", "MODEL_SUFFIX", "ONNX_SUFFIX", "OPEN_FILTER", "PROJECT_SUFFIX", "Opened",
+           "capture_project", "open_preset", "read_design", "with_suffix"]

@@ -65,7 +65,8 @@ def test_train_is_deterministic(trained: Path, tmp_path: Path) -> None:
 
 
 def test_evaluate_json(trained: Path) -> None:
-    result = json.loads(cli("evaluate", trained, "--data", "spiral", "--json").stdout)
+    result = json.loads(cli("evaluate", trained, "--data", "spiral", "--json", "--split",
+                            "all").stdout)
     assert result["split"] == "all"
     assert result["samples"] == 300
     assert 0.0 <= result["accuracy"] <= 1.0
@@ -78,7 +79,7 @@ def test_evaluate_json(trained: Path) -> None:
 
 def test_evaluate_text(trained: Path) -> None:
     text = cli("evaluate", trained, "--data", "spiral").stdout
-    assert text.splitlines()[0] == "samples   300 (all)"
+    assert text.splitlines()[0] == "samples   60 (val)"   # the part the training held out
     assert "confusion matrix (rows: true class, columns: predicted class)" in text
 
 
@@ -89,12 +90,14 @@ def test_predict_csv_and_npz_in_input_order(trained: Path, tmp_path: Path) -> No
     csv.write_text("x1,x2\n" + "".join(f"{float(a)!r},{float(b)!r}\n" for a, b in x))
     np.savez(tmp_path / "points.npz", X=x, y=np.zeros(len(x)))
     for source in (csv, tmp_path / "points.npz"):
-        rows = cli("predict", trained, "--input", source).stdout.splitlines()
+        header, *rows = cli("predict", trained, "--input", source).stdout.splitlines()
+        assert header == "class,p(0),p(1)"
         assert len(rows) == len(x)
-        got = np.array([[float(v) for v in row.split(",")] for row in rows])
+        got = np.array([[float(v) for v in row.split(",")[1:]] for row in rows])
         np.testing.assert_allclose(got, expected, rtol=1e-6)
+        assert [row.split(",")[0] for row in rows] == [str(k) for k in expected.argmax(1)]
     cli("predict", trained, "--input", csv, "--output", tmp_path / "out.csv")
-    assert len((tmp_path / "out.csv").read_text().splitlines()) == len(x)
+    assert len((tmp_path / "out.csv").read_text().splitlines()) == len(x) + 1
 
 
 def test_export_matches_predict(trained: Path, tmp_path: Path) -> None:
@@ -111,14 +114,14 @@ def test_course_example_runs_as_written(tmp_path: Path) -> None:
     example = EXAMPLES / "course_sigmoid.json"
     assert json.loads(example.read_text())["layers"][0]["weights"] == [[1, -2], [-1, 1]]
     (tmp_path / "in.csv").write_text("1,-1\n0,0\n")
-    rows = cli("predict", example, "--input", tmp_path / "in.csv").stdout.splitlines()
+    rows = cli("predict", example, "--input", tmp_path / "in.csv").stdout.splitlines()[1:]
     network = compile_network(NetworkSpec.from_json(example.read_text()))
     hidden = 1 / (1 + np.exp(-(np.array([[1, -2], [-1, 1]]) @ [1.0, -1.0] + [1, 0])))
     assert hidden[0] == pytest.approx(0.982, abs=1e-3)  # sigmoid(1*1 + (-2)*(-1) + 1)
     weights = network.get_weights()
     logits = weights["dense_2.W"] @ hidden + weights["dense_2.b"]
     expected = np.exp(logits) / np.exp(logits).sum()
-    first = np.array([float(v) for v in rows[0].split(",")])
+    first = np.array([float(v) for v in rows[0].split(",")[1:]])
     np.testing.assert_allclose(first, expected, rtol=1e-5)
     assert len(rows) == 2
     cli("export", example, "--onnx", tmp_path / "course.onnx")

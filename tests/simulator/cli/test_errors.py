@@ -15,7 +15,7 @@ import pytest
 
 from simulator.cli import main
 from simulator.cli.train import Progress
-from simulator.io import Project, save_model, save_project
+from simulator.io import Project, load_model, save_model, save_project
 from simulator.training.events import BatchEnd, EpochEnd, Started
 from tests.simulator.io.builders import COURSE, MLP, build
 
@@ -121,15 +121,17 @@ def test_diverging_training_is_a_one_line_failure(capsys, tmp_path: Path) -> Non
     err = fails(capsys, "train", network, "--data", "sine", "--lr", "1e10", "--out",
                 tmp_path / "m.bpmodel")
     assert "NaN or infinite" in err
-    assert not (tmp_path / "m.bpmodel").exists()
+    assert f"The last good weights were saved to {tmp_path / 'm.bpmodel'}" in err
+    weights = load_model(tmp_path / "m.bpmodel").network.get_weights()
+    assert all(np.isfinite(w).all() for w in weights.values())
 
 
 def test_evaluate_and_predict_problems(capsys, tmp_path: Path, inputs: Path) -> None:
     assert "input_shape" in fails(capsys, "evaluate", COURSE_FILE, "--data", "sine")
     data = tmp_path / "five.csv"
     data.write_text("a,b,label\n" + "".join(f"0.{k},1.{k},{k}\n" for k in range(5)))
-    assert "labels do not fit this model, which has 3 classes (labels must be whole numbers "\
-        "0..2)" in fails(capsys, "evaluate", COURSE_FILE, "--data", data)
+    assert "the data has labels '3', '4', which the model never saw; its classes are: 0, 1, "\
+        "2" in fails(capsys, "evaluate", COURSE_FILE, "--data", data)
     model = save_model(tmp_path / "m.bpmodel", build(MLP))
     assert "input_shape is [4]" in fails(capsys, "evaluate", model, "--data", "xor")
     project = save_project(tmp_path / "p.bpproj", Project(build(MLP).spec))
@@ -137,8 +139,8 @@ def test_evaluate_and_predict_problems(capsys, tmp_path: Path, inputs: Path) -> 
     (tmp_path / "fake.bpmodel").write_bytes(b"PK\x03\x04garbage")
     assert "not a valid archive" in fails(capsys, "predict", tmp_path / "fake.bpmodel",
                                           "--input", inputs)
-    assert "No such file or directory" in fails(capsys, "export", COURSE_FILE, "--onnx",
-                                                tmp_path / "missing" / "x.onnx")
+    assert "/missing' does not exist; create it first" in fails(
+        capsys, "export", COURSE_FILE, "--onnx", tmp_path / "missing" / "x.onnx")
 
 
 @pytest.mark.parametrize("args", [

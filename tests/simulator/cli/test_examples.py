@@ -9,8 +9,8 @@ import onnxruntime as ort
 import pytest
 
 from simulator.cli import main
-from simulator.cli.inputs import read_network
 from simulator.io import load_model
+from simulator.io.designs import read_network
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[3] / "resources" / "examples")
                   .glob("*.json"))

@@ -34,12 +34,18 @@ def blobs(n: int = 60, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
 
 def make_trainer(training: dict[str, Any] | None = None, *, layers: list | None = None,
-                 seed: int = 0, val: bool = True, n: int = 60, **kwargs: Any) -> Trainer:
+                 seed: int = 0, val: bool = True, n: int = 60, numbers: bool = False,
+                 **kwargs: Any) -> Trainer:
+    """A trainer on 3 blobs; ``numbers`` gives float targets (one-hot rows, or the label as a
+    number for one output), as a regression loss needs."""
     config = {"optimizer": {"type": "sgd", "learning_rate": 0.1}, "epochs": 3,
               "batch_size": 16, "seed": seed, **(training or {})}
     spec = NetworkSpec.from_dict({"input_shape": [2], "layers": layers or HIDDEN,
                                   "training": config})
     x, y = blobs(n)
+    if numbers:
+        width = spec.infer_shapes()[-1].output_shape[0]
+        y = np.eye(3)[y] if width == 3 else y.astype(np.float64)[:, None]
     net = compile_network(spec, seed=seed)
     if val:
         return Trainer(net, spec.training, x[:n - 20], y[:n - 20], x[n - 20:], y[n - 20:],
@@ -101,9 +107,7 @@ def test_without_validation_the_confusion_matrix_is_on_the_training_set() -> Non
 
 def test_regression_has_no_accuracy() -> None:
     layers = [{"type": "Dense", "units": 4, "activation": "tanh"}, {"type": "Dense", "units": 1}]
-    trainer = make_trainer({"loss": "mse", "epochs": 1}, layers=layers)
-    trainer.y_train = trainer.y_train.astype(np.float32)[:, None]
-    trainer.y_val = trainer.y_val.astype(np.float32)[:, None]
+    trainer = make_trainer({"loss": "mse", "epochs": 1}, layers=layers, numbers=True)
     epoch = next(e for e in run(trainer) if isinstance(e, EpochEnd))
     assert set(epoch.metrics) == {"loss", "val_loss", "learning_rate"}
     assert epoch.confusion is None
@@ -129,7 +133,7 @@ def test_same_seed_is_bitwise_identical_and_different_seeds_differ() -> None:
 def test_huge_learning_rate_fails_within_one_batch_with_last_good_weights() -> None:
     layers = [{"type": "Dense", "units": 8, "activation": "relu"}, {"type": "Dense", "units": 3}]
     trainer = make_trainer({"optimizer": {"type": "sgd", "learning_rate": 1e6}, "epochs": 50,
-                            "loss": "mse"}, layers=layers)
+                            "loss": "mse"}, layers=layers, numbers=True)
     history = [trainer.network.flat_params.copy()]
     for event in trainer.run():
         if isinstance(event, BatchEnd):
@@ -377,3 +381,23 @@ def test_shuffle_false_presents_the_file_order_sample_by_sample() -> None:
             w, b = w - 0.5 * np.outer(grad_z, row), b - 0.5 * grad_z
     np.testing.assert_allclose(net.layers["unit"].params["W"], w, rtol=1e-12)
     np.testing.assert_allclose(net.layers["unit"].params["b"], b, rtol=1e-12)
+
+
+@pytest.mark.parametrize(("rate", "dtype", "val", "says"), [
+    (1e150, "float64", True, "the validation loss became inf at epoch 1"),
+    (1e300, "float32", False, "a weight became NaN or infinite at epoch 1"),
+])
+def test_an_update_that_overflows_fails_with_the_weights_from_before_it(rate, dtype, val,
+                                                                         says) -> None:
+    """One batch per epoch: the loss and gradient of the batch are finite, the update is not
+    (or makes the validation loss overflow); nothing non-finite may be kept."""
+    layers = [{"type": "Dense", "units": 4}, {"type": "Dense", "units": 1}]
+    trainer = make_trainer({"loss": "mse", "batch_size": 100, "epochs": 2, "dtype": dtype,
+                            "optimizer": {"type": "sgd", "learning_rate": rate}},
+                           layers=layers, numbers=True, val=val)
+    before = trainer.network.flat_params.copy()
+    events = run(trainer)
+    assert isinstance(events[-1], Failed)
+    assert says in events[-1].message
+    assert not any(isinstance(e, EpochEnd) for e in events)
+    np.testing.assert_array_equal(trainer.network.flat_params, before)
