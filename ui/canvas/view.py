@@ -157,6 +157,7 @@ class DesignCanvas(QWidget):
         """Show ``widget`` (another view of the design, such as its units and connections) in
         place of the boxes, or the boxes again (None)."""
         layout = self.layout()
+        assert layout is not None           # set in __init__
         if self.alternate is not None and self.alternate is not widget:
             self.alternate.hide()
         if widget is not None and layout.indexOf(widget) < 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TypeVar
 
 from ui.panels.accuracy_panel import AccuracyPanel
@@ -40,7 +41,7 @@ def default_panels() -> list[Panel]:
     ]
 
 
-def find_panel(panels: list[Panel], kind: type[P]) -> P:
+def find_panel(panels: Sequence[Panel], kind: type[P]) -> P:
     """The first panel of type ``kind`` (a KeyError names it when there is none)."""
     for panel in panels:
         if isinstance(panel, kind):

@@ -103,7 +103,7 @@ def test_presenting_an_instance_with_no_run_trains_it_in_the_worker(qtbot, rig, 
     assert session.trainer.step == 1
     after = session.network.get_weights()
     change = update.params["hidden"]["W"].change
-    np.testing.assert_allclose(change, (after["hidden.W"] - before["hidden.W"]).T, rtol=1e-6)
+    np.testing.assert_allclose(change, (after["hidden.W"] - before["hidden.W"]), rtol=1e-6)
     assert set(update.state) == {"velocity"}
     assert threads
     assert threading.get_ident() not in threads
