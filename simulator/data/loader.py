@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from simulator.data.builtin import builtin_datasets, load_builtin
 from simulator.data.dataset import Dataset
 from simulator.data.formats.csv import load_csv
@@ -23,6 +25,7 @@ from simulator.data.formats.image_folder import load_image_folder
 from simulator.data.formats.npz import load_npz
 from simulator.data.options import check_choice, reject_unknown
 from simulator.errors import DataError
+from simulator.paths import check_source, open_regular
 
 LOADERS: dict[str, Callable[..., Dataset]] = {
     "csv": load_csv, "npz": load_npz, "idx": load_idx, "images": load_image_folder,
@@ -51,7 +54,7 @@ def detect_format(path: Path) -> str:
     if suffix == ".npz":
         return "npz"
     try:
-        with open(path, "rb") as file:
+        with open_regular(path, f"'{path}'") as file:
             head = file.read(4)
     except OSError as exc:
         raise DataError(f"cannot open '{path}': {exc.strerror or exc}") from exc
@@ -77,9 +80,22 @@ def load_dataset(source: str | os.PathLike[str], **options: Any) -> Dataset:
     if not isinstance(source, str | os.PathLike) or not os.fspath(source):
         raise DataError(f"a dataset source is a built-in name or a path, got {source!r}")
     path = Path(source).expanduser()
-    if not path.exists():
+    try:
+        check_source(path)   # a FIFO, a device or a link loop is refused before it is opened
+    except FileNotFoundError:
         raise DataError(f"no built-in dataset or file named '{os.fspath(source)}'; built-ins "
-                        f"are: {', '.join(builtin_datasets())}")
+                        f"are: {', '.join(builtin_datasets())}") from None
+    try:
+        dataset = _load_path(path, options)
+    except MemoryError:
+        raise DataError(f"'{path.name}' does not fit in the memory this machine has free; use "
+                        "a smaller file (fewer or smaller samples), or close other programs"
+                        ) from None
+    _check_classes(dataset)
+    return dataset
+
+
+def _load_path(path: Path, options: dict[str, Any]) -> Dataset:
     format_name = options.pop("format", None)
     if format_name is None:
         format_name = detect_format(path)
@@ -91,3 +107,17 @@ def load_dataset(source: str | os.PathLike[str], **options: Any) -> Dataset:
                         f"{'a folder' if format_name == 'images' else 'a file'}")
     reject_unknown(DESCRIPTIONS[format_name], options, options_of(format_name))
     return LOADERS[format_name](path, **options)
+
+
+def _check_classes(dataset: Dataset) -> None:
+    """Classification needs two classes present; one class is a mistake worth naming."""
+    if dataset.task != "classification":
+        return
+    labels = dataset.y if dataset.y_test is None else np.concatenate([dataset.y, dataset.y_test])
+    present = np.unique(labels)
+    if len(present) < 2:
+        only = (f"only class '{dataset.class_names[int(present[0])]}'" if len(present)
+                else "no labels")
+        raise DataError(f"'{dataset.name}' has {only}: classification needs samples of at "
+                        "least two classes. Add samples of another class, or pass "
+                        "task='regression' if the last column is a number to predict")

@@ -188,7 +188,7 @@ class Trainer:
              "callbacks": [{"type": "EarlyStopping", "state": {"best": 0.3, ...}}]}
 
         Every value is JSON-safe except the NumPy arrays (see
-        :func:`simulator.io.project_file.split_arrays`). Resuming is exact at an epoch
+        :func:`simulator.io.common.split_arrays`). Resuming is exact at an epoch
         boundary. State taken in the middle of an epoch (a paused or stopped run) records the
         completed epochs only: the resumed run starts that epoch again from a fresh shuffle,
         with the partial epoch's updates kept in the weights and the step count.

@@ -61,7 +61,7 @@ def test_newer_format_version(saved) -> None:
     with_meta(path, format_version=7)
     with pytest.raises(ModelFileError, match=re.escape(
             "created by a newer version of Backprop Studio (format 7); this version reads "
-            "up to 1")):
+            "up to 2")):
         load_model(path)
 
 
