@@ -104,6 +104,8 @@ class LayerInfo:
     input_shape: Any
     output_shape: Shape
     param_count: int
+    #: Values per sample the layer works in besides its output: (training, inference).
+    scratch: tuple[int, int] = (0, 0)
 
 
 class NetworkSpec:
@@ -283,8 +285,9 @@ class NetworkSpec:
             if any(d < 1 for d in out_shape):
                 raise SpecError(f"output shape {list(out_shape)} is empty", layer=spec.name)
             shapes[spec.name] = out_shape
+            scratch = (layer.scratch_size(in_shape, True), layer.scratch_size(in_shape, False))
             infos[i] = LayerInfo(spec.name, spec.type, tuple(sources), in_shape, out_shape,
-                                 n_params)
+                                 n_params, scratch)
         dangling = [layer.name for layer in self.layers[:-1] if layer.name not in consumed]
         if dangling:
             raise SpecError(

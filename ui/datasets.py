@@ -7,6 +7,7 @@ from typing import Any
 from simulator.data import Dataset
 from simulator.data import load_dataset as engine_load
 from simulator.errors import DataError
+from simulator.io.model_file import class_names_to_save
 from simulator.losses import get_loss
 from simulator.spec import NetworkSpec
 
@@ -26,6 +27,7 @@ def fit_problem(spec: NetworkSpec, dataset: Dataset) -> str | None:
                  None)
     try:
         get_loss(spec.training.loss).check_targets(dataset.y, output, layer=sized)
+        class_names_to_save(spec, dataset)   # so that the trained model can be exported
     except DataError as exc:
         return str(exc)
     return None

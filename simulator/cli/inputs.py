@@ -19,6 +19,7 @@ from typing import TextIO
 import numpy as np
 
 from simulator.data.dataset import Dataset
+from simulator.data.stored_options import check_option_values
 from simulator.errors import DataError, ModelFileError
 from simulator.io import LoadedModel, Project, load_model, load_project
 from simulator.io.common import open_checked, parse_json, parse_spec
@@ -146,6 +147,13 @@ def data_option(text: str) -> tuple[str, object]:
         parsed: object = json.loads(value)
     except json.JSONDecodeError:
         parsed = value
+    except RecursionError:
+        raise ValueError(f"the value of {key.strip()!r} is nested too deeply; give a number, "
+                         "a word or a short list such as [28, 28]") from None
+    try:
+        check_option_values({key.strip(): parsed}, "--data-option")
+    except DataError as exc:
+        raise ValueError(str(exc)) from None
     return key.strip(), parsed
 
 

@@ -12,6 +12,7 @@ from simulator.cli.inputs import load_design, open_dataset
 from simulator.config import TrainingConfig
 from simulator.errors import DataError, TrainingError
 from simulator.io import save_model
+from simulator.io.model_file import class_names_to_save
 from simulator.network import compile_network
 from simulator.training.events import BatchEnd, EpochEnd, Failed, Finished, Started
 from simulator.training.trainer import Trainer
@@ -94,6 +95,7 @@ def run_train(args: argparse.Namespace, out: TextIO) -> int:
     else:
         raise DataError("no data: give --data (a built-in dataset name or a file)")
     prepared = prepare(dataset, config, spec.input_shape)
+    task_names = class_names_to_save(spec, dataset)   # a save that would fail, fails now
     network = compile_network(spec, args.backend)
     resumed = project is not None and project.weights is not None
     if resumed:
@@ -122,7 +124,6 @@ def run_train(args: argparse.Namespace, out: TextIO) -> int:
     if validation:
         print(f"validation: {format_metrics(validation)}", file=out)
     if args.out:
-        task_names = dataset.class_names if dataset.task == "classification" else None
         save_model(args.out, network, preprocessor=prepared.preprocessor,
                    class_names=task_names, metrics=final)
         print(f"saved {args.out}", file=out)

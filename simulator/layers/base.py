@@ -98,6 +98,8 @@ class Layer:
     category: ClassVar[str] = "Core"
     #: Number of inputs the layer takes; ``None`` means two or more (merge layers).
     n_inputs: ClassVar[int | None] = 1
+    #: Buffers that can never be negative (a variance); a file holding a negative is refused.
+    nonnegative_buffers: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self) -> None:
         self.params: dict[str, Array] = {}
@@ -128,6 +130,12 @@ class Layer:
 
     def initial_buffers(self, input_shape: Any) -> dict[str, np.ndarray]:
         return {k: np.zeros(s) for k, s in self.buffer_shapes(input_shape).items()}
+
+    def scratch_size(self, input_shape: Any, training: bool) -> int:
+        """Values per sample the layer allocates while it runs, besides its output (working
+        copies such as a convolution's padded input and im2col columns); for memory
+        estimates made before anything is allocated."""
+        return 0
 
     # ----- life cycle ---------------------------------------------------------------
     def build(self, input_shape: Any, backend: Backend, rng: np.random.Generator) -> Shape:

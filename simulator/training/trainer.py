@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from simulator import batch_memory
 from simulator.backend import to_numpy
 from simulator.callbacks import Callback, callbacks_from_config
 from simulator.config import TrainingConfig
@@ -39,7 +40,13 @@ from simulator.training.events import (
     Started,
     TrainerControl,
 )
-from simulator.training.metrics import confusion_matrix, n_classes_of, predicted_labels, true_labels
+from simulator.training.metrics import (
+    MAX_CONFUSION_CLASSES,
+    confusion_matrix,
+    n_classes_of,
+    predicted_labels,
+    true_labels,
+)
 
 __all__ = ["BatchEnd", "Callback", "EpochEnd", "Event", "Failed", "Finished", "Probe",
            "Snapshot", "Started", "Trainer", "TrainerControl"]
@@ -77,6 +84,9 @@ class Trainer:
             if targets is not None and isinstance(targets, np.ndarray):
                 self.loss.check_targets(targets, output_shape)
         self.x_train, self.y_train = self._data(x_train), self._targets(y_train)
+        batch_memory.check_batch(network.infos, max(1, min(config.batch_size,
+                                                           int(self.x_train.shape[0]))),
+                                 np.dtype(backend.dtype).itemsize, training=True)
         has_val = x_val is not None and len(x_val) > 0
         self.x_val = self._data(x_val) if has_val else None
         self.y_val = self._targets(y_val) if has_val else None
@@ -100,6 +110,7 @@ class Trainer:
         self.epoch = 0      # completed epochs (the current one while running)
         self.step = 0       # completed updates
         self._in_epoch = False
+        self._batch = 0     # the batch in progress, for messages
         self._stop_reason: str | None = None
         self._notes: list[str] = []
         self._backup = self.xp.empty_like(network.flat_params)
@@ -273,7 +284,13 @@ class Trainer:
         self.xp.copyto(self._backup, self.network.flat_params)
         for epoch in range(first + 1, first + epochs + 1):
             self.epoch, self._in_epoch = epoch, True
-            result = yield from self._epoch(epoch)
+            self._batch = 0
+            try:
+                result = yield from self._epoch(epoch)
+            except MemoryError:
+                result = self._fail("this machine ran out of memory", epoch, self._batch,
+                                    "Use a smaller batch size or a smaller network, or close "
+                                    "other programs.")
             if result is not None:
                 yield from result
                 return
@@ -288,11 +305,13 @@ class Trainer:
         x, y = self.x_train, self.y_train
         xp, size, n_train = self.xp, self.config.batch_size, int(x.shape[0])
         total_loss = 0.0
-        # Training-set confusion counts, gathered from the batches as they are trained (no
-        # second pass over the data): counts[true * K + predicted].
+        # Training-set predictions, gathered from the batches as they are trained (no second
+        # pass over the data) as codes true * K + predicted; counted once the epoch ends.
         k = self.n_classes
-        counts = xp.zeros(k * k, dtype=xp.int64) if self.classification else None
+        pairs: list[Array] | None = [] if self.classification else None
+        batch = 0
         for batch, start in enumerate(range(0, n_train, size), start=1):
+            self._batch = batch
             if self.control.stop_requested:
                 self.control.stop_requested = False
                 self.epoch, self._in_epoch = epoch - 1, False
@@ -311,19 +330,25 @@ class Trainer:
                 return self._fail(problem, epoch, batch)
             self.step += 1
             total_loss += loss * int(xb.shape[0])
-            if counts is not None:
-                pairs = true_labels(yb, xp) * k + predicted_labels(output, xp)
-                counts += xp.bincount(pairs, minlength=k * k)[: k * k]
+            if pairs is not None:
+                pairs.append(true_labels(yb, xp) * k + predicted_labels(output, xp))
             yield BatchEnd(epoch, batch, self.step, loss, lr, norm)
             if self.probes and time.monotonic() - self._last_snapshot >= self.snapshot_interval:
                 yield self.snapshot()
+        if not bool(xp.isfinite(self.network.flat_params).all()):
+            # The epoch's last update is followed by no forward pass that would notice it.
+            return self._fail("the last update made some weights NaN or infinite", epoch, batch)
         logs = {"loss": total_loss / max(n_train, 1)}
         confusion = None
-        if counts is not None:
-            confusion = np.asarray(to_numpy(counts)).reshape(k, k)
-            logs["accuracy"] = float(np.trace(confusion)) / max(n_train, 1)
+        if pairs is not None:
+            codes = np.asarray(to_numpy(xp.concatenate(pairs))) if pairs else np.zeros(0, int)
+            logs["accuracy"] = float(np.count_nonzero(codes // k == codes % k)) / max(n_train, 1)
+            if k <= MAX_CONFUSION_CLASSES:
+                confusion = np.bincount(codes, minlength=k * k)[: k * k].reshape(k, k)
         if self.x_val is not None:
             val_loss, val_acc, confusion = self.evaluate(self.x_val, self.y_val)
+            if not math.isfinite(val_loss):
+                return self._fail(f"the validation loss became {val_loss}", epoch, batch)
             logs["val_loss"] = val_loss
             if val_acc is not None:
                 logs["val_accuracy"] = val_acc
@@ -344,16 +369,18 @@ class Trainer:
         yield Finished(reason, self.epoch, {k: list(v) for k, v in self.history.items()},
                        self._take_notes())
 
-    def _fail(self, problem: str, epoch: int, batch: int) -> Iterator[Event]:
+    def _fail(self, problem: str, epoch: int, batch: int, advice: str | None = None
+              ) -> Iterator[Event]:
         # The weights from before the last update are the last ones known to give a finite
         # loss and gradient; running statistics go back to before the failed forward pass.
         self.xp.copyto(self.network.flat_params, self._backup)
         for buffer, backup in self._buffer_backups:
             self.xp.copyto(buffer, backup)
         self.epoch, self._in_epoch = epoch - 1, False
+        advice = advice or ("Try a smaller learning rate, gradient clipping, or check the data "
+                            "for NaN values.")
         yield Failed("diverged", f"{problem} at epoch {epoch}, batch {batch}; training stopped "
-                     "and the last good weights were kept. Try a smaller learning rate, "
-                     "gradient clipping, or check the data for NaN values.",
+                     f"and the last good weights were kept. {advice}",
                      epoch, batch, {k: list(v) for k, v in self.history.items()})
 
     def _epoch_order(self) -> Array | None:
@@ -398,6 +425,8 @@ class Trainer:
         xp, net = self.xp, self.network
         x, y = self._data(x), self._targets(y)
         total, correct, preds, n = 0.0, 0, [], int(x.shape[0])
+        if n:
+            batch_size = net.fitting_batch(min(batch_size, n), training=False)
         for start in range(0, n, batch_size):
             xb, yb = x[start:start + batch_size], y[start:start + batch_size]
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -410,8 +439,10 @@ class Trainer:
                 preds.append(pred)
         if not self.classification:
             return total / max(n, 1), None, None
-        pred_all = xp.concatenate(preds) if preds else xp.zeros(0, dtype=xp.int64)
-        confusion = confusion_matrix(pred_all, true_labels(y, xp), self.n_classes)
+        confusion = None
+        if self.n_classes <= MAX_CONFUSION_CLASSES:
+            pred_all = xp.concatenate(preds) if preds else xp.zeros(0, dtype=xp.int64)
+            confusion = confusion_matrix(pred_all, true_labels(y, xp), self.n_classes)
         return total / max(n, 1), correct / max(n, 1), confusion
 
     def snapshot(self) -> Snapshot:
@@ -446,5 +477,5 @@ def _check_rng(gen: np.random.Generator, state: Any, what: str) -> None:
     probe = type(gen.bit_generator)()
     try:
         probe.state = state
-    except (TypeError, ValueError, KeyError) as exc:
+    except (TypeError, ValueError, KeyError, OverflowError, AttributeError) as exc:
         raise ModelFileError(f"{what} state is malformed ({exc})") from None

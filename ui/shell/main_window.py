@@ -19,6 +19,7 @@ from simulator.data import Dataset
 from simulator.errors import BackpropError, DataError
 from simulator.io import DatasetChoice, Project
 from simulator.spec import NetworkSpec
+from ui import error_log
 from ui.datasets import fit_problem
 from ui.design.commands import SetInputShape
 from ui.design.positions import fill_missing_positions
@@ -107,10 +108,14 @@ class MainWindow(QMainWindow):
         try:
             opened = read_design(name)
         except (BackpropError, OSError) as exc:
-            QMessageBox.warning(self, "Cannot open", f"Cannot open '{name}': {describe(exc)}")
-            return False
-        self.install(opened)
-        return True
+            problem = describe(exc)
+        except Exception as exc:  # noqa: BLE001  (never open nothing without a word)
+            problem = error_log.unexpected(exc)
+        else:
+            self.install(opened)
+            return True
+        QMessageBox.warning(self, "Cannot open", f"Cannot open '{name}': {problem}")
+        return False
 
     def set_dataset(self, dataset: Dataset, choice: DatasetChoice) -> None:
         """Train on ``dataset``; an input shape that cannot take it is changed (undoably)."""
@@ -180,18 +185,27 @@ class MainWindow(QMainWindow):
         self.stop_training()
         self.session, self._session_key = None, self._design_key()
         if self.dataset is not None:
+            resumed = ""
             try:
                 self.spec.infer_shapes()
                 problem = fit_problem(self.spec, self.dataset)
                 if problem:
                     raise DataError(problem)
                 self.session = build_session(self.spec.copy(), self.dataset)
-                self._restore_project_run()
+                try:
+                    self._restore_project_run()
+                except BackpropError as exc:   # the design opens; its run starts afresh
+                    self.session = build_session(self.spec.copy(), self.dataset)
+                    resumed = (f". The saved run could not be resumed ({describe(exc)}); "
+                               "training starts afresh")
             except BackpropError as exc:
                 self.session = None
                 self.status_label.setText(f"Cannot train yet: {describe(exc)}")
+            except MemoryError as exc:
+                self.session = None
+                self.status_label.setText(f"Cannot train yet: {error_log.one_line(exc)}")
             else:
-                self.status_label.setText("Ready: press Train (or Space)")
+                self.status_label.setText("Ready: press Train (or Space)" + resumed)
         self._pending_project = None
         for panel in self.panels:
             panel.reset(self.session)

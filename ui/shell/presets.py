@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from resources import resource_path
+from simulator.data.stored_options import check_stored_options
 from simulator.errors import SpecError
 from simulator.spec import NetworkSpec, loads_strict
 
@@ -60,10 +61,11 @@ def preset_from_dict(key: str, data: Any) -> Preset:
     options = dataset.get("options", {})
     if not isinstance(options, dict):
         raise SpecError(f"lesson '{key}': dataset 'options' must be an object")
+    source = dataset.get("source", "spiral")
+    options = check_stored_options(source, options, f"lesson '{key}'")
     order = data.get("order", 1000)
     return Preset(key, str(data.get("title", key)), str(data.get("description", "")),
-                  dataset.get("source", "spiral"), dict(options), data["network"],
-                  order if isinstance(order, int) else 1000)
+                  source, options, data["network"], order if isinstance(order, int) else 1000)
 
 
 def _read(path: Path) -> Preset:

@@ -53,6 +53,11 @@ _STYLERS = "_theme_stylers"
 _state = {"scale": 1.0}
 
 
+#: Above this many classes a plot writes no text per class (names, counts, values): thousands
+#: of text items take minutes to lay out and cannot be read anyway.
+MAX_LABELLED_CLASSES = 40
+
+
 def class_color(index: int) -> tuple[int, int, int]:
     return CLASS_COLORS[int(index) % len(CLASS_COLORS)]
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QMessageBox
 
 from simulator.training.trainer import EpochEnd, Failed, Finished, Started
+from ui import error_log
 from ui.training.worker import BatchChunk
 
 if TYPE_CHECKING:
@@ -112,6 +113,10 @@ class TrainingBridge:
         w.training_finished.emit(event)
 
     def _on_error(self, text: str) -> None:
-        self.window.status_label.setText("Training failed with an internal error (details "
-                                         "shown).")
-        QMessageBox.critical(self.window, "Internal error", text)
+        path = error_log.record(text)
+        line = error_log.last_line(text)
+        self.window.status_label.setText(f"Training failed with an internal error ({line}); "
+                                         f"the details are in {path}")
+        QMessageBox.critical(self.window, "Internal error",
+                             f"Training failed with an internal error: {line}. The app is still "
+                             f"running; the details are in {path}")
