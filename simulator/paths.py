@@ -103,7 +103,8 @@ def walk_files(root: Path, keep: Callable[[str], bool], what: str,
     while stack:
         folder, depth = stack.pop()
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
             raise error(f"cannot read folder '{folder}': {exc.strerror or exc}") from None
         subfolders = []

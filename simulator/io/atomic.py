@@ -70,7 +70,8 @@ def remove_stale_temporaries(folder: str | os.PathLike[str]) -> list[Path]:
     process is gone); returns what was removed. Other files are never touched."""
     removed: list[Path] = []
     try:
-        entries = list(os.scandir(folder))
+        with os.scandir(folder) as listing:
+            entries = list(listing)
     except OSError:
         return removed
     now = time.time()

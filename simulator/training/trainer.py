@@ -111,6 +111,7 @@ class Trainer:
         self.step = 0       # completed updates
         self._in_epoch = False
         self._batch = 0     # the batch in progress, for messages
+        self._updating = False   # inside optimizer.step (the weights may be half-updated)
         self._stop_reason: str | None = None
         self._notes: list[str] = []
         self._backup = self.xp.empty_like(network.flat_params)
@@ -290,7 +291,7 @@ class Trainer:
             except MemoryError:
                 result = self._fail("this machine ran out of memory", epoch, self._batch,
                                     "Use a smaller batch size or a smaller network, or close "
-                                    "other programs.")
+                                    "other programs.", restore=self._updating)
             if result is not None:
                 yield from result
                 return
@@ -369,11 +370,14 @@ class Trainer:
         yield Finished(reason, self.epoch, {k: list(v) for k, v in self.history.items()},
                        self._take_notes())
 
-    def _fail(self, problem: str, epoch: int, batch: int, advice: str | None = None
-              ) -> Iterator[Event]:
+    def _fail(self, problem: str, epoch: int, batch: int, advice: str | None = None,
+              restore: bool = True) -> Iterator[Event]:
         # The weights from before the last update are the last ones known to give a finite
         # loss and gradient; running statistics go back to before the failed forward pass.
-        self.xp.copyto(self.network.flat_params, self._backup)
+        # (A failure that is not the numbers' fault, outside an update, keeps the weights.)
+        if restore:
+            self.xp.copyto(self.network.flat_params, self._backup)
+        self._updating = False
         for buffer, backup in self._buffer_backups:
             self.xp.copyto(buffer, backup)
         self.epoch, self._in_epoch = epoch - 1, False
@@ -416,7 +420,9 @@ class Trainer:
             if clip is not None and norm > clip:
                 grads *= clip / norm
             xp.copyto(self._backup, net.flat_params)
+            self._updating = True
             self.optimizer.step(net.flat_params, grads, lr)
+            self._updating = False
             return loss, output, norm, None
 
     def evaluate(self, x: Array, y: Array, batch_size: int = 1024
