@@ -25,7 +25,8 @@ def test_a_valid_design_listed_output_first_needs_no_deep_recursion() -> None:
     layers.append({"type": "Dense", "name": "out", "units": 2, "inputs": ["l0"]})
     spec = NetworkSpec.from_dict({"input_shape": [2], "layers": layers})
     order = spec.topological_order()
-    assert order[0] == count - 2 and order[-1] == count - 1
+    assert order[0] == count - 2
+    assert order[-1] == count - 1
     network = compile_network(spec, seed=0)
     assert network.predict(np.zeros((1, 2))).shape == (1, 2)
 

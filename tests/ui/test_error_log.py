@@ -45,7 +45,8 @@ def test_an_uncaught_exception_is_logged_and_shown_in_one_line(qapp, log_folder:
     assert "ZeroDivisionError: division by zero" in text
     assert str(log_folder / error_log.LOG_NAME) in text
     log = (log_folder / error_log.LOG_NAME).read_text()
-    assert "Traceback (most recent call last)" in log and "raise_and_catch" in log
+    assert "Traceback (most recent call last)" in log
+    assert "raise_and_catch" in log
 
 
 def test_an_exception_in_a_thread_is_shown_from_the_gui_thread(qapp, qtbot, log_folder: Path,
@@ -96,7 +97,9 @@ def test_file_open_never_silently_opens_nothing(main_window, dialogs, log_folder
     monkeypatch.setattr(module, "read_design", lambda name: {}["missing"])
     assert main_window.open_path("lesson.json") is False
     (title, text), = dialogs.messages
-    assert title == "Cannot open" and "KeyError" in text and "lesson.json" in text
+    assert title == "Cannot open"
+    assert "KeyError" in text
+    assert "lesson.json" in text
     assert main_window.spec.to_dict() == before
 
 
@@ -126,7 +129,8 @@ def test_a_project_whose_run_cannot_resume_opens_and_says_so(main_window, tmp_pa
     assert main_window.open_path(str(path)) is True
     assert "could not be resumed" in main_window.status_label.text()
     assert "training starts afresh" in main_window.status_label.text()
-    assert main_window.session is not None and main_window.session.trainer.step == 0
+    assert main_window.session is not None
+    assert main_window.session.trainer.step == 0
 
 
 def test_a_lesson_file_cannot_choose_a_safety_limit(main_window, tmp_path: Path,

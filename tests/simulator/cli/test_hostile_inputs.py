@@ -49,7 +49,8 @@ def test_a_regression_loss_on_class_labels_saves_a_model_that_loads(tmp_path: Pa
     assert main(["train", str(net), "--data", "blobs", "--data-option", "classes=3",
                  "--out", str(out)]) == 0
     model = load_model(out)
-    assert model.task == "regression" and model.class_names == []
+    assert model.task == "regression"
+    assert model.class_names == []
 
 
 def test_a_network_file_with_a_byte_order_mark_is_read(tmp_path: Path, capsys) -> None:

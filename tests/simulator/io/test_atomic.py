@@ -106,12 +106,14 @@ def test_a_save_killed_half_way_leaves_nothing_after_the_next_save(tmp_path: Pat
     for _ in range(3):
         with subprocess.Popen([sys.executable, "-c", KILLED_SAVE, str(target)], cwd=root,
                               stdout=subprocess.PIPE, text=True) as child:
-            assert child.stdout is not None and child.stdout.readline() == "writing\n"
+            assert child.stdout is not None
+            assert child.stdout.readline() == "writing\n"
             child.send_signal(signal.SIGKILL)
             child.wait()
     # Each killed save removed the one killed before it; the last one's file is left.
     left = sorted(p.name for p in tmp_path.iterdir() if p.name != "model.bpmodel")
-    assert len(left) == 1 and ".bptmp-" in left[0]
+    assert len(left) == 1
+    assert ".bptmp-" in left[0]
     assert target.read_bytes() == b"previous version"
     atomic_write(target, b"new version")
     assert [p.name for p in tmp_path.iterdir()] == ["model.bpmodel"]
