@@ -1,7 +1,7 @@
 """The confusion matrix of the latest epoch: counts coloured by size, the numbers in the cells.
 
 With more than :data:`MAX_SHOWN_CLASSES` classes it shows the classes most often confused (the
-largest counts off the diagonal, row and column together) and says so in the title: 3,000
+largest counts off the diagonal, row and column together) and says so above the plot: 3,000
 class names and nine million cells would freeze the window and say nothing readable. The
 engine makes no matrix at all above ``MAX_CONFUSION_CLASSES``; the panel says that too.
 """
@@ -25,8 +25,8 @@ from ui.training.session import TrainingSession
 
 #: Above this many classes the numbers no longer fit in the cells (the colours still tell).
 MAX_WRITTEN_CLASSES = 16
-#: Above this many classes only this many (the most confused) are drawn.
-MAX_SHOWN_CLASSES = MAX_WRITTEN_CLASSES
+#: Above this many classes only this many (the most confused) are drawn, numbers written.
+MAX_SHOWN_CLASSES = 12
 
 
 def most_confused(matrix: np.ndarray, k: int) -> np.ndarray:
@@ -134,10 +134,10 @@ class ConfusionPanel(Panel):
                 cell.setText(str(int(value)))
         right = int(np.trace(full))
         total = max(int(full.sum()), 1)
-        part = ("" if n == full.shape[0] else
-                f"; the {n} most confused of {full.shape[0]:,} classes")
         set_title(self.plot, f"epoch {event.epoch}: {right} of {total} right "
-                             f"({100.0 * right / total:.1f} %){part}")
+                             f"({100.0 * right / total:.1f} %)")
+        self.notice.show_text("" if n == full.shape[0] else
+                              f"The {n} most confused of {full.shape[0]:,} classes")
 
     def cell_texts(self) -> list[str]:
         """The numbers written in the cells, row by row (for tests and screen readers)."""

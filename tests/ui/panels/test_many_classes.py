@@ -47,9 +47,9 @@ def test_a_large_matrix_shows_the_most_confused_classes_and_says_so(qtbot) -> No
     assert {17, 250} <= set(panel.shown)
     assert len(panel.cells) == MAX_SHOWN_CLASSES ** 2
     assert panel.image.image.shape == (MAX_SHOWN_CLASSES, MAX_SHOWN_CLASSES)
-    title = panel.plot.getPlotItem().titleLabel.text
-    assert f"the {MAX_SHOWN_CLASSES} most confused of 300 classes" in title
-    assert "2700 of 2709 right" in title
+    assert panel.notice.text() == f"The {MAX_SHOWN_CLASSES} most confused of 300 classes"
+    assert not panel.notice.isHidden()
+    assert "2700 of 2709 right" in panel.plot.getPlotItem().titleLabel.text
     ticks = panel.plot.getAxis("left")._tickLevels[0]
     assert "class 250" in [name for _, name in ticks]
 
