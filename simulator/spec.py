@@ -397,6 +397,8 @@ def loads_strict(text: str | bytes) -> Any:
     """Parse JSON for files we read: no NaN/Infinity, no duplicate keys, bounded size/depth."""
     if len(text) > MAX_JSON_BYTES:
         raise SpecError(f"JSON document is larger than {MAX_JSON_BYTES // 2**20} MiB")
+    if isinstance(text, str) and text.startswith("\ufeff"):   # a byte-order mark, as in bytes
+        text = text[1:]
     try:
         return json.loads(text, parse_constant=_reject_constant,
                           object_pairs_hook=_no_duplicates)

@@ -162,7 +162,7 @@ def _verify(data: bytes, weights: dict[str, np.ndarray], name: str) -> None:
         raise ModelFileError(f"cannot save '{name}': the file would not load back ({exc}); "
                              "nothing was written") from None
     reread = loaded.network.get_weights()
-    changed = [k for k, v in weights.items() if not np.array_equal(reread.get(k), v)]
+    changed = [k for k, v in weights.items() if k not in reread or not np.array_equal(reread[k], v)]
     if changed:
         raise ModelFileError(f"cannot save '{name}': the weights {', '.join(changed[:3])} "
                              "would not load back unchanged; nothing was written")

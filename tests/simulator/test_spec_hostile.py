@@ -68,3 +68,8 @@ def test_an_infinite_position_from_the_canvas_is_refused() -> None:
         spec.update_layer("d", position=(math.inf, 0.0))
     spec.update_layer("d", position=(12.5, -3.0))
     assert json.loads(spec.to_json())["layers"][0]["position"] == [12.5, -3.0]
+
+
+def test_a_byte_order_mark_before_a_network_is_accepted() -> None:
+    spec = NetworkSpec.from_json("\ufeff" + json.dumps(design(name="d")))
+    assert spec.names() == ["d"]

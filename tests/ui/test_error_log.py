@@ -149,3 +149,13 @@ def test_a_lesson_json_with_a_byte_order_mark_opens(main_window, tmp_path: Path)
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(load_preset("xor").network).encode())
     assert main_window.open_path(str(path)) is True
     assert np.isfinite(main_window.spec.infer_shapes()[-1].param_count)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs are POSIX")
+def test_a_fifo_named_like_a_lesson_is_refused_not_waited_on(main_window, tmp_path: Path,
+                                                             dialogs) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "lesson.json")
+    assert main_window.open_path(str(tmp_path / "lesson.json")) is False
+    assert "is a FIFO" in dialogs.messages[0][1]

@@ -14,6 +14,7 @@ from typing import Any
 from simulator.data import Dataset
 from simulator.errors import BackpropError, SpecError
 from simulator.io import DatasetChoice, Project, load_project
+from simulator.paths import open_regular
 from simulator.spec import MAX_JSON_BYTES, NetworkSpec, loads_strict
 from ui.datasets import load_dataset
 from ui.shell.presets import Preset, available_presets, preset_from_dict
@@ -67,10 +68,12 @@ def read_design(name: str) -> Opened:
         if project.dataset is not None:
             dataset = load_dataset(project.dataset.source, project.dataset.options)
         return Opened(project.spec, path.stem, dataset, project.dataset, project, path)
-    if path.stat().st_size > MAX_JSON_BYTES:
+    with open_regular(path, f"'{path.name}'", SpecError) as handle:   # never a FIFO
+        blob = handle.read(MAX_JSON_BYTES + 1)
+    if len(blob) > MAX_JSON_BYTES:
         raise SpecError(f"'{path.name}' is larger than {MAX_JSON_BYTES // 2**20} MiB")
     try:
-        data = loads_strict(path.read_bytes())
+        data = loads_strict(blob)
     except UnicodeDecodeError:
         raise SpecError(f"'{path.name}' is not a text (JSON) file") from None
     if isinstance(data, dict) and "network" in data:   # a lesson file, as in resources/presets

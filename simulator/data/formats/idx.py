@@ -14,7 +14,7 @@ import os
 import struct
 import zlib
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import numpy as np
 
@@ -45,7 +45,7 @@ def read_idx(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> np.ndarray:
         raw.seek(0)
         try:
             with gzip.GzipFile(fileobj=raw, mode="rb") if zipped else raw as stream:
-                return _read(stream, path, size, zipped, max_bytes)
+                return _read(cast(BinaryIO, stream), path, size, zipped, max_bytes)
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
             raise DataError(f"'{path.name}' is not a valid gzip file ({exc}); it may be "
                             "truncated") from exc
@@ -93,7 +93,7 @@ def _read(stream: BinaryIO, path: Path, size: int, zipped: bool, max_bytes: int)
     # The values, then (in load_idx) a float copy of them (and a mask to check them).
     check_memory(f"'{path.name}'", nbytes + count * 8 + count, f"its {shown} values")
     array = np.empty(count, dtype=dtype)
-    fewer = _read_into(stream, memoryview(array).cast("B")) != nbytes
+    fewer = _read_into(stream, array.data.cast("B")) != nbytes
     if fewer or stream.read(1):
         raise DataError(f"'{path.name}': the header declares {shown} values ({nbytes} bytes) "
                         f"but the data holds {'fewer' if fewer else 'more'}")
