@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import time
 
 #: Share of the available memory one allocation plan may take.
 SHARE = 0.75
@@ -23,6 +24,9 @@ SHARE = 0.75
 MIN_BUDGET = 256 * 2**20
 #: What is assumed when the system says nothing.
 FALLBACK_AVAILABLE = 4 * 2**30
+#: Seconds a reading of the available memory is reused (a training loop asks every epoch).
+READING_LIFETIME = 0.5
+_last_reading = {"at": -1e9, "bytes": 0}
 
 
 def available_bytes() -> int:
@@ -61,7 +65,10 @@ def _windows_available() -> int:
 
 def budget() -> int:
     """The most bytes one allocation plan (a batch, a file being decoded) may ask for."""
-    return max(int(available_bytes() * SHARE), MIN_BUDGET)
+    now = time.monotonic()
+    if now - _last_reading["at"] > READING_LIFETIME:
+        _last_reading.update(at=now, bytes=available_bytes())
+    return max(int(_last_reading["bytes"] * SHARE), MIN_BUDGET)
 
 
 def human_bytes(n: int | float) -> str:
