@@ -65,6 +65,7 @@ def test_a_folder_nested_1100_deep_is_refused_without_recursion(tmp_path: Path) 
     save_image(tmp_path / "set" / "cat" / "1.png")
     deep = tmp_path / "set" / "dog"
     deep.mkdir()
+    start = os.getcwd()
     os.chdir(deep)   # build the tree with short relative paths
     try:
         for _ in range(1100):
@@ -72,9 +73,22 @@ def test_a_folder_nested_1100_deep_is_refused_without_recursion(tmp_path: Path) 
             os.chdir("d")
         Image.new("L", (4, 4)).save("x.png")
     finally:
-        os.chdir(tmp_path)
-    with pytest.raises(DataError, match=f"nested more than {MAX_FOLDER_DEPTH} levels deep"):
-        load_dataset(tmp_path / "set")
+        os.chdir(start)
+    try:
+        with pytest.raises(DataError, match=f"nested more than {MAX_FOLDER_DEPTH} levels "
+                                            "deep"):
+            load_dataset(tmp_path / "set")
+    finally:   # shutil.rmtree recurses per level: remove the tree here, bottom up
+        os.chdir(deep)
+        try:
+            for _ in range(1100):
+                os.chdir("d")
+            os.remove("x.png")
+            for _ in range(1100):
+                os.chdir("..")
+                os.rmdir("d")
+        finally:
+            os.chdir(start)
 
 
 @posix_only
