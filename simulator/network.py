@@ -14,11 +14,16 @@ from typing import Any
 
 import numpy as np
 
+from simulator import batch_memory
 from simulator.activations import Activation
 from simulator.backend import Array, Backend, get_backend, to_numpy
 from simulator.errors import DataError, ModelFileError
 from simulator.layers.base import Layer
 from simulator.spec import INPUT, LayerInfo, NetworkSpec
+
+#: Largest magnitude a stored weight or statistic may have: trained networks stay far below
+#: it, and a file holding 3e38 (float32's largest) only ever predicts NaN.
+MAX_MAGNITUDE = 1e30
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ class Network:
                 expected[f"{node.name}.{key}"] = (node.layer, key, value)
         problems = [f"missing '{k}'" for k in expected if k not in weights]
         problems += [f"unexpected '{k}'" for k in weights if k not in expected]
-        for name, (_, _, current) in expected.items():
+        for name, (layer, key, current) in expected.items():
             if name in weights:
                 given = weights[name]
                 if not isinstance(given, np.ndarray) or given.dtype.kind != "f":
@@ -103,6 +108,11 @@ class Network:
                                     f"needs {list(current.shape)}")
                 elif not np.all(np.isfinite(given)):
                     problems.append(f"'{name}' contains NaN or infinite values")
+                elif given.size and float(np.abs(given).max()) > MAX_MAGNITUDE:
+                    problems.append(f"'{name}' holds values beyond ±{MAX_MAGNITUDE:g}, which "
+                                    "only overflow into NaN outputs")
+                elif key in layer.nonnegative_buffers and given.size and given.min() < 0:
+                    problems.append(f"'{name}' is a variance but holds negative values")
         if problems:
             raise ModelFileError("the weights do not fit this network: " + "; ".join(problems))
         for name, (_, _, current) in expected.items():
@@ -150,8 +160,14 @@ class Network:
                 grads[source] = g if grads[source] is None else grads[source] + g
 
     def predict(self, x: Any, batch_size: int = 1024) -> np.ndarray:
-        """Inference on raw inputs ``x`` (NumPy), batched; returns NumPy outputs."""
+        """Inference on raw inputs ``x`` (NumPy), batched; returns NumPy outputs.
+
+        The batches are smaller than ``batch_size`` when that many would not fit in memory; a
+        :class:`SpecError` names the layer when not even one sample fits.
+        """
         x = self.check_input(x)
+        if len(x):
+            batch_size = self.fitting_batch(min(batch_size, len(x)), training=False)
         outputs = []
         for start in range(0, x.shape[0], batch_size):
             batch = self.backend.asarray(x[start:start + batch_size])
@@ -159,6 +175,11 @@ class Network:
         if not outputs:
             return np.zeros((0, *self.infos[-1].output_shape), dtype=self.backend.dtype)
         return np.concatenate(outputs)
+
+    def fitting_batch(self, wanted: int, training: bool) -> int:
+        """The largest batch up to ``wanted`` whose activations fit in memory now."""
+        itemsize = np.dtype(self.backend.dtype).itemsize
+        return batch_memory.fitting_batch(self.infos, wanted, itemsize, training)
 
     def check_input(self, x: Any) -> np.ndarray:
         """Reshape samples to the network's input shape, or explain why they do not fit."""

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,11 @@ FORMAT_VERSION = 2
 #: Largest network the app will build (parameters); a typo like units=10**12 fails early.
 MAX_PARAMS = 50_000_000
 MAX_LAYERS = 1000
+#: Longest layer name. Names key the saved weights (``"name.W"``), so a name must fit in a zip
+#: member name (255 characters) even when every character has to be percent-encoded.
+MAX_NAME_CHARS = 64
+#: Largest canvas coordinate (either way) a design may place a layer at.
+MAX_POSITION = 1e7
 _RESERVED_KEYS = ("type", "name", "inputs", "position")
 
 
@@ -67,6 +73,8 @@ class LayerSpec:
         name = data.get("name", "")
         if not isinstance(name, str) or name == INPUT:
             raise SpecError(f"layer #{index + 1}: 'name' must be a string other than 'input'")
+        if name:
+            check_layer_name(name, f"layer #{index + 1}")
         inputs = data.get("inputs")
         if inputs is not None and (
             not isinstance(inputs, list) or not all(isinstance(i, str) for i in inputs)
@@ -74,12 +82,7 @@ class LayerSpec:
             raise SpecError(f"layer #{index + 1}: 'inputs' must be a list of layer names")
         position = data.get("position")
         if position is not None:
-            if not (isinstance(position, list | tuple) and len(position) == 2):
-                raise SpecError(f"layer #{index + 1}: 'position' must be [x, y]")
-            try:
-                position = (float(position[0]), float(position[1]))
-            except (TypeError, ValueError):
-                raise SpecError(f"layer #{index + 1}: 'position' must be two numbers") from None
+            position = check_position(position, f"layer #{index + 1}")
         config = {k: v for k, v in data.items() if k not in _RESERVED_KEYS}
         return cls(data["type"], config, name, inputs, position)
 
@@ -109,6 +112,8 @@ class LayerInfo:
     input_shape: Any
     output_shape: Shape
     param_count: int
+    #: Values per sample the layer works in besides its output: (training, inference).
+    scratch: tuple[int, int] = (0, 0)
 
 
 class NetworkSpec:
@@ -174,6 +179,9 @@ class NetworkSpec:
             layer.name = self.unique_name(layer.type.lower())
         elif layer.name in self.names():
             raise SpecError(f"two layers are named {layer.name!r}; names must be unique")
+        check_layer_name(layer.name, f"layer {layer.name[:MAX_NAME_CHARS]!r}")
+        if layer.position is not None:
+            layer.position = check_position(layer.position, f"layer {layer.name!r}")
         self.layers.insert(len(self.layers) if index is None else index, layer)
         return layer
 
@@ -211,7 +219,7 @@ class NetworkSpec:
             if key == "inputs":
                 layer.inputs = None if value is None else list(value)
             elif key == "position":
-                layer.position = None if value is None else (float(value[0]), float(value[1]))
+                layer.position = None if value is None else check_position(value, name)
             elif value is None:
                 layer.config.pop(key, None)
             else:
@@ -246,24 +254,7 @@ class NetworkSpec:
                     raise SpecError(f"input {source!r} is not a layer of this network",
                                     layer=layer.name)
                 deps[i].append(by_name[source])
-        order: list[int] = []
-        state: dict[int, int] = {}  # 1 = visiting, 2 = done
-
-        def visit(i: int, path: list[int]) -> None:
-            if state.get(i) == 2:
-                return
-            if state.get(i) == 1:
-                cycle = " -> ".join(self.layers[j].name for j in path[path.index(i):] + [i])
-                raise SpecError(f"the connections form a cycle: {cycle}", layer=self.layers[i].name)
-            state[i] = 1
-            for j in deps[i]:
-                visit(j, path + [i])
-            state[i] = 2
-            order.append(i)
-
-        for i in range(len(self.layers)):
-            visit(i, [])
-        return order
+        return _depth_first_order(deps, [layer.name for layer in self.layers])
 
     def infer_shapes(self) -> list[LayerInfo]:
         """Validate the whole design; return one :class:`LayerInfo` per layer, in file order."""
@@ -304,8 +295,9 @@ class NetworkSpec:
             if any(d < 1 for d in out_shape):
                 raise SpecError(f"output shape {list(out_shape)} is empty", layer=spec.name)
             shapes[spec.name] = out_shape
+            scratch = (layer.scratch_size(in_shape, True), layer.scratch_size(in_shape, False))
             infos[i] = LayerInfo(spec.name, spec.type, tuple(sources), in_shape, out_shape,
-                                 n_params)
+                                 n_params, scratch)
         dangling = [layer.name for layer in self.layers[:-1] if layer.name not in consumed]
         if dangling:
             raise SpecError(
@@ -344,6 +336,69 @@ def _dense_weights_as_rows(layer: Any) -> Any:
     return {**layer, "weights": matrix.T.tolist()}
 
 
+def _depth_first_order(deps: dict[int, list[int]], names: list[str]) -> list[int]:
+    """Every node after its dependencies, visiting in index order (iterative: a design of
+    ``MAX_LAYERS`` layers listed output-first must not exhaust Python's recursion limit)."""
+    order: list[int] = []
+    state: dict[int, int] = {}  # 1 = on the current path, 2 = done
+    for root in range(len(names)):
+        if state.get(root) == 2:
+            continue
+        path: list[int] = [root]
+        pending: list[int] = [0]   # per node on the path: how many of its deps are visited
+        state[root] = 1
+        while path:
+            node, next_dep = path[-1], pending[-1]
+            if next_dep == len(deps[node]):
+                path.pop()
+                pending.pop()
+                state[node] = 2
+                order.append(node)
+                continue
+            pending[-1] += 1
+            dep = deps[node][next_dep]
+            if state.get(dep) == 2:
+                continue
+            if state.get(dep) == 1:
+                cycle = " -> ".join(names[j] for j in path[path.index(dep):] + [dep])
+                raise SpecError(f"the connections form a cycle: {cycle}", layer=names[dep])
+            state[dep] = 1
+            path.append(dep)
+            pending.append(0)
+    return order
+
+
+def check_layer_name(name: str, what: str) -> str:
+    """``name`` if a layer may carry it: 1 to ``MAX_NAME_CHARS`` printable characters.
+
+    Any script is fine (the weights file keeps it as written); control characters, unpaired
+    surrogates and other invisible characters are refused, since they cannot be told apart on
+    screen and some cannot be written to a file at all.
+    """
+    if not 1 <= len(name) <= MAX_NAME_CHARS:
+        raise SpecError(f"{what}: a layer name has 1 to {MAX_NAME_CHARS} characters, this one "
+                        f"has {len(name)}; choose a shorter name")
+    if not name.isprintable() or not name.strip():
+        raise SpecError(f"{what}: the layer name {name!r} has control, invisible or only "
+                        "blank characters; use letters, digits, spaces and punctuation")
+    return name
+
+
+def check_position(value: Any, what: str) -> tuple[float, float]:
+    """A canvas position ``[x, y]`` of two finite numbers within ±``MAX_POSITION``."""
+    if not (isinstance(value, list | tuple) and len(value) == 2) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+        raise SpecError(f"{what}: 'position' must be [x, y], two numbers, got {value!r}")
+    try:
+        x, y = float(value[0]), float(value[1])
+    except OverflowError:
+        x = y = math.inf
+    if not (abs(x) <= MAX_POSITION and abs(y) <= MAX_POSITION):
+        raise SpecError(f"{what}: 'position' must be two finite numbers between "
+                        f"-{MAX_POSITION:g} and {MAX_POSITION:g}, got {value!r}")
+    return x, y
+
+
 def _check_input_shape(shape: Any) -> Shape:
     if not isinstance(shape, list | tuple) or not 1 <= len(shape) <= 3:
         raise SpecError(
@@ -373,6 +428,8 @@ def loads_strict(text: str | bytes) -> Any:
     """Parse JSON for files we read: no NaN/Infinity, no duplicate keys, bounded size/depth."""
     if len(text) > MAX_JSON_BYTES:
         raise SpecError(f"JSON document is larger than {MAX_JSON_BYTES // 2**20} MiB")
+    if isinstance(text, str) and text.startswith("\ufeff"):   # a byte-order mark, as in bytes
+        text = text[1:]
     try:
         return json.loads(text, parse_constant=_reject_constant,
                           object_pairs_hook=_no_duplicates)

@@ -1,4 +1,10 @@
-"""Start the app: ``backprop-studio [PROJECT] [--screenshot OUT.png [--train-seconds S]]``."""
+"""Start the app: ``backprop-studio [PROJECT] [--screenshot OUT.png [--train-seconds S]]``.
+
+While the app runs, :mod:`ui.error_log` catches every exception nobody else did: it is logged
+with its traceback and shown in one line, and the app stays up. A PROJECT that cannot be opened
+is reported the same way and the app opens on the default lesson instead (a screenshot run
+exits with status 1).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,9 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from ui import error_log
 from ui.style.theme import configure_plots
 
 #: The picture's size when ``--screenshot`` is given without ``--size``.
@@ -50,6 +57,14 @@ def run_gui(argv: list[str]) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Backprop Studio")
     configure_plots()
+    restore_hooks = error_log.install()
+    try:
+        return _run(app, args)
+    finally:
+        restore_hooks()
+
+
+def _run(app: QApplication, args: argparse.Namespace) -> int:
     from simulator.errors import BackpropError
     from ui.shell.errors import describe
     from ui.shell.files import read_design
@@ -60,10 +75,22 @@ def run_gui(argv: list[str]) -> int:
         try:
             opened = read_design(args.project)
         except (BackpropError, OSError) as exc:
-            print(f"backprop-studio: error: cannot open '{args.project}': {describe(exc)}",
-                  file=sys.stderr)
-            return 1
-        window.install(opened, args.project)
+            problem = describe(exc)
+        except Exception as exc:  # anything else: logged, shown in one line
+            problem = error_log.unexpected(exc)
+        else:
+            problem = None
+            window.install(opened, args.project)
+        if problem is not None:
+            message = f"cannot open '{args.project}': {problem}"
+            print(f"backprop-studio: error: {message}", file=sys.stderr)
+            if args.screenshot:
+                window.stack.clear()
+                window.close()
+                window.deleteLater()
+                return 1
+            QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Cannot open",
+                                                             message[0].upper() + message[1:]))
     size = args.size or (SCREENSHOT_SIZE if args.screenshot else None)
     if size is not None:
         window.resize(*size)

@@ -33,6 +33,7 @@ from simulator.io.designs import file_kind, read_design
 from simulator.io.safe_npz import NUMERIC_DTYPES, read_npz
 from simulator.losses import get_loss
 from simulator.network import compile_network
+from simulator.paths import open_regular
 
 STDIN = "-"
 #: Bytes of CSV text parsed at a time.
@@ -97,10 +98,7 @@ def _open_input(source: str, name: str) -> BinaryIO:
         raise DataError(f"cannot open {name}: {exc.strerror or exc}") from None
     if stat.S_ISDIR(info.st_mode):
         raise DataError(f"cannot open {name}: it is a folder; give a CSV or .npz file")
-    try:
-        return open(source, "rb")
-    except OSError as exc:
-        raise DataError(f"cannot open {name}: {exc.strerror or exc}") from None
+    return open_regular(source, name)    # a FIFO or a device is refused, never waited on
 
 
 def _read_at_most(handle: BinaryIO, limit: int, name: str) -> bytes:

@@ -62,6 +62,13 @@ def data_option(text: str) -> tuple[str, object]:
         parsed: object = json.loads(value)
     except json.JSONDecodeError:
         parsed = value
+    from simulator.data.stored_options import check_option_values  # loads on use
+    from simulator.errors import DataError
+
+    try:
+        check_option_values({key.strip(): parsed}, "--data-option")
+    except DataError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     return key.strip(), parsed
 
 

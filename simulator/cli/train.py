@@ -26,6 +26,7 @@ from simulator.data.prepare import check_fit
 from simulator.errors import DataError, TrainingError
 from simulator.io import save_model
 from simulator.io.designs import Design, read_design
+from simulator.io.model_file import class_names_to_save
 from simulator.network import Network, compile_network
 from simulator.training.events import BatchEnd, EpochEnd, Failed, Finished, Started
 from simulator.training.trainer import Trainer
@@ -125,6 +126,7 @@ def run_train(args: argparse.Namespace, out: TextIO) -> int:
     dataset = _dataset(design, args, log)
     prepared = prepare(dataset, config, spec.input_shape)   # the samples' shape first
     check_fit(spec, dataset)                                 # then the targets
+    names = class_names_to_save(spec, dataset)              # a save that would fail, fails now
     network = compile_network(spec, args.backend)
     project = design.project
     if project is not None and project.weights is not None:
@@ -139,11 +141,11 @@ def run_train(args: argparse.Namespace, out: TextIO) -> int:
         _train(trainer, progress, outcome, keep=output is not None)
     except KeyboardInterrupt:
         progress.close()
-        return _interrupted(output, network, prepared, dataset, outcome)
+        return _interrupted(output, network, prepared, names, outcome)
     finally:
         progress.close()
     if output is not None:
-        _save(output, network, prepared, dataset, outcome.metrics)
+        _save(output, network, prepared, names, outcome.metrics)
     _summary(report, args, outcome, output)
     if outcome.failure is not None:
         kept = f" The last good weights were saved to {output.shown}." if output else ""
@@ -180,7 +182,7 @@ def _train(trainer: Trainer, progress: Progress, outcome: Outcome, keep: bool) -
 
 
 def _interrupted(output: Output | None, network: Network, prepared: Prepared,
-                 dataset: Dataset, outcome: Outcome) -> int:
+                 names: list[str], outcome: Outcome) -> int:
     if output is None:
         print("backprop-studio: interrupted; nothing was saved (no --out given)",
               file=sys.stderr)
@@ -190,17 +192,16 @@ def _interrupted(output: Output | None, network: Network, prepared: Prepared,
     else:
         epoch, weights, metrics = outcome.checkpoint
         network.set_weights(weights)
-        _save(output, network, prepared, dataset, metrics)
+        _save(output, network, prepared, names, metrics)
         print(f"backprop-studio: interrupted; saved the model as of epoch {epoch} "
               f"(the last finished one) to {output.shown}", file=sys.stderr)
     return 130
 
 
-def _save(output: Output, network: Network, prepared: Prepared, dataset: Dataset,
+def _save(output: Output, network: Network, prepared: Prepared, names: list[str],
           metrics: dict[str, float]) -> None:
-    names = dataset.class_names if dataset.task == "classification" else None
     output.save(lambda path: save_model(path, network, preprocessor=prepared.preprocessor,
-                                        class_names=names, metrics=metrics))
+                                        class_names=names or None, metrics=metrics))
 
 
 def _summary(report: TextIO, args: argparse.Namespace, outcome: Outcome,

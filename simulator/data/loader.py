@@ -20,6 +20,7 @@ from simulator.data.dataset import Dataset
 from simulator.data.formats import DataFormat, csv, idx, image_folder, npz
 from simulator.data.options import reject_unknown
 from simulator.errors import DataError
+from simulator.paths import check_source, open_regular
 from simulator.registry import Registry
 
 #: Every data file format, in the order files are matched against them.
@@ -59,7 +60,7 @@ def detect_format(path: Path) -> str:
         if fmt.matches_name(path):
             return fmt.name
     try:
-        with open(path, "rb") as file:
+        with open_regular(path, f"'{path}'") as file:
             head = file.read(4)
     except OSError as exc:
         raise DataError(f"cannot open '{path}': {exc.strerror or exc}") from exc
@@ -90,9 +91,21 @@ def load_dataset(source: str | os.PathLike[str], **options: Any) -> Dataset:
     if not isinstance(source, str | os.PathLike) or not os.fspath(source):
         raise DataError(f"a dataset source is a built-in name or a path, got {source!r}")
     path = Path(source).expanduser()
-    if not path.exists():
+    try:
+        check_source(path)   # a FIFO, a device or a link loop is refused before it is opened
+    except FileNotFoundError:
         raise DataError(f"no built-in dataset or file named '{os.fspath(source)}'; built-ins "
-                        f"are: {', '.join(BUILTINS.names())}")
+                        f"are: {', '.join(BUILTINS.names())}") from None
+    try:
+        dataset = _load_path(path, options)
+    except MemoryError:
+        raise DataError(f"'{path.name}' does not fit in the memory this machine has free; use "
+                        "a smaller file (fewer or smaller samples), or close other programs"
+                        ) from None
+    return dataset
+
+
+def _load_path(path: Path, options: dict[str, Any]) -> Dataset:
     chosen = options.pop("format", None)
     fmt = FORMATS.get(detect_format(path) if chosen is None else chosen)
     if fmt.folder != path.is_dir():

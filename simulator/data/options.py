@@ -9,8 +9,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from simulator import memory
 from simulator.checks import integer, number
 from simulator.errors import DataError
+from simulator.memory import human_bytes
+from simulator.paths import check_source
 
 #: Largest file (or decoded array) a loader accepts unless the caller passes ``max_bytes``.
 DEFAULT_MAX_BYTES = 2 * 1024**3
@@ -36,35 +39,36 @@ def check_generator(n: int, noise: float, seed: int, n_max: int = 1_000_000,
     integer(seed, "option 'seed'", low=0, error=DataError)
 
 
-def human_bytes(n: int) -> str:
-    size = float(n)
-    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
-        if size < 1024 or unit == "TiB":
-            return f"{int(size)} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    raise AssertionError("unreachable")
-
-
 def check_max_bytes(max_bytes: Any) -> int:
     return integer(max_bytes, "option 'max_bytes'", low=1, error=DataError)
 
 
 def check_budget(where: str, nbytes: int, max_bytes: int, what: str = "data") -> None:
-    """Refuse ``nbytes`` of ``what`` above the cap, before anything is allocated."""
+    """Refuse ``nbytes`` of ``what`` above the cap or above what this machine can spare now
+    (:func:`simulator.memory.budget`), before anything is allocated."""
     if nbytes > max_bytes:
         raise DataError(f"{where}: {what} would take {human_bytes(nbytes)}, more than the limit "
                         f"of {human_bytes(max_bytes)}; use a smaller file, or pass "
                         f"max_bytes={nbytes} if this machine has the memory")
+    check_memory(where, nbytes, what)
+
+
+def check_memory(where: str, nbytes: int, what: str = "data") -> None:
+    """Refuse ``nbytes`` of ``what`` above what this machine can spare now."""
+    room = memory.budget()
+    if nbytes > room:
+        raise DataError(f"{where}: {what} would take {human_bytes(nbytes)} of memory, more than "
+                        f"this machine can spare now ({human_bytes(room)}); use a smaller file "
+                        "(fewer or smaller samples)")
 
 
 def check_file(path: Path, max_bytes: int) -> int:
     """The size of regular file ``path``, refused when missing, empty or above the cap."""
     try:
+        check_source(path, folder_ok=False)
         size = os.stat(path).st_size
     except OSError as exc:
         raise DataError(f"cannot open '{path}': {exc.strerror or exc}") from exc
-    if not path.is_file():
-        raise DataError(f"'{path}' is not a regular file")
     if size == 0:
         raise DataError(f"'{path}' is empty (0 bytes)")
     check_budget(f"'{path}'", size, max_bytes, "the file")

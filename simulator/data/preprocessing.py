@@ -14,7 +14,10 @@ Methods (``TrainingConfig.preprocessing``), statistics per feature (per pixel fo
 - ``minmax_symmetric``: map [min, max] to [-1, 1].
 - ``pixels``: divide by 255 (no statistics).
 
-A feature that never varies gets scale 1 (it becomes 0 after the shift). ``shift`` and
+A feature that never varies gets scale 1 (it becomes 0 after the shift), and so does one that
+varies so little that its scale would pass :data:`MAX_SCALE`; data beyond ±:data:`MAX_SHIFT` is
+refused. Stored statistics are held to the same bounds (a scale of 1e308 or a shift of 1e300
+only ever turns inputs into infinities and predictions into NaN). ``shift`` and
 ``scale`` are float64 arrays of one sample's shape, or Python floats, so the ONNX exporter can
 turn them into Sub and Mul nodes and ``meta.json`` can store them (``to_dict``/``from_dict``).
 """
@@ -32,6 +35,10 @@ from simulator.errors import DataError
 
 FIXED = {"none": (0.0, 1.0), "pixels": (0.0, 1.0 / 255.0)}
 MAX_VALUES = 50_000_000
+#: Largest scale a statistic may have (a spread below 1e-15 counts as "never varies").
+MAX_SCALE = 1e15
+#: Largest magnitude of a shift, and of the data statistics are fitted on.
+MAX_SHIFT = 1e30
 
 Stat = np.ndarray | float
 
@@ -66,6 +73,9 @@ class Preprocessor:
         if not np.all(np.isfinite(data)):
             raise DataError(f"preprocessing '{self.requested}': the data has NaN or infinite "
                             "values")
+        if np.abs(data).max(initial=0.0) > MAX_SHIFT:
+            raise DataError(f"preprocessing '{self.requested}': the data has values beyond "
+                            f"±{MAX_SHIFT:g}; rescale it (for example to other units) first")
         if self.requested == "auto":
             if not (data.ndim > 2 if images is None else images):
                 self.method = "standardize"
@@ -86,7 +96,7 @@ class Preprocessor:
             spread, width = high - low, (2.0 if symmetric else 1.0)
         scale = np.ones_like(shift)
         if spread is not None:
-            varies = spread > 0
+            varies = spread * MAX_SCALE > width
             scale[varies] = width / spread[varies]
         self.shift, self.scale, self.fitted = shift, scale, True
         return self
@@ -119,12 +129,18 @@ class Preprocessor:
             what = f"{self.method} ({_MEANING[self.method]})"
         return f"auto: {what}" if self.requested == "auto" and self.method != "auto" else what
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe: method, shift, scale (floats or nested lists) and the sample shape."""
+    def to_dict(self, arrays: bool = False) -> dict[str, Any]:
+        """JSON-safe: method, shift, scale (floats or nested lists) and the sample shape.
+
+        With ``arrays``, per-feature statistics stay float64 arrays (for a file that stores
+        them beside its JSON rather than in it).
+        """
         if not self.fitted:
             raise DataError(f"preprocessing '{self.method}' is not fitted; nothing to save")
         def plain(value: Stat) -> Any:
-            return value.tolist() if isinstance(value, np.ndarray) else float(value)
+            if isinstance(value, np.ndarray):
+                return np.array(value, dtype=np.float64) if arrays else value.tolist()
+            return float(value)
         shape = list(self.shift.shape) if isinstance(self.shift, np.ndarray) else None
         return {"method": self.method, "shift": plain(self.shift), "scale": plain(self.scale),
                 "shape": shape}
@@ -151,8 +167,12 @@ class Preprocessor:
                             f"null, got {shape!r}")
         shift = _stat("shift", data.get("shift"), shape)
         scale = _stat("scale", data.get("scale"), shape)
-        if np.any(np.asarray(scale) <= 0):
-            raise DataError("preprocessing 'scale' must be positive")
+        if np.any(np.asarray(scale) <= 0) or np.any(np.asarray(scale) > MAX_SCALE):
+            raise DataError(f"preprocessing 'scale' must be positive and at most {MAX_SCALE:g}; "
+                            "a larger one turns every input into an infinity")
+        if np.any(np.abs(np.asarray(shift)) > MAX_SHIFT):
+            raise DataError(f"preprocessing 'shift' must be between -{MAX_SHIFT:g} and "
+                            f"{MAX_SHIFT:g}")
         if method in FIXED and (shape is not None or (shift, scale) != FIXED[method]):
             raise DataError(f"preprocessing '{method}' has fixed shift {FIXED[method][0]} and "
                             f"scale {FIXED[method][1]}, got {shift!r} and {scale!r}")

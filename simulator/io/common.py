@@ -1,4 +1,5 @@
-"""Pieces every file format shares: opening files, strict JSON members, format versions."""
+"""Pieces every file format shares: opening files, strict JSON members, arrays kept beside
+JSON (``{"__array__": key}`` references), format versions."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from simulator.checks import is_integer, is_number
 from simulator.errors import BackendError, BackpropError, ModelFileError
 from simulator.network import Network, compile_network
+from simulator.paths import open_regular
 from simulator.spec import NetworkSpec, loads_strict
 
 #: Largest model or project file opened at all.
@@ -25,10 +29,11 @@ _PARSE_ERRORS = (BackpropError, ValueError, TypeError, KeyError, IndexError, Ove
 
 
 def open_checked(path: str | os.PathLike[str], what: str) -> Any:
-    """Open ``path`` for reading, refusing files over :data:`MAX_FILE_BYTES`."""
+    """Open ``path`` for reading, refusing anything but a regular file (a FIFO, a device...)
+    and files over :data:`MAX_FILE_BYTES`."""
     try:
-        handle = open(Path(path), "rb")  # noqa: SIM115  (the caller closes it)
-    except OSError as exc:
+        handle = open_regular(Path(path), what, ModelFileError)
+    except FileNotFoundError as exc:
         raise ModelFileError(f"cannot open {what}: {exc.strerror or exc}") from None
     size = os.fstat(handle.fileno()).st_size
     if size > MAX_FILE_BYTES:
@@ -44,14 +49,51 @@ def dump_json(data: Any) -> bytes:
 
 
 def parse_json(blob: bytes, what: str) -> Any:
+    """Strict JSON from UTF-8 bytes (a byte-order mark, as some editors write, is allowed)."""
     try:
-        text = blob.decode("utf-8")
+        text = blob.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ModelFileError(f"{what} is not UTF-8 text") from None
     try:
         return loads_strict(text)
     except BackpropError as exc:
         raise ModelFileError(f"{what}: {exc}") from None
+
+
+_ARRAY = "__array__"
+
+
+def split_arrays(state: Any, prefix: str = "") -> tuple[Any, dict[str, np.ndarray]]:
+    """(JSON-safe copy of ``state``, {key: array}) with arrays replaced by references."""
+    arrays: dict[str, np.ndarray] = {}
+
+    def walk(value: Any, path: str) -> Any:
+        if isinstance(value, np.ndarray):
+            arrays[path] = value
+            return {_ARRAY: path}
+        if isinstance(value, dict):
+            return {k: walk(v, f"{path}/{k}" if path else str(k)) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [walk(v, f"{path}/{i}") for i, v in enumerate(value)]
+        if isinstance(value, np.generic):
+            return value.item()
+        return value
+
+    return walk(state, prefix), arrays
+
+
+def join_arrays(state: Any, arrays: dict[str, np.ndarray]) -> Any:
+    """Inverse of :func:`split_arrays`; a missing array is a ModelFileError."""
+    if isinstance(state, dict):
+        if set(state) == {_ARRAY}:
+            key = state[_ARRAY]
+            if not isinstance(key, str) or key not in arrays:
+                raise ModelFileError(f"the file refers to a missing array {key!r}")
+            return arrays[key]
+        return {k: join_arrays(v, arrays) for k, v in state.items()}
+    if isinstance(state, list):
+        return [join_arrays(v, arrays) for v in state]
+    return state
 
 
 def parse_spec(data: Any, what: str) -> NetworkSpec:

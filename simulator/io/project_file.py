@@ -13,8 +13,11 @@ A zip archive, written reproducibly and atomically like the model file:
     ``Trainer.state_dict()`` with every array replaced by ``{"__array__": key}`` and stored
     in ``trainer.npz`` (optimizer slots, random generator states, epoch, step, callbacks).
 
-Loading checks everything, including that the weights fit the design, before returning; the
-trainer state is checked again by ``Trainer.load_state_dict`` when a run is resumed. Format 1
+Loading checks everything, including that the weights fit the design and that the dataset
+options are ones a file may choose (:mod:`simulator.data.stored_options`: never a safety
+limit, never a reader the app does not run in-process), before returning; the trainer state is
+checked again by ``Trainer.load_state_dict`` when a run is resumed. Saving loads the bytes back
+in memory the same way before they replace anything, so a saved project always opens. Format 1
 projects (Dense weights stored ``[inputs][units]``) are read by transposing them, in the
 design, the weights and the training state (:mod:`simulator.io.older_formats`).
 """
@@ -24,11 +27,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
-from simulator.errors import BackpropError, ModelFileError
+from simulator.errors import BackpropError, DataError, ModelFileError
 from simulator.io import older_formats, safe_npz, safe_zip
 from simulator.io.atomic import atomic_write
 from simulator.io.common import (
@@ -37,18 +40,24 @@ from simulator.io.common import (
     compile_checked,
     compile_for_weights,
     dump_json,
+    join_arrays,
     open_checked,
     parse_json,
     parse_spec,
     require_dict,
+    split_arrays,
 )
 from simulator.network import Network
-from simulator.spec import NetworkSpec
+from simulator.spec import MAX_JSON_BYTES, NetworkSpec
 from simulator.version import __version__
+
+__all__ = ["DatasetChoice", "Project", "join_arrays", "load_project", "save_project",
+           "split_arrays"]
 
 #: 2: Dense weights ``[units][inputs]``; 1: ``[inputs][units]`` (read by transposing).
 FORMAT_VERSION = 2
 MEMBERS = ("project.json", "trainer.json", "trainer.npz", "weights.npz")
+JSON_LIMITS = {"project.json": MAX_JSON_BYTES, "trainer.json": MAX_JSON_BYTES}
 MAX_SOURCE_CHARS = 4096
 
 
@@ -71,7 +80,12 @@ class DatasetChoice:
         unknown = sorted(set(data) - {"source", "options"})
         if unknown:
             raise ModelFileError(f"{what}: unknown keys {unknown}")
-        return cls(source, require_dict(options, f"{what}: options"))
+        from simulator.data.stored_options import check_stored_options
+
+        try:
+            return cls(source, check_stored_options(source, options, what))
+        except DataError as exc:
+            raise ModelFileError(str(exc)) from None
 
 
 @dataclass
@@ -114,7 +128,7 @@ class Project:
 
 
 def save_project(path: str | os.PathLike[str], project: Project) -> Path:
-    """Write ``project`` to a ``.bpproj`` file, atomically."""
+    """Write ``project`` to a ``.bpproj`` file, atomically, after loading it back in memory."""
     data = {
         "format_version": FORMAT_VERSION,
         "app_version": __version__,
@@ -131,14 +145,25 @@ def save_project(path: str | os.PathLike[str], project: Project) -> Path:
         members["trainer.json"] = _dump(tree, "training state")
         members["trainer.npz"] = safe_npz.write_npz(arrays, safe_npz.NUMERIC_DTYPES)
     stored = {"weights.npz", "trainer.npz"}
-    return atomic_write(path, safe_zip.write_zip(members, stored=stored))
+    blob = safe_zip.write_zip(members, stored=stored)
+    name = Path(path).name
+    try:
+        _read(blob, f"project file '{name}'")
+    except ModelFileError as exc:
+        raise ModelFileError(f"cannot save '{name}': the file would not open again ({exc}); "
+                             "nothing was written") from None
+    return atomic_write(path, blob)
 
 
 def load_project(path: str | os.PathLike[str]) -> Project:
     """Read a ``.bpproj`` file; any problem raises :class:`ModelFileError`."""
     what = f"project file '{Path(path).name}'"
     with open_checked(path, what) as handle:
-        members = safe_zip.read_zip(handle, what, allowed=MEMBERS)
+        return _read(handle, what)
+
+
+def _read(source: bytes | BinaryIO, what: str) -> Project:
+    members = safe_zip.read_zip(source, what, allowed=MEMBERS, member_limits=JSON_LIMITS)
     if "project.json" not in members:
         raise ModelFileError(f"{what} lacks project.json; it is not a Backprop Studio project")
     if ("trainer.json" in members) != ("trainer.npz" in members):
@@ -195,39 +220,3 @@ def _dump(data: Any, what: str) -> bytes:
         return dump_json(data)
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"the {what} cannot be saved as JSON ({exc})") from None
-
-
-_ARRAY = "__array__"
-
-
-def split_arrays(state: Any, prefix: str = "") -> tuple[Any, dict[str, np.ndarray]]:
-    """(JSON-safe copy of ``state``, {key: array}) with arrays replaced by references."""
-    arrays: dict[str, np.ndarray] = {}
-
-    def walk(value: Any, path: str) -> Any:
-        if isinstance(value, np.ndarray):
-            arrays[path] = value
-            return {_ARRAY: path}
-        if isinstance(value, dict):
-            return {k: walk(v, f"{path}/{k}" if path else str(k)) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [walk(v, f"{path}/{i}") for i, v in enumerate(value)]
-        if isinstance(value, np.generic):
-            return value.item()
-        return value
-
-    return walk(state, prefix), arrays
-
-
-def join_arrays(state: Any, arrays: dict[str, np.ndarray]) -> Any:
-    """Inverse of :func:`split_arrays`; a missing array is a ModelFileError."""
-    if isinstance(state, dict):
-        if set(state) == {_ARRAY}:
-            key = state[_ARRAY]
-            if key not in arrays:
-                raise ModelFileError(f"training state refers to a missing array {key!r}")
-            return arrays[key]
-        return {k: join_arrays(v, arrays) for k, v in state.items()}
-    if isinstance(state, list):
-        return [join_arrays(v, arrays) for v in state]
-    return state

@@ -6,8 +6,11 @@ dtypes asked for (little-endian, never object or structured), and requires the b
 to be exactly ``product(shape) × itemsize`` *before* anything is allocated, so a header that
 declares ``(2**40,)`` with 16 bytes of data is refused instantly.
 
-Member names are the array keys plus ``.npy``; characters that are unsafe in a zip member name
-(``/``, ``%``, ...) are percent-encoded, so ``np.load`` shows ordinary keys unchanged.
+Member names are the array keys plus ``.npy``; the few characters that are unsafe or ambiguous
+in a zip member name (``/``, ``\\``, ``:``, ``%`` and control characters) are percent-encoded,
+and everything else, letters of any script included, is kept as it is, so ``np.load`` shows
+ordinary keys unchanged. (Files written before kept only ASCII: their fully percent-encoded
+names are read too.)
 """
 
 from __future__ import annotations
@@ -28,7 +31,15 @@ MAX_ARRAYS = 5000
 MAX_HEADER_BYTES = 10_000
 
 
+_ENCODED = frozenset("%/\\:")
+
+
 def member_name(key: str) -> str:
+    return "".join(quote(c, safe="") if c in _ENCODED or not c.isprintable() else c
+                   for c in key) + ".npy"
+
+
+def _legacy_member_name(key: str) -> str:
     return quote(key, safe="") + ".npy"
 
 
@@ -62,7 +73,7 @@ def read_npz(data: bytes, what: str, dtypes: Collection[str] = FLOAT_DTYPES
             key = unquote(name[:-4], errors="strict")
         except UnicodeDecodeError:
             key = ""
-        if not key or member_name(key) != name:
+        if not key or name not in (member_name(key), _legacy_member_name(key)):
             raise ModelFileError(f"{what}: member name {name!r} is not in canonical form")
         arrays[key] = parse_npy(blob, f"{what}: array {key!r}", dtypes)
     return arrays

@@ -5,6 +5,10 @@ size and compression ratio are checked against the caps below (module attributes
 time, so tests can patch them down); the bytes read are then checked against the declared size.
 Every problem raises :class:`ModelFileError` naming the file and what was wrong.
 
+The ratio rule cannot refuse a file this program wrote: it applies only to members larger than
+:data:`RATIO_FLOOR`, which is above the largest JSON member any reader accepts, and the members
+that can be larger (the ``.npz`` arrays) are always stored uncompressed (ratio 1).
+
 Writing sorts the members by name and stamps fixed dates and permissions, so the same content
 always gives the same bytes.
 """
@@ -25,8 +29,9 @@ from simulator.errors import ModelFileError
 MAX_MEMBERS = 64
 MAX_MEMBER_BYTES = 512 * 2**20
 MAX_TOTAL_BYTES = 2**30
-#: A member larger than this may not be more than ``MAX_RATIO`` times its compressed size.
-RATIO_FLOOR = 2**20
+#: A member larger than this may not be more than ``MAX_RATIO`` times its compressed size
+#: (above the 10 MiB a JSON member may hold, so our own deflated JSON never trips it).
+RATIO_FLOOR = 32 * 2**20
 MAX_RATIO = 100
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 #: Exceptions the standard library raises on malformed archives.
@@ -55,10 +60,12 @@ def read_zip(
     *,
     allowed: Collection[str] | None = None,
     limits: Limits | None = None,
+    member_limits: Mapping[str, int] | None = None,
 ) -> dict[str, bytes]:
     """All members of the archive ``source`` as ``{name: bytes}``; ``what`` names it in errors.
 
-    With ``allowed``, any other member name is refused.
+    With ``allowed``, any other member name is refused; ``member_limits`` caps the declared
+    size of the members it names (checked before they are inflated).
     """
     limits = limits or Limits.default()
     handle = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
@@ -66,7 +73,7 @@ def read_zip(
         _check_declared_count(handle, what, limits)
         with zipfile.ZipFile(handle) as archive:
             infos = archive.infolist()
-            _check_infos(infos, what, allowed, limits)
+            _check_infos(infos, what, allowed, limits, member_limits or {})
             return {info.filename: _read_member(archive, info, what) for info in infos}
     except ModelFileError:
         raise
@@ -130,7 +137,7 @@ def _check_declared_count(handle: BinaryIO, what: str, limits: Limits) -> None:
 
 
 def _check_infos(infos: list[zipfile.ZipInfo], what: str, allowed: Collection[str] | None,
-                 limits: Limits) -> None:
+                 limits: Limits, member_limits: Mapping[str, int]) -> None:
     if len(infos) > limits.members:
         raise ModelFileError(f"{what} has {len(infos)} members; at most {limits.members} "
                              "are allowed")
@@ -154,6 +161,10 @@ def _check_infos(infos: list[zipfile.ZipInfo], what: str, allowed: Collection[st
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise ModelFileError(f"{what}: member {name!r} uses an unsupported compression")
         _check_size(info, what, limits)
+        cap = member_limits.get(name)
+        if cap is not None and info.file_size > cap:
+            raise ModelFileError(f"{what}: member {name!r} declares {info.file_size:,} bytes, "
+                                 f"more than the {_mib(cap)} it may hold")
         total += info.file_size
         if total > limits.total_bytes:
             raise ModelFileError(f"{what} would unpack to more than {_mib(limits.total_bytes)}")

@@ -18,9 +18,11 @@ Shape = tuple[int, ...]
 
 
 def preprocessor_to_dict(preprocessor: Any) -> dict[str, Any] | None:
+    """The preprocessor's dict, per-feature statistics as arrays (a file keeps them in an
+    ``.npz`` member: as JSON text they can pass the JSON size limit)."""
     if preprocessor is None:
         return None
-    data = preprocessor.to_dict()
+    data = preprocessor.to_dict(arrays=True)
     if not isinstance(data, dict):
         raise ModelFileError("the preprocessor's to_dict() did not return a dict")
     return data

@@ -107,6 +107,8 @@ class Layer:
     #: Keys of the ``params`` that weight penalties (L1/L2) apply to, e.g. ``("W",)``; never
     #: biases or BatchNorm's γ and β.
     weight_keys: ClassVar[tuple[str, ...]] = ()
+    #: Buffers that can never be negative (a variance); a file holding a negative is refused.
+    nonnegative_buffers: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self) -> None:
         self.params: dict[str, Array] = {}
@@ -144,6 +146,12 @@ class Layer:
 
     def initial_buffers(self, input_shape: Any) -> dict[str, np.ndarray]:
         return {k: np.zeros(s) for k, s in self.buffer_shapes(input_shape).items()}
+
+    def scratch_size(self, input_shape: Any, training: bool) -> int:
+        """Values per sample the layer allocates while it runs, besides its output (working
+        copies such as a convolution's padded input and im2col columns); for memory
+        estimates made before anything is allocated."""
+        return 0
 
     # ----- life cycle ---------------------------------------------------------------
     def build(self, input_shape: Any, backend: Backend, rng: np.random.Generator) -> Shape:

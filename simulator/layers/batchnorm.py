@@ -34,6 +34,8 @@ from simulator.layers.base import Layer, explicit_array, register_layer
 class BatchNorm(Layer):
     """Normalize each feature/channel to zero mean and unit variance, then scale and shift."""
 
+    nonnegative_buffers = ("running_var",)
+
     def __init__(self, momentum: float = 0.9, epsilon: float = 1e-5,
                  gamma: list[float] | None = None, beta: list[float] | None = None) -> None:
         super().__init__()

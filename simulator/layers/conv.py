@@ -117,6 +117,16 @@ class Conv2D(WeightedLayer):
         out = [(p - k) // s + 1 for p, k, s in zip(padded, self.kernel, self.strides, strict=True)]
         return (self.filters, out[0], out[1])
 
+    def scratch_size(self, input_shape: Shape, training: bool) -> int:
+        """The padded input and the im2col columns (twice each in training: backward makes
+        their gradients)."""
+        top, left, bottom, right = self.pads(input_shape)
+        c, h, w = (int(d) for d in input_shape)
+        _, ho, wo = self.compute_output_shape(input_shape)
+        padded = c * (h + top + bottom) * (w + left + right)
+        cols = c * self.kernel[0] * self.kernel[1] * ho * wo
+        return 2 * (padded + cols) if training else padded + cols
+
     def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
         shapes: dict[str, Shape] = {"W": (self.filters, int(input_shape[0]), *self.kernel)}
         if self.use_bias:

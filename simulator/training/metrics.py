@@ -8,6 +8,10 @@ import numpy as np
 
 from simulator.backend import Array, to_numpy
 
+#: Above this many classes no confusion matrix is made (K² counts: 32 MiB at 2048 classes,
+#: 6.7 GiB at 30,000); accuracy is still measured.
+MAX_CONFUSION_CLASSES = 2048
+
 
 def predicted_labels(output: Array, xp: Any) -> Array:
     """Class index per sample: argmax over classes, or a 0.5 threshold for one output."""

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from simulator import batch_memory
 from simulator.backend import Array, to_numpy
 from simulator.callbacks import Callback, callbacks_from_config
 from simulator.checks import integer, number
@@ -44,7 +45,13 @@ from simulator.training.events import (
     Started,
     TrainerControl,
 )
-from simulator.training.metrics import confusion_matrix, n_classes_of, predicted_labels, true_labels
+from simulator.training.metrics import (
+    MAX_CONFUSION_CLASSES,
+    confusion_matrix,
+    n_classes_of,
+    predicted_labels,
+    true_labels,
+)
 from simulator.training.probes import Probe
 
 __all__ = ["BatchEnd", "Callback", "EpochEnd", "Event", "Failed", "Finished", "Probe",
@@ -81,6 +88,9 @@ class Trainer:
             if targets is not None and isinstance(targets, np.ndarray):
                 self.loss.check_targets(targets, output_shape, classes=n_classes_of(output_shape))
         self.x_train, self.y_train = self._data(x_train), self._targets(y_train)
+        batch_memory.check_batch(network.infos, max(1, min(config.batch_size,
+                                                           int(self.x_train.shape[0]))),
+                                 np.dtype(backend.dtype).itemsize, training=True)
         has_val = x_val is not None and len(x_val) > 0
         self.x_val = self._data(x_val) if has_val else None
         self.y_val = self._targets(y_val) if has_val else None
@@ -102,6 +112,8 @@ class Trainer:
         self.epoch = 0      # completed epochs (the current one while running)
         self.step = 0       # completed updates
         self._in_epoch = False
+        self._batch = 0     # the batch in progress, for messages
+        self._updating = False   # inside optimizer.step (the weights may be half-updated)
         self._stop_reason: str | None = None
         self._notes: list[str] = []
         self._backup = self.xp.empty_like(network.flat_params)
@@ -194,7 +206,7 @@ class Trainer:
              "callbacks": [{"type": "EarlyStopping", "state": {"best": 0.3, ...}}]}
 
         Every value is JSON-safe except the NumPy arrays (see
-        :func:`simulator.io.project_file.split_arrays`). Resuming is exact at an epoch
+        :func:`simulator.io.common.split_arrays`). Resuming is exact at an epoch
         boundary. State taken in the middle of an epoch (a paused or stopped run) records the
         completed epochs only: the resumed run starts that epoch again from a fresh shuffle,
         with the partial epoch's updates kept in the weights and the step count.
@@ -278,7 +290,14 @@ class Trainer:
         self.xp.copyto(self._backup, self.network.flat_params)
         for epoch in range(first + 1, first + epochs + 1):
             self.epoch, self._in_epoch = epoch, True
-            ended = yield from self._epoch(epoch)
+            self._batch = 0
+            try:
+                ended = yield from self._epoch(epoch)
+            except MemoryError:
+                yield self._fail("this machine ran out of memory", epoch, self._batch,
+                                 "Use a smaller batch size or a smaller network, or close "
+                                 "other programs.", restore=self._updating)
+                return
             if ended == "failed":
                 return
             reason = ended or self._stop_reason
@@ -294,12 +313,13 @@ class Trainer:
         x, y = self.x_train, self.y_train
         xp, size, n_train = self.xp, self.config.batch_size, int(x.shape[0])
         total_loss = total_penalty = 0.0
-        # Training-set confusion counts, gathered from the batches as they are trained (no
-        # second pass over the data): counts[true * K + predicted].
+        # Training-set predictions, gathered from the batches as they are trained (no second
+        # pass over the data) as codes true * K + predicted; counted once the epoch ends.
         k = self.n_classes
-        counts = xp.zeros(k * k, dtype=xp.int64) if self.classification else None
+        pairs: list[Array] | None = [] if self.classification else None
         batch = 0
         for batch, start in enumerate(range(0, n_train, size), start=1):
+            self._batch = batch
             if self.control.stop_requested:
                 self.control.stop_requested = False
                 self.epoch, self._in_epoch = epoch - 1, False
@@ -317,23 +337,24 @@ class Trainer:
                 return "failed"
             total_loss += loss * int(xb.shape[0])
             total_penalty += penalty * int(xb.shape[0])
-            if counts is not None:
-                pairs = true_labels(yb, xp) * k + predicted_labels(output, xp)
-                counts += xp.bincount(pairs, minlength=k * k)[: k * k]
+            if pairs is not None:
+                pairs.append(true_labels(yb, xp) * k + predicted_labels(output, xp))
             yield BatchEnd(epoch, batch, self.step, loss, lr, norm)
             if self.probes and (self.control.snapshot_requested
                                 or time.monotonic() - self._last_snapshot
                                 >= self.snapshot_interval):
                 yield self.snapshot()
-        # The last update may have overflowed although its loss and gradient were finite.
         if not bool(xp.isfinite(self.network.flat_params).all()):
+            # The epoch's last update is followed by no forward pass that would notice it.
             yield self._fail("a weight became NaN or infinite", epoch, batch)
             return "failed"
         logs = {"loss": total_loss / max(n_train, 1)}
         confusion = None
-        if counts is not None:
-            confusion = np.asarray(to_numpy(counts)).reshape(k, k)
-            logs["accuracy"] = float(np.trace(confusion)) / max(n_train, 1)
+        if pairs is not None:
+            codes = np.asarray(to_numpy(xp.concatenate(pairs))) if pairs else np.zeros(0, int)
+            logs["accuracy"] = float(np.count_nonzero(codes // k == codes % k)) / max(n_train, 1)
+            if k <= MAX_CONFUSION_CLASSES:
+                confusion = np.bincount(codes, minlength=k * k)[: k * k].reshape(k, k)
         if self.penalties:
             logs["penalty"] = total_penalty / max(n_train, 1)
         if self.x_val is not None:
@@ -362,17 +383,22 @@ class Trainer:
         return Finished(reason, self.epoch, {k: list(v) for k, v in self.history.items()},
                         self._take_notes())
 
-    def _fail(self, problem: str, epoch: int, batch: int) -> Failed:
-        """Put back the last good weights; the closing event."""
+    def _fail(self, problem: str, epoch: int, batch: int, advice: str | None = None,
+              restore: bool = True) -> Failed:
+        """Put back the last good weights (unless ``restore`` is off); the closing event."""
         # The weights from before the last update are the last ones known to give a finite
         # loss and gradient; running statistics go back to before the failed forward pass.
-        self.xp.copyto(self.network.flat_params, self._backup)
+        # (A failure that is not the numbers' fault, outside an update, keeps the weights.)
+        if restore:
+            self.xp.copyto(self.network.flat_params, self._backup)
+        self._updating = False
         for buffer, backup in self._buffer_backups:
             self.xp.copyto(buffer, backup)
         self.epoch, self._in_epoch = epoch - 1, False
-        return Failed("diverged", f"{problem} at epoch {epoch}, batch {batch}; training "
-                      "stopped and the last good weights were kept. Try a smaller learning "
-                      "rate, gradient clipping, or check the data for NaN values.",
+        advice = advice or ("Try a smaller learning rate, gradient clipping, or check the data "
+                             "for NaN values.")
+        return Failed("diverged", f"{problem} at epoch {epoch}, batch {batch}; training stopped "
+                      f"and the last good weights were kept. {advice}",
                       epoch, batch, {k: list(v) for k, v in self.history.items()})
 
     def _epoch_order(self) -> Array | None:
@@ -440,7 +466,9 @@ class Trainer:
         net = self.network
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self.xp.copyto(self._backup, net.flat_params)
+            self._updating = True
             self.optimizer.step(net.flat_params, net.flat_grads, lr)
+            self._updating = False
         self.step += 1
 
     def evaluate(self, x: Array, y: Array, batch_size: int = 1024
@@ -449,6 +477,8 @@ class Trainer:
         xp, net = self.xp, self.network
         x, y = self._data(x), self._targets(y)
         total, correct, preds, n = 0.0, 0, [], int(x.shape[0])
+        if n:
+            batch_size = net.fitting_batch(min(batch_size, n), training=False)
         for start in range(0, n, batch_size):
             xb, yb = x[start:start + batch_size], y[start:start + batch_size]
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -461,8 +491,10 @@ class Trainer:
                 preds.append(pred)
         if not self.classification:
             return total / max(n, 1), None, None
-        pred_all = xp.concatenate(preds) if preds else xp.zeros(0, dtype=xp.int64)
-        confusion = confusion_matrix(pred_all, true_labels(y, xp), self.n_classes)
+        confusion = None
+        if self.n_classes <= MAX_CONFUSION_CLASSES:
+            pred_all = xp.concatenate(preds) if preds else xp.zeros(0, dtype=xp.int64)
+            confusion = confusion_matrix(pred_all, true_labels(y, xp), self.n_classes)
         return total / max(n, 1), correct / max(n, 1), confusion
 
     def snapshot(self) -> Snapshot:
@@ -491,5 +523,5 @@ def _check_rng(gen: np.random.Generator, state: Any, what: str) -> None:
     probe = type(gen.bit_generator)()
     try:
         probe.state = state
-    except (TypeError, ValueError, KeyError) as exc:
+    except (TypeError, ValueError, KeyError, OverflowError, AttributeError) as exc:
         raise ModelFileError(f"{what} state is malformed ({exc})") from None

@@ -32,6 +32,15 @@ def _no_dangling_training_threads(qapp) -> Iterator[None]:
     qapp.processEvents()
 
 
+@pytest.fixture(autouse=True)
+def _log_in_a_temporary_folder(tmp_path_factory, monkeypatch) -> None:
+    """What the app logs while a test runs goes to a temporary folder, not the user's."""
+    from ui import error_log
+
+    folder = tmp_path_factory.mktemp("log")
+    monkeypatch.setattr(error_log, "log_folder", lambda: folder)
+
+
 @dataclass
 class Dialogs:
     """Stand-ins for the modal dialogs: they record what was shown and answer at once."""

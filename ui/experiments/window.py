@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from simulator.errors import BackpropError
 from simulator.experiments.ensembles import MemberTrained
 from simulator.experiments.tuning import FoldScore
+from ui import error_log
 from ui.experiments.cv_view import CrossValidationView
 from ui.experiments.ensemble_view import EnsembleView
 from ui.experiments.host import MainDesign
@@ -182,9 +183,13 @@ class ExperimentsWindow(QWidget):
 
     def _on_error(self, text: str) -> None:
         self._failed = True
-        self.show_message("The experiment failed with an internal error (details shown).",
-                          True)
-        QMessageBox.critical(self, "Internal error", text)
+        path = error_log.record(text)
+        line = error_log.last_line(text)
+        self.show_message(f"The experiment failed with an internal error ({line}); the "
+                          f"details are in {path}", True)
+        QMessageBox.critical(self, "Internal error",
+                             f"The experiment failed with an internal error: {line}. The "
+                             f"details are in {path}")
 
     def _on_state(self, state: str) -> None:
         self._update_buttons()

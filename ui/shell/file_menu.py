@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox, QWidget
 from simulator.data import Dataset, load_dataset, prepare
 from simulator.errors import BackpropError, MissingValuesError
 from simulator.io import DatasetChoice, Project, export_onnx, save_model, save_project
+from simulator.io.model_file import class_names_to_save
 from ui.shell.errors import describe
 from ui.shell.files import (
     DATA_FILTER,
@@ -143,8 +144,7 @@ class FileMenu:
                 export_onnx(session.network, target, preprocessor)
             else:
                 metrics = {k: v[-1] for k, v in session.trainer.history.items() if v}
-                class_names = (session.dataset.class_names
-                               if session.dataset.task == "classification" else None)
+                class_names = class_names_to_save(spec, session.dataset)
                 save_model(target, session.network, preprocessor=preprocessor,
                            class_names=class_names, metrics=metrics)
         except (BackpropError, OSError) as exc:

@@ -32,6 +32,7 @@ from simulator.data import Dataset, find_misfit
 from simulator.errors import BackpropError, DataError
 from simulator.io import DatasetChoice, Project
 from simulator.spec import NetworkSpec
+from ui import error_log
 from ui.canvas.view import DesignCanvas
 from ui.design.commands import SetInputShape
 from ui.design.positions import fill_missing_positions
@@ -250,10 +251,14 @@ class MainWindow(QMainWindow):
         try:
             opened = read_design(name)
         except (BackpropError, OSError) as exc:
-            QMessageBox.warning(self, "Cannot open", f"Cannot open '{name}': {describe(exc)}")
-            return False
-        self.install(opened, name)
-        return True
+            problem = describe(exc)
+        except Exception as exc:  # never open nothing without a word
+            problem = error_log.unexpected(exc)
+        else:
+            self.install(opened, name)
+            return True
+        QMessageBox.warning(self, "Cannot open", f"Cannot open '{name}': {problem}")
+        return False
 
     def set_dataset(self, dataset: Dataset, choice: DatasetChoice) -> None:
         """Train on ``dataset``; an input shape that cannot take it is changed (undoably)."""
@@ -331,18 +336,27 @@ class MainWindow(QMainWindow):
         self.session, self._session_key = None, self._design_key()
         misfit = None
         if self.dataset is not None:
+            resumed = ""
             try:
                 self.spec.infer_shapes()
                 misfit = find_misfit(self.spec, self.dataset)
                 if misfit:
                     raise DataError(misfit.message)
                 self.session = build_session(self.spec.copy(), self.dataset)
-                self._restore_project_run()
+                try:
+                    self._restore_project_run()
+                except BackpropError as exc:   # the design opens; its run starts afresh
+                    self.session = build_session(self.spec.copy(), self.dataset)
+                    resumed = (f". The saved run could not be resumed ({describe(exc)}); "
+                               "training starts afresh")
             except BackpropError as exc:
                 self.session = None
                 self.status_label.setText(f"Cannot train yet: {describe(exc)}")
+            except MemoryError as exc:
+                self.session = None
+                self.status_label.setText(f"Cannot train yet: {error_log.one_line(exc)}")
             else:
-                self.status_label.setText("Ready: press Train (or Space)")
+                self.status_label.setText("Ready: press Train (or Space)" + resumed)
         self.canvas.show_misfit(misfit)
         self._pending_project = None
         for panel in self.panels:

@@ -54,6 +54,11 @@ _STYLERS = "_theme_stylers"
 _state = {"scale": 1.0}
 
 
+#: Above this many classes a plot writes no text per class (names, counts, values): thousands
+#: of text items take minutes to lay out and cannot be read anyway.
+MAX_LABELLED_CLASSES = 40
+
+
 def class_color(index: SupportsIndex) -> tuple[int, int, int]:
     """The colour of class ``index`` (a Python or NumPy integer)."""
     return CLASS_COLORS[operator.index(index) % len(CLASS_COLORS)]

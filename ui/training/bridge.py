@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QWidget
 
 from simulator.training.trainer import EpochEnd, Failed, Finished, Started
+from ui import error_log
 from ui.training.controller import TrainingController
 from ui.training.session import TrainingSession
 from ui.training.worker import BatchChunk
@@ -171,5 +172,10 @@ class TrainingBridge(QObject):
         self.finished.emit(event)
 
     def _on_error(self, text: str) -> None:
-        self.status.setText("Training failed with an internal error (details shown).")
-        QMessageBox.critical(self.status.window(), "Internal error", text)
+        path = error_log.record(text)
+        line = error_log.last_line(text)
+        self.status.setText(f"Training failed with an internal error ({line}); "
+                            f"the details are in {path}")
+        QMessageBox.critical(self.status.window(), "Internal error",
+                             f"Training failed with an internal error: {line}. The app is still "
+                             f"running; the details are in {path}")

@@ -48,6 +48,10 @@ def load_csv(path: Path, *, label_column: int | str | None = None, delimiter: st
     text, warnings = csv_text.decode(path.read_bytes(), path)
     delimiter = delimiter or csv_text.sniff_delimiter(text)
     rows = csv_text.read_rows(text, delimiter, path)
+    if all(len(cells) > 1 and cells[-1] == "" for _, cells in rows):
+        rows = [(line, cells[:-1]) for line, cells in rows]
+        warnings.append(f"every line of '{path.name}' ends with '{_show(delimiter)}', which "
+                        "made an empty last column; it was ignored")
     first_line, first = rows[0]
     if header is None:  # a named label column has set header above: this one is an index
         index = None if isinstance(label_column, str) else label_column

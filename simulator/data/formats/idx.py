@@ -9,40 +9,52 @@ fit under the memory cap and match the stored payload exactly.
 from __future__ import annotations
 
 import gzip
-import io
 import math
 import os
 import struct
 import zlib
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import numpy as np
 
 from simulator.data.dataset import Dataset
 from simulator.data.formats import DataFormat
 from simulator.data.labels import encode_integer_labels
-from simulator.data.options import DEFAULT_MAX_BYTES, check_budget, check_file, check_max_bytes
+from simulator.data.options import (
+    DEFAULT_MAX_BYTES,
+    check_budget,
+    check_file,
+    check_max_bytes,
+    check_memory,
+)
 from simulator.errors import DataError
+from simulator.paths import open_regular
 
 IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 MAX_DIMS = 4
 GZIP_MAGIC = b"\x1f\x8b"
+#: Deflate never expands more than about 1032 times; a header that declares more is a lie.
+MAX_DEFLATE_RATIO = 1100
 
 
 def read_idx(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> np.ndarray:
     """The array stored in one IDX file (gzipped or not), in native byte order."""
     size = check_file(path, check_max_bytes(max_bytes))
-    with open(path, "rb") as raw:
+    with open_regular(path, f"'{path.name}'") as raw:
         zipped = raw.read(2) == GZIP_MAGIC
-    try:
-        with (gzip.open(path, "rb") if zipped else open(path, "rb")) as stream:
-            return _read(stream, path, None if zipped else size, max_bytes)
-    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        raise DataError(f"'{path.name}' is not a valid gzip file ({exc}); it may be truncated"
-                        ) from exc
+        raw.seek(0)
+        try:
+            with gzip.GzipFile(fileobj=raw, mode="rb") if zipped else raw as stream:
+                return _read(cast(BinaryIO, stream), path, size, zipped, max_bytes)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            raise DataError(f"'{path.name}' is not a valid gzip file ({exc}); it may be "
+                            "truncated") from exc
 
 
-def _read(stream: io.BufferedIOBase, path: Path, size: int | None, max_bytes: int) -> np.ndarray:
+def _read(stream: BinaryIO, path: Path, size: int, zipped: bool, max_bytes: int) -> np.ndarray:
+    """Check the header against the caps and the file's size, then read the values straight
+    into their array (no intermediate copy), before the file's data is inflated."""
     head = stream.read(4)
     if len(head) < 4:
         raise DataError(f"'{path.name}' is too short to be an IDX file ({len(head)} bytes)")
@@ -64,22 +76,44 @@ def _read(stream: io.BufferedIOBase, path: Path, size: int | None, max_bytes: in
     count = math.prod(dims)
     nbytes = count * dtype.itemsize
     shown = "×".join(map(str, dims))
+    if count == 0:
+        what = "images" if ndim == 3 else "labels" if ndim == 1 else "samples"
+        raise DataError(f"'{path.name}' holds no data: its header declares {shown} values "
+                        f"({dims[0]} {what}); it is empty or was written incompletely")
     check_budget(f"'{path.name}'", count * max(dtype.itemsize, 4), max_bytes,
                  f"its {shown} values")
-    if size is not None and size - 4 - 4 * ndim != nbytes:
-        stored = size - 4 - 4 * ndim
+    stored = size - 4 - 4 * ndim
+    if not zipped and stored != nbytes:
         raise DataError(f"'{path.name}': the header declares {shown} values of "
                         f"{dtype.itemsize} byte(s) = {nbytes} bytes, but the file holds {stored};"
                         f" it is {'truncated' if stored < nbytes else 'longer than declared'}")
-    payload = stream.read(nbytes + 1)
-    if len(payload) != nbytes:
+    if zipped and nbytes > MAX_DEFLATE_RATIO * size:
+        raise DataError(f"'{path.name}': the header declares {shown} values ({nbytes:,} bytes), "
+                        f"more than a {size:,}-byte gzip file can hold; the file is damaged or "
+                        "a compression bomb")
+    # The values, then (in load_idx) a float copy of them (and a mask to check them).
+    check_memory(f"'{path.name}'", nbytes + count * 8 + count, f"its {shown} values")
+    array = np.empty(count, dtype=dtype)
+    fewer = _read_into(stream, array.data.cast("B")) != nbytes
+    if fewer or stream.read(1):
         raise DataError(f"'{path.name}': the header declares {shown} values ({nbytes} bytes) "
-                        f"but the data holds {'fewer' if len(payload) < nbytes else 'more'}")
-    array = np.frombuffer(payload, dtype=dtype).reshape(dims)
-    array = array.astype(dtype.newbyteorder("="))
+                        f"but the data holds {'fewer' if fewer else 'more'}")
+    if dtype.byteorder == ">":
+        array = array.byteswap(inplace=True).view(dtype.newbyteorder("="))
     if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
         raise DataError(f"'{path.name}' holds NaN or infinite values")
-    return array
+    return array.reshape(dims)
+
+
+def _read_into(stream: BinaryIO, buffer: memoryview) -> int:
+    """Fill ``buffer`` from ``stream``; the number of bytes read (less at the end of data)."""
+    done = 0
+    while done < len(buffer):
+        got = stream.readinto(buffer[done:])  # type: ignore[attr-defined]
+        if not got:
+            break
+        done += got
+    return done
 
 
 def find_labels(images: Path) -> Path:

@@ -1,9 +1,12 @@
 """A folder of images with one subfolder per class (``root/cat/1.png``, ``root/dog/2.jpg``).
 
 Classes are the sorted subfolder names; hidden entries (".*"), ``__MACOSX`` and
-``.ipynb_checkpoints`` are ignored. Images are opened by Pillow with a ``formats`` allowlist and
-its default decompression-bomb limit, converted to grey or RGB, and resized (bilinear, no
-cropping) to ``size`` (height, width), by default the first image's size. Unreadable images are
+``.ipynb_checkpoints`` are ignored, links to folders are not followed, and a class folder may
+nest at most :data:`simulator.paths.MAX_FOLDER_DEPTH` levels. Images are opened by Pillow with a
+``formats`` allowlist that can only ever name raster formats Pillow decodes in-process
+(:data:`SAFE_FORMATS`: never EPS, PS or PDF, whose plugins start Ghostscript) and its default
+decompression-bomb limit, converted to grey or RGB, and resized (bilinear, no cropping) to
+``size`` (height, width), by default the first image's size. Unreadable images are
 skipped and listed in ``Dataset.warnings``. ``x`` is float32 (N, C, H, W) with values 0..255 (the
 default ``auto`` preprocessing scales them to [0, 1]; ``pixels`` divides by 255).
 """
@@ -24,8 +27,11 @@ from simulator.data.formats import DataFormat
 from simulator.data.formats.pixels import GREY_MODES, Size, check_size, pixels
 from simulator.data.options import DEFAULT_MAX_BYTES, check_budget, check_max_bytes
 from simulator.errors import DataError
+from simulator.paths import open_regular, walk_files
 
 DEFAULT_FORMATS = ("PNG", "JPEG", "BMP")
+#: Every format the ``formats`` option may name: decoded by Pillow itself, no other program.
+SAFE_FORMATS = ("PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP")
 IGNORED = frozenset({"__MACOSX", ".ipynb_checkpoints", "Thumbs.db", "desktop.ini"})
 SHOWN = 10
 
@@ -39,15 +45,30 @@ def _hidden(name: str) -> bool:
 
 
 def _extensions(formats: Sequence[str]) -> tuple[list[str], set[str]]:
-    if isinstance(formats, str) or not formats:
-        raise DataError(f"option 'formats' must be a list of image formats, got {formats!r}")
+    if (isinstance(formats, str) or not isinstance(formats, Sequence) or not formats
+            or len(formats) > len(SAFE_FORMATS) or not all(isinstance(f, str) for f in formats)):
+        raise DataError(f"option 'formats' must be a list of image formats, got "
+                        f"{_short(formats)}")
     known = Image.registered_extensions()
-    wanted = [str(f).upper() for f in formats]
+    wanted = [f.upper() for f in formats]
     unknown = sorted(set(wanted) - set(known.values()))
     if unknown:
-        raise DataError(f"unknown image formats {', '.join(unknown)}; Pillow here reads: "
-                        f"{', '.join(sorted(set(known.values())))}")
+        raise DataError(f"unknown image formats {', '.join(unknown)}; the formats read are: "
+                        f"{', '.join(SAFE_FORMATS)}")
+    unsafe = sorted(set(wanted) - set(SAFE_FORMATS))
+    if unsafe:
+        raise DataError(f"image format{'s' * (len(unsafe) > 1)} {', '.join(unsafe)} cannot be "
+                        f"read (only raster formats decoded in-process are: "
+                        f"{', '.join(SAFE_FORMATS)})")
     return wanted, {ext for ext, fmt in known.items() if fmt in wanted}
+
+
+def _short(value: object) -> str:
+    """``repr`` of a bad option value, cut short (and never recursing into deep nesting)."""
+    if isinstance(value, list | tuple | dict):
+        return f"a {type(value).__name__} of {len(value)} items"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _is(entry: os.DirEntry[str], kind: str) -> bool:
@@ -76,15 +97,11 @@ def _list_files(root: Path, extensions: set[str]) -> tuple[list[str], list[list[
     files, others = [], 0
     for name in classes:
         found = []
-        for folder, dirs, names in os.walk(root / name):
-            dirs[:] = sorted(d for d in dirs if not _hidden(d))
-            for file in names:
-                if _hidden(file):
-                    continue
-                if Path(file).suffix.lower() in extensions:
-                    found.append(Path(folder) / file)
-                else:
-                    others += 1
+        for file in walk_files(root / name, lambda n: not _hidden(n), f"class folder '{name}'"):
+            if file.suffix.lower() in extensions:
+                found.append(file)
+            else:
+                others += 1
         if not found:
             raise DataError(f"class folder '{name}' in '{root}' has no images with the "
                             f"extensions {', '.join(sorted(extensions))}")
@@ -98,7 +115,8 @@ def _read(path: Path, formats: list[str], color: str | None, size: Size | None
         warnings.simplefilter("ignore")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            with Image.open(path, formats=formats) as image:
+            with open_regular(path, f"'{path.name}'") as handle, \
+                    Image.open(handle, formats=formats) as image:
                 image.load()
                 if color is None:
                     color = "grayscale" if image.mode in GREY_MODES else "rgb"
@@ -109,7 +127,7 @@ def _read(path: Path, formats: list[str], color: str | None, size: Size | None
             raise _Unreadable("too many pixels (Pillow's decompression-bomb limit)") from exc
         except UnidentifiedImageError as exc:
             raise _Unreadable(f"not a {'/'.join(formats)} image") from exc
-        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        except (OSError, SyntaxError, ValueError, EOFError, DataError) as exc:
             raise _Unreadable(str(exc) or type(exc).__name__) from exc
 
 

@@ -20,11 +20,19 @@ from simulator.checks import choice
 from simulator.data.dataset import TASKS, Dataset, Task
 from simulator.data.formats import DataFormat
 from simulator.data.labels import encode_integer_labels, encode_text_labels, is_integral
-from simulator.data.options import DEFAULT_MAX_BYTES, check_budget, check_file, check_max_bytes
+from simulator.data.options import (
+    DEFAULT_MAX_BYTES,
+    check_budget,
+    check_file,
+    check_max_bytes,
+    check_memory,
+)
 from simulator.errors import DataError
 
 MAX_HEADER = 10_000
 MAX_MEMBERS = 1_000
+#: Deflate never expands more than about 1032 times; a member that declares more is a lie.
+MAX_DEFLATE_RATIO = 1100
 LAYOUTS = (("x", "y"), ("x_train", "y_train"))
 #: What the zip and npy readers raise on damaged input (zipfile: NotImplementedError for an
 #: unknown version or compression method, UnicodeDecodeError for a bad member name).
@@ -84,11 +92,14 @@ def _check_members(path: Path, max_bytes: int) -> list[str]:
             names = [info.filename for info in infos if info.filename.endswith(".npy")]
             if len(set(names)) != len(names):
                 raise DataError(f"'{path.name}' has two members with the same name")
-            total = 0
+            total = peak = 0
             for info in infos:
                 if info.filename.endswith(".npy"):
-                    total += _member_bytes(archive, info, path)
+                    decoded, working = _member_bytes(archive, info, path)
+                    total, peak = total + decoded, peak + working
                 check_budget(f"'{path.name}'", total, max_bytes, "its arrays")
+            check_memory(f"'{path.name}'", peak,
+                         "reading its arrays (with the copies made to check them)")
     except DataError:
         raise
     except ZIP_ERRORS as exc:
@@ -96,8 +107,16 @@ def _check_members(path: Path, max_bytes: int) -> list[str]:
     return [name.removesuffix(".npy") for name in names]
 
 
-def _member_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> int:
+def _member_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path
+                  ) -> tuple[int, int]:
+    """(bytes the loaded array takes, at most; bytes needed while it is read and checked),
+    from the member's header, before its data is inflated."""
     where = f"'{path.name}' array '{info.filename.removesuffix('.npy')}'"
+    if (info.compress_type != zipfile.ZIP_STORED
+            and info.file_size > MAX_DEFLATE_RATIO * max(info.compress_size, 1) + 4096):
+        raise DataError(f"{where}: declares {info.file_size:,} bytes packed into "
+                        f"{info.compress_size:,}, more than compression can achieve; the file "
+                        "is damaged or a compression bomb")
     with archive.open(info) as member:
         try:
             version = np.lib.format.read_magic(member)
@@ -112,11 +131,13 @@ def _member_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -
     if dtype.hasobject or dtype.names is not None:
         raise DataError(f"{where}: object or structured arrays are not accepted (they would "
                         "need pickle); save plain numeric arrays")
-    nbytes = math.prod(shape) * dtype.itemsize
+    count = math.prod(shape)
+    nbytes = count * dtype.itemsize
     if header + nbytes != info.file_size:
         raise DataError(f"{where}: declares shape {list(shape)} of {dtype} ({nbytes} bytes) "
                         f"but stores {info.file_size - header} bytes; the file is damaged")
-    return max(nbytes, math.prod(shape) * 8)  # as float64, the most a loaded copy takes
+    # Loaded as float64 at most; checking makes that copy beside the stored array, and a mask.
+    return max(nbytes, count * 8), nbytes + count * 8 + count
 
 
 def _features(x: np.ndarray, key: str, path: Path) -> np.ndarray:
@@ -124,6 +145,9 @@ def _features(x: np.ndarray, key: str, path: Path) -> np.ndarray:
         raise DataError(f"'{path.name}': '{key}' must be numeric, got {x.dtype}")
     if x.ndim == 0:
         raise DataError(f"'{path.name}': '{key}' is a single number, not a set of samples")
+    if len(x) == 0 or x.size == 0:
+        raise DataError(f"'{path.name}': '{key}' holds no samples (its shape is "
+                        f"{list(x.shape)}); save at least one sample with at least one value")
     if x.ndim in (1, 3):  # one feature per sample, or grey images (N, H, W)
         x = x[:, None]
     elif x.ndim == 4 and x.shape[3] in (1, 3, 4) and x.shape[1] not in (1, 3, 4):

@@ -195,7 +195,7 @@ def test_label_name_needs_a_header(tmp_path: Path) -> None:
 
 
 def test_header_false_keeps_first_row(tmp_path: Path) -> None:
-    data = load_dataset(write(tmp_path, "0,1,1\n1,0,1\n"), header=False)
+    data = load_dataset(write(tmp_path, "0,1,1\n1,0,0\n"), header=False)
     assert len(data) == 2
 
 

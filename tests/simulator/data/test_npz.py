@@ -78,10 +78,10 @@ def test_one_hot_labels_and_text_labels_and_class_names(tmp_path: Path) -> None:
                             y=np.array(["dog", "cat", "dog"])))
     assert text.class_names == ["cat", "dog"]
     assert text.y.tolist() == [1, 0, 1]
-    named = load_dataset(npz(tmp_path, "n.npz", x=np.zeros((2, 2)), y=np.array([1, 1]),
-                             class_names=np.array(["no", "yes"])))
-    assert named.class_names == ["no", "yes"]
-    assert named.y.tolist() == [1, 1]
+    named = load_dataset(npz(tmp_path, "n.npz", x=np.zeros((3, 2)), y=np.array([1, 1, 0]),
+                             class_names=np.array(["no", "yes", "maybe"])))
+    assert named.class_names == ["no", "yes", "maybe"]
+    assert named.y.tolist() == [1, 1, 0]
 
 
 def test_float_targets_are_regression(tmp_path: Path) -> None:

@@ -78,3 +78,85 @@ def test_missing_folder_is_an_os_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         save_model(tmp_path / "nowhere" / "m.bpmodel", build(MLP))
     assert np.all([p.name != "nowhere" for p in tmp_path.iterdir()])
+
+
+# ----- temporaries of a killed save, and errors that name the target ------------------------
+KILLED_SAVE = """
+import sys, time
+from simulator.io import atomic_write
+
+def slow(handle):
+    handle.write(b"x" * 1_000_000)
+    handle.flush()
+    print("writing", flush=True)
+    time.sleep(60)
+
+atomic_write(sys.argv[1], slow)
+"""
+
+
+def test_a_save_killed_half_way_leaves_nothing_after_the_next_save(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    target = tmp_path / "model.bpmodel"
+    target.write_bytes(b"previous version")
+    root = Path(__file__).resolve().parents[3]
+    for _ in range(3):
+        with subprocess.Popen([sys.executable, "-c", KILLED_SAVE, str(target)], cwd=root,
+                              stdout=subprocess.PIPE, text=True) as child:
+            assert child.stdout is not None
+            assert child.stdout.readline() == "writing\n"
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+    # Each killed save removed the one killed before it; the last one's file is left.
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name != "model.bpmodel")
+    assert len(left) == 1
+    assert ".bptmp-" in left[0]
+    assert target.read_bytes() == b"previous version"
+    atomic_write(target, b"new version")
+    assert [p.name for p in tmp_path.iterdir()] == ["model.bpmodel"]
+    assert target.read_bytes() == b"new version"
+
+
+def test_only_our_own_dead_temporaries_are_removed(tmp_path: Path, monkeypatch) -> None:
+    import time
+
+    ours_running = tmp_path / f".m.bpmodel.bptmp-{os.getpid()}-abcd1234.tmp"
+    someone_else = tmp_path / ".notes.txt.k2j3h4k5.tmp"
+    old_style = tmp_path / ".m.bpmodel.k2j3h4k5.tmp"
+    young_old_style = tmp_path / ".p.bpproj.a1b2c3d4.tmp"
+    for path in (ours_running, someone_else, old_style, young_old_style):
+        path.write_bytes(b"half")
+    hour_ago = time.time() - 2 * atomic.LEGACY_STALE_SECONDS
+    for path in (someone_else, old_style):
+        os.utime(path, (hour_ago, hour_ago))
+    removed = atomic.remove_stale_temporaries(tmp_path)
+    assert removed == [old_style]
+    assert {p.name for p in tmp_path.iterdir()} == {
+        ours_running.name, someone_else.name, young_old_style.name}
+
+
+def test_disk_errors_name_the_target_not_our_temporary_file(tmp_path: Path,
+                                                            monkeypatch) -> None:
+    target = tmp_path / "model.bpmodel"
+
+    def full_disk(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "fsync", full_disk)
+    with pytest.raises(OSError, match="No space left") as caught:
+        atomic_write(target, b"new")
+    assert caught.value.filename == str(target)
+    monkeypatch.undo()
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(13, "Permission denied",
+                              str(tmp_path / ".model.bpmodel.bptmp-1-x.tmp"))
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", read_only)
+    with pytest.raises(PermissionError) as denied:
+        save_model(target, build(MLP))
+    assert denied.value.filename == str(target)
+    assert ".tmp" not in str(denied.value)

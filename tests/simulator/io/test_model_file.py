@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -45,11 +46,15 @@ def test_predict_applies_the_stored_preprocessing_to_raw_inputs(saved) -> None:
 def test_file_layout_is_documented(saved) -> None:
     path, _ = saved
     members = members_of(path)
-    assert sorted(members) == ["meta.json", "network.json", "weights.npz"]
+    assert sorted(members) == ["meta.json", "network.json", "preprocessing.npz", "weights.npz"]
     meta = json.loads(members["meta.json"])
     assert meta["format_version"] == 2
     assert meta["input_shape"] == [4]
     assert meta["preprocessing"]["method"] == "standardize"
+    assert meta["preprocessing"]["shift"] == {"__array__": "shift"}
+    stats = np.load(io.BytesIO(members["preprocessing.npz"]), allow_pickle=False)
+    assert sorted(stats.files) == ["scale", "shift"]
+    assert stats["shift"].shape == (4,)
     assert set(json.loads(members["network.json"])) >= {"input_shape", "layers", "training"}
 
 

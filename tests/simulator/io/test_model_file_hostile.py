@@ -200,3 +200,63 @@ def test_a_small_file_cannot_ask_for_a_huge_network(saved, monkeypatch) -> None:
     with pytest.raises(ModelFileError, match="hold 115 values but the network has 22,000,027"):
         load_model(path)
     assert built == []
+
+
+# ----- what a file may hold -----------------------------------------------------------------
+def cnn_model(tmp_path: Path) -> Path:
+    from simulator.io import save_model
+    from tests.simulator.io.builders import CNN, build
+
+    return save_model(tmp_path / "cnn.bpmodel", build(CNN, seed=3))
+
+
+def with_weights(path: Path, **changes: float) -> Path:
+    from simulator.io.safe_npz import read_npz
+
+    weights = read_npz(members_of(path)["weights.npz"], "test")
+    for key, value in changes.items():
+        key = key.replace("__", ".")
+        weights[key] = np.full_like(weights[key], value)
+        weights[key].flat[0] = value
+    return rewrite(path, weights_npz=write_npz(weights))
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"norm__running_var": -1.0}, "'norm.running_var' is a variance but holds negative"),
+    ({"scores__W": 3e38}, "'scores.W' holds values beyond"),
+    ({"norm_flat__running_mean": -1e35}, "'norm_flat.running_mean' holds values beyond"),
+])
+def test_values_that_only_ever_predict_nan_are_refused(tmp_path: Path, change: dict,
+                                                       message: str) -> None:
+    path = with_weights(cnn_model(tmp_path), **change)
+    with pytest.raises(ModelFileError, match=message):
+        load_model(path)
+
+
+@pytest.mark.parametrize(("stat", "value", "message"), [
+    ("scale", 1e308, "'scale' must be positive and at most 1e\\+15"),
+    ("scale", -1.0, "'scale' must be positive"),
+    ("shift", 1e300, "'shift' must be between"),
+])
+def test_preprocessing_that_overflows_is_refused(tmp_path: Path, stat: str, value: float,
+                                                 message: str) -> None:
+    from simulator.data import Preprocessor
+    from simulator.io import save_model
+    from tests.simulator.io.builders import MLP, build
+
+    path = save_model(tmp_path / "m.bpmodel", build(MLP),
+                      preprocessor=Preprocessor("standardize").fit(np.eye(4)))
+    arrays = {"shift": np.zeros(4), "scale": np.ones(4)}
+    arrays[stat] = np.full(4, value)
+    rewrite(path, preprocessing_npz=write_npz(arrays))
+    with pytest.raises(ModelFileError, match=message):
+        load_model(path)
+
+
+def test_a_feature_that_varies_by_almost_nothing_gets_scale_one() -> None:
+    from simulator.data import Preprocessor
+
+    x = np.array([[1.0, 0.0], [1.0 + 1e-16, 2.0], [1.0, 4.0]])
+    pre = Preprocessor("standardize").fit(x)
+    assert pre.scale[0] == 1.0
+    assert pre.scale[1] == pytest.approx(1 / np.std([0, 2, 4]))

@@ -191,3 +191,63 @@ def test_not_a_project(tmp_path: Path, data: bytes) -> None:
     (tmp_path / "x.bpproj").write_bytes(data)
     with pytest.raises(ModelFileError):
         load_project(tmp_path / "x.bpproj")
+
+
+# ----- what a project may choose about how its data is read --------------------------------
+@pytest.mark.parametrize(("options", "message"), [
+    ({"max_bytes": 1e15}, "max_bytes is a safety limit and cannot be set by a file"),
+    ({"max_bytes": 10}, "safety limit"),
+    ({"n": 100, "path": "/etc/passwd"}, "path cannot be stored for the built-in dataset"),
+    ({"n": [[[100]]]}, "must be a plain value"),
+    ({"n": {"nested": 1}}, "must be a plain value"),
+    ({"n": "x" * 5000}, "must be a plain value"),
+    ({f"k{i}": 1 for i in range(20)}, "at most 16"),
+])
+def test_stored_dataset_options_are_held_to_an_allowlist(saved: Path, options: dict,
+                                                         message: str) -> None:
+    edit_json(saved, "project.json", lambda d: d.update(
+        dataset={"source": "blobs", "options": options}))
+    with pytest.raises(ModelFileError, match=message):
+        load_project(saved)
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"formats": ["PNG"], "loader": "pillow"}, "loader cannot be stored for data files"),
+    ({"format": "images", "nan": "drop"}, "nan cannot be stored for images files"),
+    ({"format": "pickle"}, "option 'format' must be one of"),
+    ({"formats": ["PNG"] * 9}, "at most 8"),
+])
+def test_stored_file_options_are_held_to_an_allowlist(saved: Path, options: dict,
+                                                      message: str) -> None:
+    edit_json(saved, "project.json", lambda d: d.update(
+        dataset={"source": "/data/images", "options": options}))
+    with pytest.raises(ModelFileError, match=message):
+        load_project(saved)
+
+
+def test_deeply_nested_options_are_an_error_not_a_recursion(saved: Path) -> None:
+    members = members_of(saved)
+    text = members["project.json"].decode()
+    deep = '{"source": "blobs", "options": {"n": ' + "[" * 100_000 + "]" * 100_000 + "}}"
+    rewrite(saved, "project.json", text.replace('"dataset": {', '"dataset": ' + deep
+                                                + ', "unused": {', 1).encode())
+    with pytest.raises(ModelFileError, match="nested too deeply"):
+        load_project(saved)
+
+
+def test_the_allowlist_names_only_real_loader_options() -> None:
+    from simulator.data import options_of
+    from simulator.data.stored_options import FILE_OPTIONS, SAFETY_LIMITS
+
+    for format_name, allowed in FILE_OPTIONS.items():
+        assert set(options_of(format_name)) - allowed == set(SAFETY_LIMITS), format_name
+
+
+def test_a_random_generator_state_that_overflows_is_a_readable_error(saved: Path) -> None:
+    def overflow(state: dict) -> None:
+        state["rng"]["state"]["state"] = 2**200
+
+    edit_json(saved, "trainer.json", overflow)
+    project = load_project(saved)
+    with pytest.raises(ModelFileError, match="random generator state is malformed"):
+        project.restore_trainer(make_trainer(project.spec))

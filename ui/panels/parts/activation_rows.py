@@ -15,6 +15,7 @@ from ui.panels.parts.mosaic import Mosaic, grid_shape, tile
 from ui.style.scaled import scaled_label, scaled_text
 from ui.style.theme import (
     ACTIVATION_CMAP,
+    MAX_LABELLED_CLASSES,
     SIGNED_CMAP,
     class_color,
     plot_font,
@@ -171,9 +172,11 @@ class OutputRow:
         self.bars = pg.BarGraphItem(x=x, height=np.zeros(len(x)), width=0.7,
                                     brushes=[pg.mkBrush(*class_color(i)) for i in x])
         self.plot.addItem(self.bars)
-        self.plot.getAxis("bottom").setTicks([list(zip(x.tolist(), self.names, strict=True))])
+        labelled = len(self.names) <= MAX_LABELLED_CLASSES
+        self.plot.getAxis("bottom").setTicks(
+            [list(zip(x.tolist(), self.names, strict=True)) if labelled else []])
         self.texts = []
-        for i in x:
+        for i in x if labelled else ():
             text = scaled_text(pg.TextItem("", color=(30, 30, 30), anchor=(0.5, 1.0)))
             text.setPos(float(i), 0.0)
             self.plot.addItem(text)

@@ -12,7 +12,14 @@ from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 from simulator.data import Dataset
 from ui.panels.parts.mosaic import Mosaic, tile
 from ui.style.scaled import scaled_text
-from ui.style.theme import COLORS, class_color, fit_axis_to_labels, set_title, style_plot
+from ui.style.theme import (
+    COLORS,
+    MAX_LABELLED_CLASSES,
+    class_color,
+    fit_axis_to_labels,
+    set_title,
+    style_plot,
+)
 
 #: Examples per class in the image grid (one row per class), and images without classes.
 PER_CLASS = 8
@@ -154,12 +161,16 @@ class CountsPlot(pg.PlotWidget):
         self.bars.setOpts(x=None, x0=0, y=y, width=counts, height=0.8, pen=None,
                           brushes=[pg.mkBrush(*class_color(i)) for i in y])
         names = list(dataset.class_names)
-        self.getAxis("left").setTicks([list(zip(y.tolist(), names, strict=True))])
+        labelled = len(names) <= MAX_LABELLED_CLASSES
+        if not labelled:
+            names = []
+        self.getAxis("left").setTicks([list(zip(y.tolist(), names, strict=False))])
         fit_axis_to_labels(self.getAxis("left"), names)
         self.invertY(True)
         self.hideAxis("bottom")
-        set_title(self, "samples", 10)
-        for row, count in enumerate(counts):
+        set_title(self, "samples" if labelled else
+                  f"samples per class ({counts.size:,} classes, too many to name)", 10)
+        for row, count in enumerate(counts if labelled else ()):
             label = scaled_text(pg.TextItem(str(int(count)), color=(255, 255, 255),
                                             anchor=(1.0, 0.5)))
             label.setPos(float(count), float(row))
