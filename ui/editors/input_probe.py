@@ -97,7 +97,12 @@ class InputProbe(QGroupBox):
     def set_preprocessing(self, method: str | None) -> None:
         """Offer "in the data's units" when the run preprocesses its inputs."""
         active = method not in (None, "none")
-        self.data_units.setText(f"in the data's units (apply the run's {method} first)")
+        # Short, so the inspector fits its dock: the checkbox's text never wraps.
+        self.data_units.setText("in the data's units")
+        self.data_units.setToolTip(tooltip(
+            f"On: the numbers are in the data's units and go through the run's preprocessing "
+            f"({method}) before the network, as the training data does. Off: they are the "
+            "network's input x exactly."))
         self.data_units.setVisible(active)
         if not active:
             self.data_units.setChecked(False)
