@@ -1,8 +1,13 @@
 """Test-wide settings. The Qt platform must be chosen before anything imports Qt."""
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The app's data and config folders (autosave, recent files) are this run's own, never the
+# user's, before anything reads them.
+os.environ["BACKPROP_STUDIO_DATA_DIR"] = tempfile.mkdtemp(prefix="backprop-test-data-")
+os.environ["BACKPROP_STUDIO_CONFIG_DIR"] = tempfile.mkdtemp(prefix="backprop-test-config-")
 
 import numpy as np
 import pytest

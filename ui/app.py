@@ -46,8 +46,10 @@ def run_gui(argv: list[str]) -> int:
     args = parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Backprop Studio")
+    app.setOrganizationName("Backprop Studio")
     configure_plots()
     from simulator.errors import BackpropError
+    from ui.shell.autosave import offer_recovery
     from ui.shell.files import describe, read_design
     from ui.shell.main_window import MainWindow
 
@@ -64,6 +66,7 @@ def run_gui(argv: list[str]) -> int:
     window.show()
     if args.screenshot:
         return _screenshot(app, window, Path(args.screenshot), args.train_seconds)
+    offer_recovery(window, window.autosave.store, window.restore_recovery)
     return app.exec()
 
 

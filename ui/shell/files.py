@@ -40,6 +40,8 @@ class Opened:
     preset_key: str | None = None
     #: The lesson's explanation, shown while no layer is selected.
     description: str = ""
+    #: Shown as having unsaved changes (a restored autosave).
+    modified: bool = False
 
 
 def open_preset(preset: Preset) -> Opened:
@@ -61,11 +63,7 @@ def read_design(name: str) -> Opened:
         raise BackpropError(f"no file and no lesson named '{name}'; lessons are: "
                             f"{', '.join(presets)}")
     if path.suffix.lower() == PROJECT_SUFFIX:
-        project = load_project(path)
-        dataset = None
-        if project.dataset is not None:
-            dataset = load_dataset(project.dataset.source, project.dataset.options)
-        return Opened(project.spec, path.stem, dataset, project.dataset, project, path)
+        return open_project(load_project(path), path.stem, path)
     if path.stat().st_size > MAX_JSON_BYTES:
         raise SpecError(f"'{path.name}' is larger than {MAX_JSON_BYTES // 2**20} MiB")
     try:
@@ -75,6 +73,14 @@ def read_design(name: str) -> Opened:
     if isinstance(data, dict) and "network" in data:   # a lesson file, as in resources/presets
         return open_preset(preset_from_dict(path.stem, data))
     return Opened(NetworkSpec.from_dict(data), path.stem)
+
+
+def open_project(project: Project, title: str, path: Path | None) -> Opened:
+    """A loaded project, with its data loaded (raises like :func:`read_design`)."""
+    dataset = None
+    if project.dataset is not None:
+        dataset = load_dataset(project.dataset.source, project.dataset.options)
+    return Opened(project.spec, title, dataset, project.dataset, project, path)
 
 
 def capture_project(spec: NetworkSpec, choice: DatasetChoice | None, session: Any,

@@ -19,6 +19,7 @@ from simulator.data import Dataset
 from simulator.errors import BackpropError, DataError
 from simulator.io import DatasetChoice, Project
 from simulator.spec import NetworkSpec
+from simulator.training.checkpoint import Checkpoint
 from ui.datasets import fit_problem
 from ui.design.commands import SetInputShape
 from ui.design.positions import fill_missing_positions
@@ -30,7 +31,8 @@ from ui.panels.confusion_panel import ConfusionPanel
 from ui.panels.data_panel import DataPanel
 from ui.panels.parts.sample_link import SampleLink
 from ui.shell.actions import build_window, show_panel
-from ui.shell.files import Opened, describe, open_preset, read_design
+from ui.shell.autosave import RecoveryInfo, install_autosave, recovery_project
+from ui.shell.files import Opened, describe, open_preset, open_project, read_design
 from ui.shell.presets import Preset, load_preset
 from ui.training.bridge import TrainingBridge
 from ui.training.controller import TrainingController
@@ -63,6 +65,12 @@ class MainWindow(QMainWindow):
                                       lambda: self.session, lambda: show_panel(self, maps))
         self.stack.cleanChanged.connect(self._update_title)
         self.install(open_preset(preset or load_preset()))
+        self.autosave = install_autosave(
+            self, self._recovery_project, lambda: self.session,
+            lambda: self.controller.state == "running",
+            lambda: (self.title, self.project_path), self.controller.event,
+            self.controller.state_changed)
+        self.autosave.failed.connect(self.status_label.setText)
 
     # ----- the design -----------------------------------------------------------------
     def install(self, opened: Opened) -> None:
@@ -82,7 +90,7 @@ class MainWindow(QMainWindow):
         self.stack.clear()
         self.project_path, self.title = opened.path, opened.title
         self._pending_project = opened.project
-        self.dataset_modified = False
+        self.dataset_modified = opened.modified
         index = self.preset_box.findData(opened.preset_key)
         self.preset_box.setCurrentIndex(index)
         self._update_title()
@@ -174,6 +182,24 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self.title}[*] — Backprop Studio")
         self.setWindowModified(self.is_modified())
 
+    def _recovery_project(self, checkpoint: Checkpoint | None) -> Project | None:
+        return recovery_project(self.spec, self.dataset_choice, self.session,
+                                running=self.controller.state == "running",
+                                stale=self.session_is_stale(), modified=self.is_modified(),
+                                checkpoint=checkpoint)
+
+    def restore_recovery(self, project: Project, info: RecoveryInfo) -> bool:
+        """Show an autosaved project, as unsaved work (Save writes where it came from)."""
+        try:
+            opened = open_project(project, info.title, info.origin)
+        except (BackpropError, OSError) as exc:
+            QMessageBox.warning(self, "Cannot restore", describe(exc))
+            return False
+        opened.modified = True
+        self.install(opened)
+        self.autosave.save_now()
+        return True
+
     # ----- training -------------------------------------------------------------------
     def reset(self) -> None:
         """Fresh weights and empty plots for the current design and data."""
@@ -246,6 +272,7 @@ class MainWindow(QMainWindow):
         self.stop_training()
         for controller in self.findChildren(TrainingController):  # the experiments' too
             controller.shutdown()
+        self.autosave.close()
         super().closeEvent(event)
 
 

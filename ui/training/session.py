@@ -6,7 +6,9 @@ receive. Snapshot keys: ``weights``, ``gradients``, ``activations`` (dead/satura
 fixed probe batch), ``samples`` (every layer's output for a small pool of validation samples, so
 the feature-map panel can switch samples at once, even while paused), ``chosen`` (the same for
 the sample last chosen by dataset index, see :class:`ChosenSample`; ``{}`` before any), and
-``decision`` (networks with 2 inputs) or ``curve`` (networks with 1 input and 1 output).
+``decision`` (networks with 2 inputs) or ``curve`` (networks with 1 input and 1 output), and
+``checkpoint`` (a :class:`~simulator.training.checkpoint.Checkpoint` at the first epoch end
+after ``session.checkpoints.request()``, else None; the autosave asks for it).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from simulator.data.preprocessing import Preprocessor
 from simulator.errors import DataError
 from simulator.network import Network, compile_network
 from simulator.spec import NetworkSpec
+from simulator.training.checkpoint import CheckpointProbe
 from simulator.training.probes import default_probes, layer_outputs
 from simulator.training.trainer import Trainer, TrainerControl
 
@@ -79,6 +82,8 @@ class TrainingSession:
     preprocessor: Preprocessor | None = None
     #: The sample the ``chosen`` probe measures (set with :meth:`choose_sample`).
     chosen: ChosenSample = field(default_factory=ChosenSample)
+    #: The ``checkpoint`` probe: ``request()`` it for a copy of the run at the next epoch end.
+    checkpoints: CheckpointProbe | None = None
 
     @property
     def task(self) -> str:
@@ -203,10 +208,12 @@ def build_session(spec: NetworkSpec, dataset: Dataset, backend: str = "numpy") -
     trainer = Trainer(network, spec.training, x_train, y_train, x_val, y_val,
                       control=TrainerControl(), probes=probes,
                       snapshot_interval=SNAPSHOT_INTERVAL)
+    checkpoints = trainer.probes["checkpoint"] = CheckpointProbe(trainer)
     return TrainingSession(
         spec, dataset, network, trainer, x_train, y_train, bounds,
         x_val=np.asarray(x_val) if has_val else None,
         y_val=np.asarray(y_val) if has_val else None,
         sample_x=sample_x, sample_y=sample_y, curve_range=curve_range,
         preprocessor=prepared.preprocessor, chosen=chosen,
+        checkpoints=checkpoints,
     )
