@@ -30,6 +30,7 @@ from ui.panels.catalog import default_panels, find_panel
 from ui.panels.confusion_panel import ConfusionPanel
 from ui.panels.data_panel import DataPanel
 from ui.panels.parts.sample_link import SampleLink
+from ui.panels.restore import show_replay
 from ui.shell.actions import build_window, show_panel
 from ui.shell.autosave import RecoveryInfo, install_autosave, recovery_project
 from ui.shell.files import Opened, describe, open_preset, open_project, read_design
@@ -205,6 +206,7 @@ class MainWindow(QMainWindow):
         """Fresh weights and empty plots for the current design and data."""
         self.stop_training()
         self.session, self._session_key = None, self._design_key()
+        restored = False
         if self.dataset is not None:
             try:
                 self.spec.infer_shapes()
@@ -212,7 +214,7 @@ class MainWindow(QMainWindow):
                 if problem:
                     raise DataError(problem)
                 self.session = build_session(self.spec.copy(), self.dataset)
-                self._restore_project_run()
+                restored = self._restore_project_run()
             except BackpropError as exc:
                 self.session = None
                 self.status_label.setText(f"Cannot train yet: {describe(exc)}")
@@ -223,6 +225,8 @@ class MainWindow(QMainWindow):
             panel.reset(self.session)
         self._show_lesson_view()
         self.progress.setValue(0)
+        if restored and self.session is not None:
+            show_replay(self.session, self.panels, self.progress, self.status_label)
         self.training.on_state(self.controller.state)
 
     def _show_lesson_view(self) -> None:
@@ -240,12 +244,12 @@ class MainWindow(QMainWindow):
         with contextlib.suppress(KeyError):
             show_panel(self, find_panel(self.panels, kind))
 
-    def _restore_project_run(self) -> None:
+    def _restore_project_run(self) -> bool:
         project, session = self._pending_project, self.session
         if project is None or session is None or project.weights is None:
-            return
+            return False
         session.network.set_weights(project.weights)
-        project.restore_trainer(session.trainer)
+        return project.restore_trainer(session.trainer)
 
     def trained_session(self) -> TrainingSession | None:
         """The session whose weights can be exported now (trained, current, not running)."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QMessageBox
 
 from simulator.training.trainer import EpochEnd, Failed, Finished, Started
+from ui.training import resume_prompt
 from ui.training.worker import BatchChunk
 
 if TYPE_CHECKING:
@@ -23,6 +24,8 @@ REASONS = {"completed": "finished", "stopped": "stopped",
 class TrainingBridge:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        #: The session this bridge last started (a trained session it never started was loaded).
+        self._started: object | None = None
         controller = window.controller
         controller.batches.connect(self._on_batches)
         controller.event.connect(self._on_event)
@@ -39,12 +42,23 @@ class TrainingBridge:
             controller.resume()
             return
         session = window.session
-        if (session is None or window.session_is_stale()
-                or session.trainer.epoch >= session.spec.training.epochs):
+        if session is None or window.session_is_stale():
             window.reset()
             session = window.session
+        elif session.trainer.step > 0 and (
+                session is not self._started
+                or session.trainer.epoch >= session.spec.training.epochs):
+            # A loaded run, or one that has ended: continue it exactly, or start again.
+            answer = resume_prompt.ask_resume(window, session.trainer.completed_epochs,
+                                              session.spec.training.epochs)
+            if answer is None:
+                return
+            if answer == resume_prompt.RESTART:
+                window.reset()
+                session = window.session
         if session is None:
             return
+        self._started = session
         controller.start(session.trainer)
 
     def toggle_pause(self) -> None:
