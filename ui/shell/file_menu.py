@@ -41,6 +41,7 @@ class FileMenu:
             action.setToolTip(preset.description)
             action.triggered.connect(lambda _c=False, p=preset: window.new_from_preset(p))
         self.open_action = self._add(menu, "&Open…", self.open, QKeySequence.StandardKey.Open)
+        self.recent_menu = menu.addMenu("Open &Recent")
         self.save_action = self._add(menu, "&Save", self.save, QKeySequence.StandardKey.Save)
         self.save_as_action = self._add(menu, "Save &As…", self.save_as,
                                         QKeySequence.StandardKey.SaveAs)

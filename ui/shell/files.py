@@ -13,7 +13,7 @@ from typing import Any
 
 from simulator.data import Dataset, data_file_filter
 from simulator.errors import BackpropError, SpecError
-from simulator.io import DatasetChoice, Project, load_project
+from simulator.io import DatasetChoice, Project, load_model, load_project
 from simulator.spec import MAX_JSON_BYTES, NetworkSpec, loads_strict
 from ui.datasets import load_dataset
 from ui.shell.presets import Preset, available_presets, preset_from_dict
@@ -21,8 +21,9 @@ from ui.shell.presets import Preset, available_presets, preset_from_dict
 PROJECT_SUFFIX = ".bpproj"
 MODEL_SUFFIX = ".bpmodel"
 ONNX_SUFFIX = ".onnx"
-OPEN_FILTER = ("Projects and networks (*.bpproj *.json);;Backprop Studio project (*.bpproj);;"
-               "Network or lesson JSON (*.json);;All files (*)")
+OPEN_FILTER = ("Projects, networks and models (*.bpproj *.json *.bpmodel);;"
+               "Backprop Studio project (*.bpproj);;Network or lesson JSON (*.json);;"
+               "Trained model (*.bpmodel);;All files (*)")
 DATA_FILTER = data_file_filter()
 
 
@@ -51,7 +52,8 @@ def open_preset(preset: Preset) -> Opened:
 
 
 def read_design(name: str) -> Opened:
-    """A preset (by key), a lesson or network JSON file, or a ``.bpproj`` project.
+    """A preset (by key), a lesson or network JSON file, a ``.bpproj`` project or a
+    ``.bpmodel`` trained model (its design with its weights; the current data is kept).
 
     Raises a :class:`BackpropError` (or ``OSError``) with a readable message on failure.
     """
@@ -64,6 +66,10 @@ def read_design(name: str) -> Opened:
                             f"{', '.join(presets)}")
     if path.suffix.lower() == PROJECT_SUFFIX:
         return open_project(load_project(path), path.stem, path)
+    if path.suffix.lower() == MODEL_SUFFIX:     # a trained model: its design and weights
+        network = load_model(path).network
+        return Opened(network.spec, path.stem,
+                      project=Project(network.spec, weights=network.get_weights()))
     if path.stat().st_size > MAX_JSON_BYTES:
         raise SpecError(f"'{path.name}' is larger than {MAX_JSON_BYTES // 2**20} MiB")
     try:

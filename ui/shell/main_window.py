@@ -33,8 +33,10 @@ from ui.panels.parts.sample_link import SampleLink
 from ui.panels.restore import show_replay
 from ui.shell.actions import build_window, show_panel
 from ui.shell.autosave import RecoveryInfo, install_autosave, recovery_project
+from ui.shell.drop import install_drop
 from ui.shell.files import Opened, describe, open_preset, open_project, read_design
 from ui.shell.presets import Preset, load_preset
+from ui.shell.recent_files import install_recent_files
 from ui.training.bridge import TrainingBridge
 from ui.training.controller import TrainingController
 from ui.training.session import TrainingSession, build_session
@@ -72,6 +74,9 @@ class MainWindow(QMainWindow):
             lambda: (self.title, self.project_path), self.controller.event,
             self.controller.state_changed)
         self.autosave.failed.connect(self.status_label.setText)
+        self.recent = install_recent_files(self.file_menu.recent_menu, self.open_if_discarded)
+        install_drop([self, self.canvas.view.viewport()], self.open_if_discarded,
+                     lambda path: self.file_menu.load_data(str(path)))
 
     # ----- the design -----------------------------------------------------------------
     def install(self, opened: Opened) -> None:
@@ -119,7 +124,13 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open", f"Cannot open '{name}': {describe(exc)}")
             return False
         self.install(opened)
+        if Path(name).expanduser().is_file():
+            self.recent.add(name)
         return True
+
+    def open_if_discarded(self, name: str | Path) -> bool:
+        """Open a file (recent or dropped) after asking about unsaved changes."""
+        return self.confirm_discard() and self.open_path(str(name))
 
     def set_dataset(self, dataset: Dataset, choice: DatasetChoice) -> None:
         """Train on ``dataset``; an input shape that cannot take it is changed (undoably)."""
@@ -166,6 +177,7 @@ class MainWindow(QMainWindow):
         self.dataset_modified = False
         self.stack.setClean()
         self._update_title()
+        self.recent.add(path)
 
     def confirm_discard(self) -> bool:
         """Ask what to do with unsaved changes; False means the user cancelled."""
