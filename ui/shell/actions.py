@@ -7,6 +7,7 @@ so two panels are always in view; View ▸ Panels brings any panel to the front.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -183,7 +184,7 @@ def _build_menus(w: MainWindow) -> None:
     undo = w.stack.createUndoAction(w, "&Undo")
     undo.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
     redo = w.stack.createRedoAction(w, "&Redo")
-    redo.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
+    redo.setShortcuts(redo_shortcuts())
     edit.addActions([undo, redo])
     edit.addSeparator()
     delete = edit.addAction("&Delete selected layers or arrows")
@@ -217,6 +218,17 @@ def _build_menus(w: MainWindow) -> None:
     w.experiments_action.setStatusTip("Hyper-parameter search, k-fold cross-validation and "
                                       "ensembles of the current design")
     w.experiments_action.triggered.connect(lambda: show_experiments(w))
+
+
+def redo_shortcuts() -> list[QKeySequence]:
+    """The platform's Redo, plus Ctrl+Y and Ctrl+Shift+Z everywhere but macOS (people bring
+    either habit from Windows and Linux programs)."""
+    keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+    if sys.platform != "darwin":
+        for extra in ("Ctrl+Y", "Ctrl+Shift+Z"):
+            if QKeySequence(extra) not in keys:
+                keys.append(QKeySequence(extra))
+    return keys
 
 
 def _presentation(w: MainWindow, on: bool) -> None:

@@ -35,6 +35,7 @@ from ui.shell.actions import build_window, show_panel
 from ui.shell.autosave import RecoveryInfo, install_autosave, recovery_project
 from ui.shell.drop import install_drop
 from ui.shell.files import Opened, describe, open_preset, open_project, read_design
+from ui.shell.help_menu import install_help_menu
 from ui.shell.presets import Preset, load_preset
 from ui.shell.recent_files import install_recent_files
 from ui.training.bridge import TrainingBridge
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.recent = install_recent_files(self.file_menu.recent_menu, self.open_if_discarded)
         install_drop([self, self.canvas.view.viewport()], self.open_if_discarded,
                      lambda path: self.file_menu.load_data(str(path)))
+        install_help_menu(self.menuBar(), self, self.backend_in_use, self.new_from_preset)
 
     # ----- the design -----------------------------------------------------------------
     def install(self, opened: Opened) -> None:
@@ -262,6 +264,14 @@ class MainWindow(QMainWindow):
             return False
         session.network.set_weights(project.weights)
         return project.restore_trainer(session.trainer)
+
+    def backend_in_use(self) -> str:
+        session = self.session
+        if session is None:
+            return "NumPy (CPU), once a design can train"
+        backend = session.network.backend
+        kind = "CuPy (GPU)" if backend.is_gpu else "NumPy (CPU)"
+        return f"{kind}, {getattr(backend.dtype, '__name__', backend.dtype)}"
 
     def trained_session(self) -> TrainingSession | None:
         """The session whose weights can be exported now (trained, current, not running)."""
