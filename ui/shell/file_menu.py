@@ -52,6 +52,7 @@ class FileMenu:
         self.export_model_action = self._add(menu, "Export trained &model…", self.export_model)
         self.export_onnx_action = self._add(menu, "Export trained model as O&NNX…",
                                             self.export_onnx)
+        self.slides_menu = menu.addMenu("Export for s&lides")
         menu.addSeparator()
         self._add(menu, "&Quit", window.close, QKeySequence.StandardKey.Quit)
         self.update_enabled()

@@ -29,6 +29,7 @@ from ui.panels.boundary_panel import BoundaryPanel
 from ui.panels.catalog import default_panels, find_panel
 from ui.panels.confusion_panel import ConfusionPanel
 from ui.panels.data_panel import DataPanel
+from ui.panels.parts.export import install_exports
 from ui.panels.parts.sample_link import SampleLink
 from ui.panels.restore import show_replay
 from ui.shell.actions import build_window, show_panel
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         install_drop([self, self.canvas.view.viewport()], self.open_if_discarded,
                      lambda path: self.file_menu.load_data(str(path)))
         install_help_menu(self.menuBar(), self, self.backend_in_use, self.new_from_preset)
+        install_exports(self.file_menu.slides_menu, self.panels, self)
 
     # ----- the design -----------------------------------------------------------------
     def install(self, opened: Opened) -> None:
