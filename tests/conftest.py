@@ -1,13 +1,22 @@
 """Test-wide settings. The Qt platform must be chosen before anything imports Qt."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
+# The app's data and config folders (autosave, recent files) are this run's own, never the
+# user's, before anything reads them.
+os.environ["BACKPROP_STUDIO_DATA_DIR"] = tempfile.mkdtemp(prefix="backprop-test-data-")
+os.environ["BACKPROP_STUDIO_CONFIG_DIR"] = tempfile.mkdtemp(prefix="backprop-test-config-")
 import numpy as np
 import pytest
 
 from simulator.backend import get_backend, gpu_available
+
+for _folder in (os.environ["BACKPROP_STUDIO_DATA_DIR"], os.environ["BACKPROP_STUDIO_CONFIG_DIR"]):
+    atexit.register(shutil.rmtree, _folder, True)
 
 BACKENDS = ["numpy", pytest.param("cupy", marks=pytest.mark.gpu)]
 

@@ -56,6 +56,7 @@ def run_gui(argv: list[str]) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Backprop Studio")
+    app.setOrganizationName("Backprop Studio")
     configure_plots()
     restore_hooks = error_log.install()
     try:
@@ -66,6 +67,7 @@ def run_gui(argv: list[str]) -> int:
 
 def _run(app: QApplication, args: argparse.Namespace) -> int:
     from simulator.errors import BackpropError
+    from ui.shell.autosave import offer_recovery
     from ui.shell.errors import describe
     from ui.shell.files import read_design
     from ui.shell.main_window import MainWindow
@@ -101,6 +103,7 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
         window.showMaximized()
     if args.screenshot:
         return _screenshot(app, window, Path(args.screenshot), args.train_seconds)
+    offer_recovery(window, window.autosave.store, window.restore_recovery)
     return app.exec()
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ui.style.theme import configure_plots
 from ui.training import controller as controller_module
+from ui.training import resume_prompt
 
 
 @pytest.fixture(autouse=True)
@@ -88,6 +89,8 @@ def main_window(qtbot, monkeypatch):
     # that close ask a modal question (tests that check the question use ``dialogs``).
     monkeypatch.setattr(QMessageBox, "question",
                         staticmethod(lambda *_a: QMessageBox.StandardButton.Discard))
+    # Train on a loaded or ended run continues it (the tests of the question replace this).
+    monkeypatch.setattr(resume_prompt, "ask_resume", lambda *_a: resume_prompt.CONTINUE)
     window = MainWindow()
     qtbot.addWidget(window)
     window.resize(1280, 800)

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from ui.training.replay import Replay
 from ui.training.session import TrainingSession
 from ui.training.worker import BatchChunk
 
@@ -26,3 +27,13 @@ class Panel(QWidget):
 
     def on_done(self, event: Any) -> None:
         """Finished or Failed."""
+
+    def restore(self, replay: Replay) -> None:
+        """Show a run trained earlier (a reopened project) as if it had just been watched:
+        after :meth:`reset`, the replay's events go through the live handlers."""
+        self.on_event(replay.started)
+        self.on_batches(replay.chunk)
+        for event in replay.epochs:
+            self.on_event(event)
+        self.on_event(replay.snapshot)
+        self.on_done(replay.finished)

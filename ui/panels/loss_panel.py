@@ -17,6 +17,7 @@ from ui.panels.parts.growing import GrowingArray
 from ui.style.plots import Notice, finite_points, live_plot
 from ui.style.scaled import scaled_lines
 from ui.style.theme import COLORS, add_legend
+from ui.training.replay import Replay
 from ui.training.session import TrainingSession
 from ui.training.worker import BatchChunk
 
@@ -118,6 +119,14 @@ class LossPanel(Panel):
         with np.errstate(over="ignore", invalid="ignore"):
             self.batch_curve.setData(self._x.values, self._loss.values, connect="finite")
             self.smooth_curve.setData(self._x.values, self._smooth.values, connect="finite")
+
+    def restore(self, replay: Replay) -> None:
+        """A project keeps one loss per epoch, not every batch: those epoch means are the
+        smoothed curve as they are (a moving average over so few points would lag)."""
+        super().restore(replay)
+        self._smooth.clear()
+        self._smooth.extend(self._loss.values)
+        self.smooth_curve.setData(self._x.values, self._smooth.values, connect="finite")
 
     def on_done(self, event: Any) -> None:
         if isinstance(event, Failed):

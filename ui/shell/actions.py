@@ -7,6 +7,7 @@ window to connect to what it owns.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -115,7 +116,7 @@ def _edit_menu(edit: QMenu, stack: QUndoStack, canvas: DesignCanvas) -> None:
     undo = stack.createUndoAction(edit, "&Undo")
     undo.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
     redo = stack.createRedoAction(edit, "&Redo")
-    redo.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
+    redo.setShortcuts(redo_shortcuts())
     edit.addActions([undo, redo])
     edit.addSeparator()
     delete = edit.addAction("&Delete selected layers or arrows")
@@ -125,3 +126,14 @@ def _edit_menu(edit: QMenu, stack: QUndoStack, canvas: DesignCanvas) -> None:
     delete.triggered.connect(lambda: canvas.scene.delete_selected())
     arrange = edit.addAction("&Arrange the layers automatically")
     arrange.triggered.connect(lambda: canvas.scene.arrange())
+
+
+def redo_shortcuts() -> list[QKeySequence]:
+    """The platform's Redo, plus Ctrl+Y and Ctrl+Shift+Z everywhere but macOS (people bring
+    either habit from Windows and Linux programs)."""
+    keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+    if sys.platform != "darwin":
+        for extra in ("Ctrl+Y", "Ctrl+Shift+Z"):
+            if QKeySequence(extra) not in keys:
+                keys.append(QKeySequence(extra))
+    return keys

@@ -63,6 +63,7 @@ class FileMenu:
             action.setToolTip(preset.description)
             action.triggered.connect(lambda _c=False, p=preset: document.new_from_preset(p))
         self.open_action = self._add(menu, "&Open…", self.open, QKeySequence.StandardKey.Open)
+        self.recent_menu = menu.addMenu("Open &Recent")
         self.save_action = self._add(menu, "&Save", self.save, QKeySequence.StandardKey.Save)
         self.save_as_action = self._add(menu, "Save &As…", self.save_as,
                                         QKeySequence.StandardKey.SaveAs)
@@ -73,6 +74,7 @@ class FileMenu:
         self.export_model_action = self._add(menu, "Export trained &model…", self.export_model)
         self.export_onnx_action = self._add(menu, "Export trained model as O&NNX…",
                                             self.export_onnx)
+        self.slides_menu = menu.addMenu("Export for s&lides")
         menu.addSeparator()
         self._add(menu, "&Quit", quit_app, QKeySequence.StandardKey.Quit)
         self.update_enabled()

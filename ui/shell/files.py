@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from simulator.data import Dataset, data_file_filter, load_dataset
-from simulator.io import DatasetChoice, Project
+from simulator.io import DatasetChoice, Project, load_model
 from simulator.io.designs import MODEL_SUFFIX, ONNX_SUFFIX, PROJECT_SUFFIX, Lesson
 from simulator.io.designs import read_design as read_design_file
 from simulator.spec import NetworkSpec
 
-OPEN_FILTER = ("Projects and networks (*.bpproj *.json);;Backprop Studio project (*.bpproj);;"
-               "Network or lesson JSON (*.json);;All files (*)")
+OPEN_FILTER = ("Projects, networks and models (*.bpproj *.json *.bpmodel);;"
+               "Backprop Studio project (*.bpproj);;Network or lesson JSON (*.json);;"
+               "Trained model (*.bpmodel);;All files (*)")
 DATA_FILTER = data_file_filter()
 
 
@@ -37,6 +38,8 @@ class Opened:
     preset_key: str | None = None
     #: The lesson's explanation, shown while no layer is selected.
     description: str = ""
+    #: Shown as having unsaved changes (a restored autosave).
+    modified: bool = False
 
 
 def open_preset(preset: Lesson) -> Opened:
@@ -46,19 +49,29 @@ def open_preset(preset: Lesson) -> Opened:
 
 
 def read_design(name: str) -> Opened:
-    """A lesson (by name), a lesson or network JSON file, or a ``.bpproj`` project, read by
-    :func:`simulator.io.designs.read_design` (the command line's reader too).
+    """A lesson (by name), a lesson or network JSON file, a ``.bpproj`` project (read by
+    :func:`simulator.io.designs.read_design`, the command line's reader too) or a ``.bpmodel``
+    trained model (its design with its weights; the current data is kept).
 
     Raises a :class:`BackpropError` (or ``OSError``) with a readable message on failure.
     """
+    if Path(name).suffix.lower() == MODEL_SUFFIX:     # a trained model: its design and weights
+        network = load_model(Path(name).expanduser()).network
+        return Opened(network.spec, Path(name).stem,
+                      project=Project(network.spec, weights=network.get_weights()))
     design = read_design_file(name)
     if design.lesson is not None:
         return open_preset(design.lesson)
     if design.project is None:
         return Opened(design.spec, design.title, description=design.description)
-    choice = design.dataset
+    return open_project(design.project, design.title, design.path)
+
+
+def open_project(project: Project, title: str, path: Path | None) -> Opened:
+    """A loaded project, with its data loaded (raises like :func:`read_design`)."""
+    choice = project.dataset
     dataset = None if choice is None else load_dataset(choice.source, **choice.options)
-    return Opened(design.spec, design.title, dataset, choice, design.project, design.path)
+    return Opened(project.spec, title, dataset, choice, project, path)
 
 
 def capture_project(spec: NetworkSpec, choice: DatasetChoice | None, session: Any,
@@ -76,4 +89,4 @@ def with_suffix(path: str, suffix: str) -> Path:
 
 
 __all__ = ["DATA_FILTER", "MODEL_SUFFIX", "ONNX_SUFFIX", "OPEN_FILTER", "PROJECT_SUFFIX", "Opened",
-           "capture_project", "open_preset", "read_design", "with_suffix"]
+           "capture_project", "open_preset", "open_project", "read_design", "with_suffix"]

@@ -32,6 +32,7 @@ from simulator.data import Dataset, find_misfit
 from simulator.errors import BackpropError, DataError
 from simulator.io import DatasetChoice, Project
 from simulator.spec import NetworkSpec
+from simulator.training.checkpoint import Checkpoint
 from ui import error_log
 from ui.canvas.view import DesignCanvas
 from ui.design.commands import SetInputShape
@@ -47,14 +48,20 @@ from ui.panels.boundary_panel import BoundaryPanel
 from ui.panels.catalog import default_panels, find_panel
 from ui.panels.confusion_panel import ConfusionPanel
 from ui.panels.data_panel import DataPanel
+from ui.panels.parts.export import install_exports
 from ui.panels.parts.sample_link import SampleLink
+from ui.panels.restore import show_replay
 from ui.shell.actions import SPEEDS, build_menus, build_toolbar
+from ui.shell.autosave import RecoveryInfo, install_autosave, recovery_project
+from ui.shell.drop import install_drop
 from ui.shell.errors import describe
 from ui.shell.file_menu import Document, FileMenu
-from ui.shell.files import Opened, capture_project, open_preset, read_design
+from ui.shell.files import Opened, capture_project, open_preset, open_project, read_design
+from ui.shell.help_menu import install_help_menu
 from ui.shell.panel_tabs import PanelTabs
 from ui.shell.presentation import Presentation
 from ui.shell.presets import Preset, available_presets, load_preset
+from ui.shell.recent_files import install_recent_files
 from ui.shell.screen import fitted_geometry
 from ui.shell.step_controls import install_step_controls
 from ui.shell.units_hookup import install_units_view
@@ -133,6 +140,17 @@ class MainWindow(QMainWindow):
                                       lambda: self.panel_tabs.show_panel(maps))
         self._connect()
         self.install(open_preset(preset or load_preset()))
+        self.autosave = install_autosave(
+            self, self._recovery_project, lambda: self.session,
+            lambda: self.controller.state == "running",
+            lambda: (self.title, self.project_path), self.controller.event,
+            self.controller.state_changed)
+        self.autosave.failed.connect(self.status_label.setText)
+        self.recent = install_recent_files(self.file_menu.recent_menu, self.open_if_discarded)
+        install_drop([self, self.canvas.view.viewport()], self.open_if_discarded,
+                     lambda path: self.file_menu.load_data(str(path)))
+        install_help_menu(self.menuBar(), self, self.backend_in_use, self.new_from_preset)
+        install_exports(self.file_menu.slides_menu, self.panels, self)
 
     def _lay_out(self) -> list[QDockWidget]:
         """The canvas and the panels in the middle; the palette and the editors docked on the
@@ -222,7 +240,7 @@ class MainWindow(QMainWindow):
         self.stack.clear()
         self.project_path, self.title = opened.path, opened.title
         self._pending_project = opened.project
-        self.dataset_modified = False
+        self.dataset_modified = opened.modified
         self.lesson_box.show_lesson(opened.preset_key, opened.title,
                                     _lesson_file(opened, source))
         self._update_title()
@@ -256,6 +274,8 @@ class MainWindow(QMainWindow):
             problem = error_log.unexpected(exc)
         else:
             self.install(opened, name)
+            if Path(name).expanduser().is_file():
+                self.recent.add(name)
             return True
         QMessageBox.warning(self, "Cannot open", f"Cannot open '{name}': {problem}")
         return False
@@ -300,11 +320,34 @@ class MainWindow(QMainWindow):
     def is_modified(self) -> bool:
         return not self.stack.isClean() or self.dataset_modified
 
+    def open_if_discarded(self, name: str | Path) -> bool:
+        """Open a file (recent or dropped) after asking about unsaved changes."""
+        return self.confirm_discard() and self.open_path(str(name))
+
     def mark_clean(self, path: Path) -> None:
         self.project_path, self.title = path, path.stem
         self.dataset_modified = False
         self.stack.setClean()
         self._update_title()
+        self.recent.add(path)
+
+    def _recovery_project(self, checkpoint: Checkpoint | None) -> Project | None:
+        return recovery_project(self.spec, self.dataset_choice, self.session,
+                                running=self.controller.state == "running",
+                                stale=self.session_is_stale(), modified=self.is_modified(),
+                                checkpoint=checkpoint)
+
+    def restore_recovery(self, project: Project, info: RecoveryInfo) -> bool:
+        """Show an autosaved project, as unsaved work (Save writes where it came from)."""
+        try:
+            opened = open_project(project, info.title, info.origin)
+        except (BackpropError, OSError) as exc:
+            QMessageBox.warning(self, "Cannot restore", describe(exc))
+            return False
+        opened.modified = True
+        self.install(opened)
+        self.autosave.save_now()
+        return True
 
     def _project_to_save(self) -> tuple[Project, bool]:
         """The project Save writes, and whether it leaves out a run it cannot save now (the
@@ -335,6 +378,7 @@ class MainWindow(QMainWindow):
         self.stop_training()
         self.session, self._session_key = None, self._design_key()
         misfit = None
+        restored = False
         if self.dataset is not None:
             resumed = ""
             try:
@@ -344,7 +388,7 @@ class MainWindow(QMainWindow):
                     raise DataError(misfit.message)
                 self.session = build_session(self.spec.copy(), self.dataset)
                 try:
-                    self._restore_project_run()
+                    restored = self._restore_project_run()
                 except BackpropError as exc:   # the design opens; its run starts afresh
                     self.session = build_session(self.spec.copy(), self.dataset)
                     resumed = (f". The saved run could not be resumed ({describe(exc)}); "
@@ -363,6 +407,8 @@ class MainWindow(QMainWindow):
             panel.reset(self.session)
         self._show_lesson_view()
         self.progress.setValue(0)
+        if restored and self.session is not None:
+            show_replay(self.session, self.panels, self.progress, self.status_label)
         self.training.on_state(self.controller.state)
         self.session_changed.emit(self.session)
         self._on_state(self.controller.state)
@@ -395,12 +441,20 @@ class MainWindow(QMainWindow):
         with contextlib.suppress(KeyError):
             self.panel_tabs.show_panel(find_panel(self.panels, kind))
 
-    def _restore_project_run(self) -> None:
+    def _restore_project_run(self) -> bool:
         project, session = self._pending_project, self.session
         if project is None or session is None or project.weights is None:
-            return
+            return False
         session.network.set_weights(project.weights)
-        project.restore_trainer(session.trainer)
+        return project.restore_trainer(session.trainer)
+
+    def backend_in_use(self) -> str:
+        session = self.session
+        if session is None:
+            return "NumPy (CPU), once a design can train"
+        backend = session.network.backend
+        kind = "CuPy (GPU)" if backend.is_gpu else "NumPy (CPU)"
+        return f"{kind}, {getattr(backend.dtype, '__name__', backend.dtype)}"
 
     def trained_session(self) -> TrainingSession | None:
         """The session whose weights can be exported now (trained, current, not running)."""
@@ -427,6 +481,7 @@ class MainWindow(QMainWindow):
         self.stop_training()
         for controller in self.findChildren(TrainingController):  # the experiments' too
             controller.shutdown()
+        self.autosave.close()
         super().closeEvent(event)
 
 

@@ -21,25 +21,11 @@ from simulator.training.trainer import EpochEnd, Failed, Finished, Started
 from ui import error_log
 from ui.training.controller import TrainingController
 from ui.training.session import TrainingSession
+from ui.training import resume_prompt
 from ui.training.worker import BatchChunk
 
 REASONS = {"completed": "finished", "stopped": "stopped",
            "early_stopping": "stopped early (no improvement)"}
-
-
-def ask_continue(parent: QWidget, epochs: int) -> str:
-    """After a finished run: "continue" training the same weights, start "again" with new
-    ones, or "cancel"."""
-    box = QMessageBox(QMessageBox.Icon.Question, "Train again?",
-                      f"This run has finished. Continue training these weights for another "
-                      f"{epochs} epochs, or start again from new weights (the curves of this "
-                      "run are cleared)?", QMessageBox.StandardButton.Cancel, parent)
-    keep = box.addButton("Continue training", QMessageBox.ButtonRole.AcceptRole)
-    again = box.addButton("Start again", QMessageBox.ButtonRole.DestructiveRole)
-    box.setDefaultButton(keep)
-    box.exec()
-    clicked = box.clickedButton()
-    return "continue" if clicked is keep else "again" if clicked is again else "cancel"
 
 
 class PanelFeed(Protocol):
@@ -82,6 +68,8 @@ class TrainingBridge(QObject):
         self.controller, self.panels, self.actions = controller, list(panels), actions
         self.status, self.progress = status, progress
         self.session, self.renew, self.can_train = session, renew, can_train
+        #: The session this bridge last started (a trained session it never started was loaded).
+        self._started: object | None = None
         actions.train.triggered.connect(self.train)
         actions.pause.triggered.connect(self.toggle_pause)
         actions.stop.triggered.connect(controller.stop)
@@ -95,20 +83,27 @@ class TrainingBridge(QObject):
     # ----- commands from the toolbar and keyboard ------------------------------------
     def train(self) -> None:
         """Resume a paused run, or train the current session (a fresh one once it is out of
-        date); after a finished run, ask whether to continue training or start again."""
+        date); on a loaded run or one that has ended, ask whether to continue it exactly or
+        start again."""
         if self.controller.running:
             self.controller.resume()
             return
         session = self.session()
-        if session is not None and session.trainer.epoch >= session.spec.training.epochs:
-            choice = ask_continue(self.status.window(), session.spec.training.epochs)
-            if choice == "cancel":
-                return
-            if choice == "again":
-                session = self.renew()
-        elif session is None:
+        if session is None:
             session = self.renew()
+        elif session.trainer.step > 0 and (
+                session is not self._started
+                or session.trainer.epoch >= session.spec.training.epochs):
+            # A loaded run, or one that has ended: continue it exactly, or start again.
+            answer = resume_prompt.ask_resume(self.status.window(),
+                                              session.trainer.completed_epochs,
+                                              session.spec.training.epochs)
+            if answer is None:
+                return
+            if answer == resume_prompt.RESTART:
+                session = self.renew()
         if session is not None:
+            self._started = session
             self.controller.start(session.trainer)
 
     def toggle_pause(self) -> None:

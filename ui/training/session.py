@@ -9,8 +9,9 @@ the sample last chosen by dataset index, see :class:`ChosenSample`; ``{}`` befor
 ``units`` (small dense networks: every connection's weight and every unit's heat map, see
 :mod:`simulator.training.units`), ``parameters`` (every layer's parameters as users read
 them), ``typed`` (every unit's z and a for the input last typed in the inspector; ``{}``
-before any), and ``decision`` (networks with 2 inputs) or ``curve`` (networks with 1 input and
-1 output).
+before any), ``decision`` (networks with 2 inputs) or ``curve`` (networks with 1 input and
+1 output), and ``checkpoint`` (a :class:`~simulator.training.checkpoint.Checkpoint` at the
+first epoch end after ``session.checkpoints.request()``, else None; the autosave asks for it).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from simulator.data.preprocessing import Preprocessor
 from simulator.errors import DataError
 from simulator.network import Network, compile_network
 from simulator.spec import NetworkSpec
+from simulator.training.checkpoint import CheckpointProbe
 from simulator.training.probes import default_probes, layer_outputs, layer_values
 from simulator.training.trainer import Trainer, TrainerControl
 from simulator.training.units import units_probe
@@ -91,6 +93,8 @@ class TrainingSession:
     chosen: ChosenSample = field(default_factory=ChosenSample)
     #: The typed input the ``typed`` probe measures (set with :meth:`probe_input`).
     typed: ChosenSample = field(default_factory=ChosenSample)
+    #: The ``checkpoint`` probe: ``request()`` it for a copy of the run at the next epoch end.
+    checkpoints: CheckpointProbe | None = None
 
     @property
     def task(self) -> str:
@@ -264,10 +268,12 @@ def build_session(spec: NetworkSpec, dataset: Dataset, backend: str = "numpy") -
     trainer = Trainer(network, spec.training, x_train, y_train, x_val, y_val,
                       control=TrainerControl(), probes=probes,
                       snapshot_interval=SNAPSHOT_INTERVAL)
+    checkpoints = trainer.probes["checkpoint"] = CheckpointProbe(trainer)
     return TrainingSession(
         spec, dataset, network, trainer, x_train, y_train, bounds,
         x_val=np.asarray(x_val) if has_val else None,
         y_val=np.asarray(y_val) if has_val else None,
         sample_x=sample_x, sample_y=sample_y, curve_range=curve_range,
         preprocessor=prepared.preprocessor, chosen=chosen, typed=typed,
+        checkpoints=checkpoints,
     )

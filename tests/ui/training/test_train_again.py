@@ -1,11 +1,12 @@
-"""Pressing Train after a finished run asks: continue training, or start again."""
+"""Pressing Train after a finished run asks: continue training, or start again (the same
+question a reopened run gets, :mod:`ui.training.resume_prompt`)."""
 
 from __future__ import annotations
 
 import pytest
 
 from simulator.training.trainer import Finished
-from ui.training import bridge
+from ui.training import resume_prompt
 
 
 @pytest.fixture
@@ -25,11 +26,14 @@ def finished(main_window, qtbot):
 def _answer(monkeypatch, choice: str) -> list[int]:
     asked: list[int] = []
 
-    def ask(_parent: object, epochs: int) -> str:
-        asked.append(epochs)
-        return choice
+    answers = {"continue": resume_prompt.CONTINUE, "again": resume_prompt.RESTART,
+               "cancel": None}
 
-    monkeypatch.setattr(bridge, "ask_continue", ask)
+    def ask(_parent: object, _done: int, planned: int) -> str | None:
+        asked.append(planned)
+        return answers[choice]
+
+    monkeypatch.setattr(resume_prompt, "ask_resume", ask)
     return asked
 
 
