@@ -74,6 +74,7 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
 
     window = MainWindow()
     if args.project:
+        problem: str | None
         try:
             opened = read_design(args.project)
         except (BackpropError, OSError) as exc:

@@ -107,7 +107,9 @@ def _on_exception(kind: type[BaseException], exc: BaseException,
     if threading.current_thread() is threading.main_thread():
         show(message)
     else:   # widgets belong to the GUI thread: show the message from there
-        QTimer.singleShot(0, QApplication.instance(), lambda: show(message))
+        app = QApplication.instance()
+        if app is not None:
+            QTimer.singleShot(0, app, lambda: show(message))
 
 
 def _on_thread_exception(args: threading.ExceptHookArgs) -> None:

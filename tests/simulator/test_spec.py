@@ -133,7 +133,7 @@ def test_layers_default_to_a_chain_and_run_in_topological_order() -> None:
     (_spec([{"type": "ReLU", "name": "input"}]), "'name' must be a string other than 'input'"),
     (_spec([{"type": "ReLU", "inputs": "input"}]), "'inputs' must be a list of layer names"),
     (_spec([{"type": "ReLU", "position": [1]}]), r"'position' must be \[x, y\]"),
-    (_spec([{"type": "ReLU", "position": ["a", 1]}]), "'position' must be two numbers"),
+    (_spec([{"type": "ReLU", "position": ["a", 1]}]), r"'position' must be \[x, y\], two numbers"),
     (_spec([{"type": "ReLU", "name": "r"}, {"type": "ReLU", "name": "r"}]),
      "two layers are named 'r'; names must be unique"),
     ({**_spec([{"type": "ReLU"}]), "training": {"epochs": 0}},

@@ -158,4 +158,4 @@ def test_a_fifo_named_like_a_lesson_is_refused_not_waited_on(main_window, tmp_pa
 
     os.mkfifo(tmp_path / "lesson.json")
     assert main_window.open_path(str(tmp_path / "lesson.json")) is False
-    assert "is a FIFO" in dialogs.messages[0][1]
+    assert "not a regular file" in dialogs.messages[0][1]

@@ -34,7 +34,8 @@ from simulator.io import DatasetChoice, Project, load_project, save_project
 from simulator.spec import NetworkSpec
 from simulator.training.checkpoint import Checkpoint
 from simulator.training.events import Snapshot
-from ui.shell.files import capture_project, describe
+from ui.shell.errors import describe
+from ui.shell.files import capture_project
 from ui.training.session import TrainingSession
 
 INTERVAL_ENV = "BACKPROP_STUDIO_AUTOSAVE_SECONDS"
@@ -68,7 +69,7 @@ class RecoveryInfo:
         title = title[:MAX_TITLE_CHARS] if isinstance(title, str) and title else "Untitled"
         saved_at = fallback
         with contextlib.suppress(TypeError, ValueError):
-            saved_at = datetime.fromisoformat(data.get("saved_at"))
+            saved_at = datetime.fromisoformat(str(data.get("saved_at")))
         origin = data.get("origin")
         path = Path(origin) if isinstance(origin, str) and 0 < len(origin) < 4096 else None
         return cls(title, saved_at, path)
@@ -170,8 +171,8 @@ def recovery_project(spec: NetworkSpec, choice: DatasetChoice | None,
     if not modified and not trained:
         return None
     if running and checkpoint is not None and not stale:
-        return Project(spec.copy(), choice, checkpoint.weights, checkpoint.state,
-                       checkpoint.history)
+        history: dict[str, list[float | None]] = {k: list(v) for k, v in checkpoint.history.items()}
+        return Project(spec.copy(), choice, checkpoint.weights, checkpoint.state, history)
     return capture_project(spec, choice, session, include_run=not running and not stale)
 
 

@@ -15,13 +15,13 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar
 
 from simulator.training.trainer import EpochEnd, Failed, Finished, Started
 from ui import error_log
+from ui.training import resume_prompt
 from ui.training.controller import TrainingController
 from ui.training.session import TrainingSession
-from ui.training import resume_prompt
 from ui.training.worker import BatchChunk
 
 REASONS = {"completed": "finished", "stopped": "stopped",

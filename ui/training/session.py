@@ -268,7 +268,8 @@ def build_session(spec: NetworkSpec, dataset: Dataset, backend: str = "numpy") -
     trainer = Trainer(network, spec.training, x_train, y_train, x_val, y_val,
                       control=TrainerControl(), probes=probes,
                       snapshot_interval=SNAPSHOT_INTERVAL)
-    checkpoints = trainer.probes["checkpoint"] = CheckpointProbe(trainer)
+    checkpoints = CheckpointProbe(trainer)
+    trainer.probes["checkpoint"] = checkpoints  # type: ignore[assignment]  # a probe of its own kind
     return TrainingSession(
         spec, dataset, network, trainer, x_train, y_train, bounds,
         x_val=np.asarray(x_val) if has_val else None,

@@ -11,7 +11,15 @@ import pytest
 from simulator import spec as spec_module
 from simulator.data import Preprocessor, load_dataset, prepare
 from simulator.errors import ModelFileError
-from simulator.io import Project, load_model, load_project, safe_zip, save_model, save_project
+from simulator.io import (
+    Project,
+    load_model,
+    load_project,
+    safe_npz,
+    safe_zip,
+    save_model,
+    save_project,
+)
 from simulator.network import compile_network
 from simulator.spec import MAX_NAME_CHARS, NetworkSpec
 from simulator.training.trainer import Trainer
@@ -48,8 +56,15 @@ def test_a_version_1_model_with_statistics_inline_still_loads(saved) -> None:
     meta["format_version"] = 1
     meta["preprocessing"] = loaded.preprocessor.to_dict()     # nested lists, as before
     members.pop("preprocessing.npz")
+    # Format 1 also stored Dense W as [inputs][units]: transpose, as such a file held it.
+    weights = safe_npz.read_npz(members["weights.npz"], "weights")
+    old = {k: (v.T if k.endswith(".W") and v.ndim == 2 else v) for k, v in weights.items()}
+    members["weights.npz"] = safe_npz.write_npz(old)
     path.write_bytes(safe_zip.write_zip({**members, "meta.json": json.dumps(meta).encode()}))
-    np.testing.assert_allclose(load_model(path).preprocessor.shift, loaded.preprocessor.shift)
+    reread = load_model(path)
+    np.testing.assert_allclose(reread.preprocessor.shift, loaded.preprocessor.shift)
+    for key, value in loaded.network.get_weights().items():
+        np.testing.assert_array_equal(reread.network.get_weights()[key], value)
 
 
 def test_the_ratio_rule_cannot_refuse_a_json_member_we_write() -> None:
