@@ -4,6 +4,8 @@ The main window enables Train (and Space) whenever its own controller is idle. W
 experiment runs, both sit in a disabled :class:`QActionGroup`: Qt then keeps them disabled
 whatever the main window sets, and gives them back their own state when the group is enabled
 again. The experiments window, for its part, disables Run while the main window trains.
+The window (and scikit-learn, which its searches use) is imported on first use only: it is a
+large part of the app's start-up time otherwise.
 """
 
 from __future__ import annotations
@@ -12,9 +14,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QActionGroup
 
-from ui.experiments.window import ExperimentsWindow
-
 if TYPE_CHECKING:
+    from ui.experiments.window import ExperimentsWindow
     from ui.shell.main_window import MainWindow
 
 
@@ -22,6 +23,8 @@ def experiments_window(window: MainWindow) -> ExperimentsWindow:
     """The main window's experiments window, made (hidden) on first use."""
     experiments = getattr(window, "experiments", None)
     if experiments is None:
+        from ui.experiments.window import ExperimentsWindow
+
         experiments = ExperimentsWindow(window)
         window.experiments = experiments
         gate = QActionGroup(window)

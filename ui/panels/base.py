@@ -1,9 +1,16 @@
-"""The interface every live panel implements; the main window feeds all panels the same way."""
+"""The interface every live panel implements; the main window feeds all panels the same way.
+
+A panel keeps what it is told (``reset``, ``on_batches``, ``on_event``, ``on_done``) in its own
+model, which costs little, and draws it in :meth:`Panel.redraw` only while it is in view: a
+panel in a tab that is not in front does no drawing at all, and catches up, once, when it is
+shown. Every update calls :meth:`Panel.refresh`, which draws now or remembers to.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from ui.training.session import TrainingSession
@@ -15,6 +22,11 @@ class Panel(QWidget):
 
     title = "Panel"
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: Something changed while the panel was out of view: it redraws when shown.
+        self.behind = False
+
     def reset(self, session: TrainingSession | None) -> None:
         """A new session was built (or None: nothing to show)."""
 
@@ -22,7 +34,32 @@ class Panel(QWidget):
         """Losses of the batches since the last call (at most ~30 times a second)."""
 
     def on_event(self, event: Any) -> None:
-        """Started, EpochEnd or Snapshot."""
+        """Started, EpochEnd (coalesced: see :func:`ui.training.worker.epoch_ends`) or
+        Snapshot."""
 
     def on_done(self, event: Any) -> None:
         """Finished or Failed."""
+
+    # ----- drawing only what is in view -----------------------------------------------
+    def in_view(self) -> bool:
+        """True unless the panel sits in a part of a window that is not shown (a tab that is
+        not in front, a hidden stack). A panel on its own, outside any window, always draws."""
+        return self.isWindow() or self.isVisibleTo(self.window())
+
+    def refresh(self) -> None:
+        """The model changed: draw it now if the panel is in view, else when it is shown."""
+        if self.in_view():
+            self.behind = False
+            self.redraw()
+        else:
+            self.behind = True
+
+    def redraw(self) -> None:
+        """Draw the model (called only while the panel is in view). Its cost must not grow
+        with the length of the run."""
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802  (Qt's name)
+        super().showEvent(event)
+        if self.behind:
+            self.behind = False
+            self.redraw()

@@ -1,4 +1,8 @@
-"""The confusion matrix of the latest epoch: counts coloured by size, the numbers in the cells."""
+"""The confusion matrix of the latest epoch: counts coloured by size, the numbers in the cells.
+
+Only the newest matrix is kept; it is drawn while the panel is in view, and a cell's text is
+set only when its number changes.
+"""
 
 from __future__ import annotations
 
@@ -48,18 +52,23 @@ class ConfusionPanel(Panel):
         self.cells: list[pg.TextItem] = []
         self.matrix: np.ndarray | None = None
         self.epoch = 0
+        self._pending: EpochEnd | None = None
+        self._written: list[str] = []
 
     def reset(self, session: TrainingSession | None) -> None:
         classification = session is not None and session.dataset.task == "classification"
         self.plot.setVisible(classification)
         self.notice.setVisible(not classification)
         self.matrix = None
+        self._pending = None
+        self.behind = False
         self.image.clear()
         names = list(session.dataset.class_names) if classification and session else []
         if names != self.class_names:
             self._build_cells(names)
         for cell in self.cells:
             cell.setText("")
+        self._written = [""] * len(self.cells)
         set_title(self.plot, "")
 
     def _build_cells(self, names: list[str]) -> None:
@@ -82,21 +91,31 @@ class ConfusionPanel(Panel):
                 self.cells.append(cell)
 
     def on_event(self, event: Any) -> None:
-        if not isinstance(event, EpochEnd) or event.confusion is None:
+        if isinstance(event, EpochEnd) and event.confusion is not None:
+            self._pending = event        # the newest epoch's (a coalesced event is the newest)
+            self.refresh()
+
+    def redraw(self) -> None:
+        event, self._pending = self._pending, None
+        if event is None:
             return
         matrix = np.asarray(event.confusion, dtype=np.int64)
         n = matrix.shape[0]
         if n != len(self.class_names):
             self._build_cells([str(i) for i in range(n)])
+            self._written = [""] * len(self.cells)
         self.matrix, self.epoch = matrix, event.epoch
         top = max(int(matrix.max()), 1)
         self.image.setImage(matrix.astype(float), autoLevels=False, levels=(0, top))
         self.image.setRect(QRectF(0, 0, n, n))
         if self.cells:
-            for cell, value in zip(self.cells, matrix.ravel(), strict=True):
+            for i, (cell, value) in enumerate(zip(self.cells, matrix.ravel(), strict=True)):
                 dark = value > 0.55 * top
-                cell.setColor((255, 255, 255) if dark else (20, 20, 20))
-                cell.setText(str(int(value)))
+                text = f"{'w' if dark else 'b'}{int(value)}"
+                if text != self._written[i]:    # colour and number as last written
+                    self._written[i] = text
+                    cell.setColor((255, 255, 255) if dark else (20, 20, 20))
+                    cell.setText(text[1:])
         right = int(np.trace(matrix))
         total = max(int(matrix.sum()), 1)
         set_title(self.plot, f"epoch {event.epoch}: {right} of {total} right "

@@ -1,14 +1,34 @@
-"""Small building blocks the panels share: a styled live plot and a notice line."""
+"""Small building blocks the panels share: a styled live plot, its legend under the data, a
+growing series drawn at a bounded cost, and a notice line."""
 
 from __future__ import annotations
+
+from typing import Any, Protocol
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QGraphicsWidget, QLabel
 
 from ui.style.scaled import fixed_axis_width, scaled_label_css
-from ui.style.theme import COLORS, style_plot
+from ui.style.theme import COLORS, add_legend, style_plot
+
+#: A curve of one point per epoch shows a marker on each point up to this many points.
+MARKERS_UP_TO = 60
+#: Row of a ``PlotItem``'s layout under its bottom axis (pyqtgraph uses rows 0 to 3).
+_LEGEND_ROW = 4
+#: Tick levels drawn, and gridded (0: major only). pyqtgraph's third level doubles the grid's
+#: lines, and drawing them takes most of a plot's painting time, for lines barely seen; on a log
+#: axis the first minor level already has 8 lines a decade.
+GRID_LEVELS = 1
+
+
+class Series(Protocol):
+    """What :func:`show_series` draws (:class:`ui.panels.parts.envelope.Envelope`)."""
+
+    def __len__(self) -> int: ...
+
+    def points(self) -> tuple[np.ndarray, np.ndarray]: ...
 
 
 class LogAxis(pg.AxisItem):
@@ -31,10 +51,56 @@ def live_plot(bottom: str, left: str, log_y: bool = False) -> pg.PlotWidget:
         plot = pg.PlotWidget()
     style_plot(plot, bottom=bottom, left=left)
     item = plot.getPlotItem()
+    light_grid(item)
+    if log_y:
+        item.getAxis("left").setStyle(maxTickLevel=0)
     item.setClipToView(True)
     item.setDownsampling(auto=True, mode="peak")
     plot.setMinimumHeight(160)
     return plot
+
+
+def light_grid(plot: Any) -> None:
+    """A grid of the major ticks and one level of minor ones only (fast to paint)."""
+    item = plot.getPlotItem() if hasattr(plot, "getPlotItem") else plot
+    for name in ("left", "bottom"):
+        item.getAxis(name).setStyle(maxTickLevel=GRID_LEVELS)
+
+
+def legend_below(plot: pg.PlotWidget, columns: int = 4) -> pg.LegendItem:
+    """The plot's legend under its x axis, entries side by side: outside the data, so it never
+    hides a curve. Curves made with ``name=`` join it, as with ``addLegend``."""
+    item = plot.getPlotItem()
+    legend = add_legend(plot, offset=(8, -2))     # anchored to the plot's bottom-left corner
+    legend.setColumnCount(columns)
+    room = QGraphicsWidget()                      # the row the legend sits over
+    item.layout.addItem(room, _LEGEND_ROW, 1)
+
+    def fit() -> None:
+        room.setMinimumHeight(legend.height() + 4)
+        room.setMaximumHeight(legend.height() + 4)
+
+    legend.geometryChanged.connect(fit)
+    fit()
+    return legend
+
+
+def show_series(curve: pg.PlotDataItem, series: Series, symbol: str | None = None) -> None:
+    """Hand ``curve`` what ``series`` can show at the plot's resolution (a bounded number of
+    points, whatever its length); with ``symbol``, a marker on each point while they are few."""
+    x, y = series.points()
+    if symbol is not None:
+        curve.setSymbol(symbol if len(series) <= MARKERS_UP_TO else None)
+        x, y = finite_points(x, y)   # markers cannot be drawn at NaN
+    with np.errstate(over="ignore", invalid="ignore"):
+        curve.setData(x, y, connect="finite")
+
+
+def reset_view(plot: Any, x_range: tuple[float, float] = (0.0, 1.0),
+               y_range: tuple[float, float] = (0.0, 1.0)) -> None:
+    """Forget the last run's zoom: show these ranges until data come, then fit the data."""
+    plot.setRange(xRange=x_range, yRange=y_range, padding=0.02)
+    plot.enableAutoRange()
 
 
 class Notice(QLabel):

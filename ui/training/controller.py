@@ -1,7 +1,8 @@
 """Owns the training thread: start, pause, resume, stop, and a clean shutdown.
 
-The one bridge from the engine to Qt: ``start`` runs a Trainer, ``start_events`` any engine
-event generator (an experiment) with the same pause, stop, throttling and stale-signal rules.
+The one bridge from the engine to Qt: ``start`` runs a Trainer (its snapshots paced by
+:func:`simulator.training.probes.paced_run`), ``start_events`` any engine event generator (an
+experiment) with the same pause, stop, throttling and stale-signal rules.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from simulator.training.probes import paced_run
 from simulator.training.trainer import Trainer, TrainerControl
 from ui.training.worker import TrainingWorker
 
@@ -51,8 +53,8 @@ class TrainingController(QObject):
         return self._thread is not None
 
     def start(self, trainer: Trainer) -> None:
-        """Train ``trainer`` in the worker thread."""
-        self.start_events(trainer.run(), trainer.control)
+        """Train ``trainer`` in the worker thread, its probes sampled at a live view's pace."""
+        self.start_events(paced_run(trainer), trainer.control)
 
     def start_events(self, events: Iterator[Any], control: TrainerControl) -> None:
         """Pull ``events`` in the worker thread; ``stop`` goes to ``control``, which every

@@ -1,12 +1,16 @@
-"""Run an engine event generator in a QThread and relay its events as signals.
+"""Run an engine event generator in a QThread and relay its events as signals, coalesced.
 
-The generator is a :meth:`simulator.training.trainer.Trainer.run` or any experiment that yields
-the batches of the networks it trains (``simulator.experiments.tuning.search_steps``,
-``bagging_steps``...). The worker pulls its events. Per-batch events are coalesced and sent at
-most ``emit_hz`` times a second as NumPy arrays; ``Finished``/``Failed`` go to ``done`` and
-every other event (epoch ends, snapshots, trials, folds, ensemble members) to ``event``, as they
-come. Pausing simply stops pulling (the generator checks nothing); stopping goes through the
-:class:`TrainerControl` the generator's trainers read, so it is honoured within one batch.
+The generator is a :meth:`simulator.training.trainer.Trainer.run` (in the app, paced by
+:func:`simulator.training.probes.paced_run`) or any experiment that yields the batches of the
+networks it trains (``simulator.experiments.tuning.search_steps``, ``bagging_steps``...). The
+worker pulls its events and sends them at most ``emit_hz`` times a second, however fast they
+come: the batch losses since the last send as one :class:`BatchChunk`, the epoch ends as one
+:class:`EpochEnds` (an ``EpochEnd`` for the newest epoch that also carries the earlier ones),
+and only the newest ``Snapshot`` (an older one would be drawn over at once). ``Started`` and
+every other event (an experiment's trials, folds, ensemble members) are sent as they come,
+after what was waiting; ``Finished``/``Failed`` go to ``done``. Pausing simply stops pulling
+(the generator checks nothing); stopping goes through the :class:`TrainerControl` the
+generator's trainers read, so it is honoured within one batch.
 """
 
 from __future__ import annotations
@@ -15,14 +19,27 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 from threadpoolctl import threadpool_limits
 
-from simulator.training.trainer import BatchEnd, Failed, Finished, TrainerControl
+from simulator.training.trainer import (
+    BatchEnd,
+    EpochEnd,
+    Failed,
+    Finished,
+    Snapshot,
+    TrainerControl,
+)
+
+#: Seconds the worker sleeps now and then at full speed, so that the interface thread gets the
+#: interpreter (the GIL) at once instead of waiting for Python's switch interval (5 ms).
+YIELD_SLEEP = 0.0002
+#: Seconds of pulling events between two such sleeps.
+YIELD_EVERY = 0.004
 
 
 @dataclass(frozen=True)
@@ -35,9 +52,29 @@ class BatchChunk:
     last: BatchEnd
 
 
+@dataclass(frozen=True)
+class EpochEnds(EpochEnd):
+    """The epoch ends since the last send: it *is* the newest one (its fields are the newest
+    epoch's), and ``all`` holds every one of them in order, the newest last."""
+
+    all: tuple[EpochEnd, ...] = field(default=())
+
+    @classmethod
+    def of(cls, events: list[EpochEnd]) -> EpochEnds:
+        last = events[-1]
+        return cls(last.epoch, last.metrics, last.learning_rate, last.confusion, last.notes,
+                   tuple(events))
+
+
+def epoch_ends(event: EpochEnd) -> tuple[EpochEnd, ...]:
+    """Every epoch end an ``EpochEnd`` stands for: the coalesced ones of :class:`EpochEnds`,
+    or the event itself."""
+    return event.all if isinstance(event, EpochEnds) else (event,)
+
+
 class TrainingWorker(QObject):
     batches = Signal(object)   # BatchChunk
-    event = Signal(object)     # Started | EpochEnd | Snapshot, or an experiment's results
+    event = Signal(object)     # Started | EpochEnds | Snapshot, or an experiment's results
     done = Signal(object)      # Finished | Failed
     error = Signal(str)        # an unexpected exception (a bug), with its traceback
     stopped_running = Signal()
@@ -49,7 +86,9 @@ class TrainingWorker(QObject):
         self._interval = 1.0 / emit_hz
         self._resume = threading.Event()
         self._resume.set()
-        self._buffer: list[BatchEnd] = []
+        self._batches: list[BatchEnd] = []
+        self._epochs: list[EpochEnd] = []
+        self._snapshot: Snapshot | None = None
         #: Upper bound on training steps per second so a class can watch (None: full speed).
         self.max_steps_per_second: float | None = None
 
@@ -71,31 +110,39 @@ class TrainingWorker(QObject):
     # Runs in the worker thread.
     @Slot()
     def run(self) -> None:
-        last_emit = 0.0
+        last_emit = last_yield = 0.0
         next_step_at = time.monotonic()
         # One BLAS thread while training in the app: the GUI thread needs the other core, and
         # a two-thread BLAS stalls whenever anything else runs (see benchmarks/README.md).
         limits = threadpool_limits(limits=1, user_api="blas")
         try:
             for event in self.events:
+                now = time.monotonic()
                 if isinstance(event, BatchEnd):
-                    self._buffer.append(event)
-                    now = time.monotonic()
+                    self._batches.append(event)
                     rate = self.max_steps_per_second
                     if rate:
                         next_step_at = max(next_step_at + 1.0 / rate, now - 0.1)
                         if next_step_at > now:
                             time.sleep(next_step_at - now)
-                            now = time.monotonic()
-                    if now - last_emit >= self._interval:
-                        last_emit = now
-                        self._flush()
+                            now = last_yield = time.monotonic()
+                elif isinstance(event, EpochEnd):
+                    self._epochs.append(event)
+                elif isinstance(event, Snapshot):
+                    self._snapshot = event
                 else:
                     self._flush()
+                    last_emit = now
                     if isinstance(event, Finished | Failed):
                         self.done.emit(event)
                     else:
                         self.event.emit(event)
+                if now - last_emit >= self._interval:
+                    last_emit = now
+                    self._flush()
+                if now - last_yield >= YIELD_EVERY:
+                    time.sleep(YIELD_SLEEP)
+                    last_yield = time.monotonic()
                 if not self._resume.is_set():
                     self._flush()
                     self._resume.wait()
@@ -107,13 +154,17 @@ class TrainingWorker(QObject):
             self.stopped_running.emit()
 
     def _flush(self) -> None:
-        if not self._buffer:
-            return
-        chunk = BatchChunk(
-            np.array([e.step for e in self._buffer], dtype=np.int64),
-            np.array([e.loss for e in self._buffer], dtype=np.float64),
-            np.array([e.learning_rate for e in self._buffer], dtype=np.float64),
-            self._buffer[-1],
-        )
-        self._buffer = []
-        self.batches.emit(chunk)
+        """Send what is waiting: the batches, then the epoch ends, then the newest snapshot."""
+        if self._batches:
+            buffer, self._batches = self._batches, []
+            self.batches.emit(BatchChunk(
+                np.array([e.step for e in buffer], dtype=np.int64),
+                np.array([e.loss for e in buffer], dtype=np.float64),
+                np.array([e.learning_rate for e in buffer], dtype=np.float64),
+                buffer[-1]))
+        if self._epochs:
+            epochs, self._epochs = self._epochs, []
+            self.event.emit(EpochEnds.of(epochs))
+        if self._snapshot is not None:
+            snapshot, self._snapshot = self._snapshot, None
+            self.event.emit(snapshot)

@@ -14,6 +14,7 @@ from ui.panels.catalog import find_panel
 from ui.panels.confusion_panel import ConfusionPanel, cell_points
 from ui.panels.gradients_panel import GradientsPanel
 from ui.panels.loss_panel import LossPanel
+from ui.shell.actions import show_panel
 from ui.style.theme import LABEL_FONT_PT, PRESENTATION_SCALE, TICK_FONT_PT, plot_scale
 
 BIG_TICK = round(TICK_FONT_PT * PRESENTATION_SCALE)
@@ -59,6 +60,7 @@ def test_toggling_restyles_the_panels_in_place_and_back(window) -> None:
 
 def test_text_in_plots_and_feature_map_captions_grow(window) -> None:
     confusion = find_panel(window.panels, ConfusionPanel)
+    show_panel(window, confusion)        # a tab not in front draws nothing (until shown)
     confusion.on_event(EpochEnd(3, {"loss": 0.5}, 0.1, np.array([[40, 2], [3, 35]])))
     maps = find_panel(window.panels, ActivationsPanel)
     window.session.choose_sample(0)
