@@ -103,7 +103,7 @@ class GradientsPanel(Panel):
         self.legend.addItem(curve, name.rsplit(".", 1)[0])
         self.legend.setColumnCount(min(4, index + 1))
         self.curves[name] = curve
-        self.norms[name] = Envelope(512)
+        self.norms[name] = Envelope(256)
         steps = np.asarray(self._steps, dtype=float) / self._steps_per_epoch
         self.norms[name].extend(steps, np.full(steps.size, np.nan))
 

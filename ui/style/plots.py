@@ -71,7 +71,8 @@ def legend_below(plot: pg.PlotWidget, columns: int = 4) -> pg.LegendItem:
     """The plot's legend under its x axis, entries side by side: outside the data, so it never
     hides a curve. Curves made with ``name=`` join it, as with ``addLegend``."""
     item = plot.getPlotItem()
-    legend = add_legend(plot, offset=(8, -2))     # anchored to the plot's bottom-left corner
+    legend = add_legend(plot, offset=(8, -2))
+    legend.setParentItem(item)     # anchored to the whole plot's bottom-left, not the data's
     legend.setColumnCount(columns)
     room = QGraphicsWidget()                      # the row the legend sits over
     item.layout.addItem(room, _LEGEND_ROW, 1)
