@@ -9,7 +9,8 @@ It opens the real main window (offscreen), and for every lesson asked for:
 
 * **headless**: the same design on the same data trained with the engine alone (no probes, no
   Qt: what ``backprop-studio train`` does), one BLAS thread like the app's worker, for a few
-  seconds before and after the app runs; its steps per second are the reference.
+  seconds before and after every app run; their steps per second are that run's reference
+  (a shared machine's load changes from minute to minute).
 * **one run per view**: Reset, then train the lesson for ``--epochs`` epochs at Full speed with
   one panel in view (the other tab stack hidden), panel after panel, and once with the lesson's
   own default view. A 20 ms precise ``QTimer`` records how late the event loop answers
@@ -41,6 +42,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -238,6 +240,8 @@ class RunResult:
     first_third_p95: float
     last_third_p95: float
     panels: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: Headless steps per second, measured just before and after this run (their mean).
+    headless: float = float("nan")
 
 
 def arrange(window: Any, panel: Any | None) -> Callable[[], None]:
@@ -423,15 +427,20 @@ app.exec()
 
 
 def startup(repeats: int = 3) -> dict[str, Any]:
+    """Seconds from starting a process to the main window's first paint, with the bytecode
+    cached as in an installed app (one start first, not counted, fills a private cache)."""
     code = STARTUP_CHILD % (HEAVY_MODULES,)
     seconds, heavy = [], ""
-    for _ in range(repeats):
-        start = time.monotonic()
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-                             check=True).stdout.split("\n")
-        seconds.append(float(out[0]) - start)
-        heavy = out[1]
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPYCACHEPREFIX": cache}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        for run in range(repeats + 1):
+            start = time.monotonic()
+            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 cwd=ROOT, env=env, check=True).stdout.split("\n")
+            if run:
+                seconds.append(float(out[0]) - start)
+            heavy = out[1]
     return {"median_s": statistics.median(seconds), "runs_s": seconds,
             "heavy_modules_loaded": heavy or "none"}
 
@@ -448,7 +457,8 @@ def machine() -> str:
 
 
 def print_runs(key: str, count: int, headless: float, runs: list[RunResult]) -> None:
-    print(f"\n## {key}, {count} neighbour(s): headless {headless:,.0f} steps/s")
+    print(f"\n## {key}, {count} neighbour(s): headless {headless:,.0f} steps/s (mean); "
+          "throughput: the run's steps/s over the headless blocks just before and after it")
     print("| view | epochs | s | lateness p50 / p95 / max (ms) | p95 first → last third | "
           "throughput | panel in view: ms/s (ms per call, ms per paint) |")
     print("|---|---|---|---|---|---|---|")
@@ -462,7 +472,7 @@ def print_runs(key: str, count: int, headless: float, runs: list[RunResult]) -> 
                              if p["ms_per_s"] >= 1)
         print(f"| {run.view} | {run.epochs} | {run.seconds:.1f} | {late['p50']:.1f} / "
               f"{late['p95']:.1f} / {late['max']:.0f} | {run.first_third_p95:.1f} → "
-              f"{run.last_third_p95:.1f} | {run.steps_per_s / headless:.2f}× | {cost} |")
+              f"{run.last_third_p95:.1f} | {run.steps_per_s / run.headless:.2f}× | {cost} |")
     others = defaultdict(float)
     for run in runs:
         for title, p in run.panels.items():
@@ -541,9 +551,11 @@ def main(argv: list[str] | None = None) -> int:
                 rate, per_epoch = headless_rate(preset, args.headless_seconds)
                 rates = [rate]
                 timeout = 30 * epochs * per_epoch / rate + 60
-                runs = [train_once(app, window, preset, panel, times, timeout)
-                        for panel in views]
-                rates.append(headless_rate(preset, args.headless_seconds)[0])
+                runs = []
+                for panel in views:      # headless blocks before and after every app run
+                    runs.append(train_once(app, window, preset, panel, times, timeout))
+                    rates.append(headless_rate(preset, args.headless_seconds)[0])
+                    runs[-1].headless = float(np.mean(rates[-2:]))
                 headless = float(np.mean(rates))
                 print_runs(key, count, headless, runs)
                 entry: dict[str, Any] = {"headless_steps_per_s": rates,

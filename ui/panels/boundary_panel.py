@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from simulator.training.trainer import Snapshot
 from ui.panels.base import Panel
-from ui.style.plots import Notice
+from ui.style.plots import Notice, class_brushes
 from ui.style.scaled import scaled_label_css, scaled_lines
 from ui.style.theme import CLASS_COLORS, COLORS, LABEL_FONT_PT, VALUE_CMAP, class_color, style_plot
 from ui.training.session import TrainingSession
@@ -185,7 +185,7 @@ class BoundaryPanel(Panel):
 
     def _brushes(self, session: TrainingSession, y: np.ndarray) -> list[Any]:
         if self.task == "classification":
-            return [pg.mkBrush(*class_color(int(c))) for c in np.ravel(y)]
+            return class_brushes(y)
         values = _column(y)
         low, high = float(np.nanmin(session.y_train)), float(np.nanmax(session.y_train))
         self._value_range = (low, max(high, low + 1e-12))

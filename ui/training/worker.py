@@ -15,6 +15,7 @@ generator's trainers read, so it is honoured within one batch.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 import traceback
@@ -35,11 +36,9 @@ from simulator.training.trainer import (
     TrainerControl,
 )
 
-#: Seconds the worker sleeps now and then at full speed, so that the interface thread gets the
-#: interpreter (the GIL) at once instead of waiting for Python's switch interval (5 ms).
-YIELD_SLEEP = 0.0002
-#: Seconds of pulling events between two such sleeps.
-YIELD_EVERY = 0.004
+#: Seconds between the interpreter's thread switches while a run trains (Python's default is
+#: 0.005): the interface thread waits at most about this long for the GIL the worker holds.
+SWITCH_INTERVAL = 0.001
 
 
 @dataclass(frozen=True)
@@ -110,11 +109,13 @@ class TrainingWorker(QObject):
     # Runs in the worker thread.
     @Slot()
     def run(self) -> None:
-        last_emit = last_yield = 0.0
+        last_emit = 0.0
         next_step_at = time.monotonic()
         # One BLAS thread while training in the app: the GUI thread needs the other core, and
         # a two-thread BLAS stalls whenever anything else runs (see benchmarks/README.md).
         limits = threadpool_limits(limits=1, user_api="blas")
+        switching = sys.getswitchinterval()
+        sys.setswitchinterval(min(switching, SWITCH_INTERVAL))
         try:
             for event in self.events:
                 now = time.monotonic()
@@ -125,7 +126,7 @@ class TrainingWorker(QObject):
                         next_step_at = max(next_step_at + 1.0 / rate, now - 0.1)
                         if next_step_at > now:
                             time.sleep(next_step_at - now)
-                            now = last_yield = time.monotonic()
+                            now = time.monotonic()
                 elif isinstance(event, EpochEnd):
                     self._epochs.append(event)
                 elif isinstance(event, Snapshot):
@@ -140,9 +141,6 @@ class TrainingWorker(QObject):
                 if now - last_emit >= self._interval:
                     last_emit = now
                     self._flush()
-                if now - last_yield >= YIELD_EVERY:
-                    time.sleep(YIELD_SLEEP)
-                    last_yield = time.monotonic()
                 if not self._resume.is_set():
                     self._flush()
                     self._resume.wait()
@@ -150,6 +148,7 @@ class TrainingWorker(QObject):
             self._flush()
             self.error.emit(traceback.format_exc())
         finally:
+            sys.setswitchinterval(switching)
             limits.restore_original_limits()
             self.stopped_running.emit()
 
