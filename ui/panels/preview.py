@@ -4,7 +4,8 @@
     python -m ui.panels.preview --data spiral --seconds 3 --save out/     # PNGs, no window
 
 The trainer runs in the GUI thread in slices of a few milliseconds (a preview only: the app
-trains in a worker thread), and its events reach the panels the way the worker sends them.
+trains in a worker thread), and its events reach the panels the way the worker sends them:
+snapshots paced, batches and epoch ends coalesced.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ import numpy as np
 
 from simulator.data import load_dataset
 from simulator.spec import NetworkSpec
-from simulator.training.trainer import BatchEnd, Failed, Finished
+from simulator.training.probes import paced_run
+from simulator.training.trainer import Failed, Finished
 from ui.panels.base import Panel
 from ui.training.session import TrainingSession, build_session
-from ui.training.worker import BatchChunk
+from ui.training.worker import BatchChunk, Coalescer
 
 _TRAINING = {"loss": "cross_entropy", "batch_size": 32, "validation_split": 0.2,
              "optimizer": {"type": "adam", "learning_rate": 0.005}}
@@ -74,40 +76,37 @@ def example_session(name: str) -> TrainingSession:
 
 def feed(session: TrainingSession, panels: list[Panel], seconds: float = np.inf,
          emit_interval: float = 1 / 30) -> Iterator[None]:
-    """Train and hand the events to ``panels`` as the worker would; yields between slices."""
-    buffer: list[BatchEnd] = []
+    """Train and hand the events to ``panels`` as the worker would (snapshots paced by
+    :func:`simulator.training.probes.paced_run`, sends coalesced by
+    :class:`ui.training.worker.Coalescer`); yields between slices."""
+    waiting = Coalescer()
     last_emit = time.monotonic()
     start = slice_start = last_emit
 
-    def flush() -> None:
-        if buffer:
-            chunk = BatchChunk(np.array([e.step for e in buffer], dtype=np.int64),
-                               np.array([e.loss for e in buffer], dtype=np.float64),
-                               np.array([e.learning_rate for e in buffer]), buffer[-1])
-            buffer.clear()
+    def send(events: list[Any]) -> None:
+        for event in events:
             for panel in panels:
-                panel.on_batches(chunk)
-
-    for event in session.trainer.run():
-        now = time.monotonic()
-        if isinstance(event, BatchEnd):
-            buffer.append(event)
-            if now - last_emit >= emit_interval:
-                last_emit = now
-                flush()
-        else:
-            flush()
-            for panel in panels:
-                if isinstance(event, Finished | Failed):
+                if isinstance(event, BatchChunk):
+                    panel.on_batches(event)
+                elif isinstance(event, Finished | Failed):
                     panel.on_done(event)
                 else:
                     panel.on_event(event)
+
+    for event in paced_run(session.trainer):
+        now = time.monotonic()
+        if not waiting.add(event):
+            send([*waiting.take(), event])
+            last_emit = now
+        elif now - last_emit >= emit_interval:
+            last_emit = now
+            send(waiting.take())
         if now - start > seconds:
             session.trainer.control.stop()
         if now - slice_start > 0.02:
             yield
             slice_start = time.monotonic()
-    flush()
+    send(waiting.take())
 
 
 def main(argv: list[str] | None = None) -> int:

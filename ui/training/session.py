@@ -147,12 +147,12 @@ class TrainingSession:
     def probe_now(self, name: str) -> dict[str, Any] | None:
         """Probe ``name`` measured now in the calling thread, or None while a run trains the
         network (never waits: that run's snapshots bring the measurement)."""
-        probe = self.trainer.probes.get(name)
         lock = network_lock(self.network)
-        if probe is None or not lock.acquire(blocking=False):
+        if not lock.acquire(blocking=False):
             return None
         try:
-            return probe(self.network)
+            probe = self.trainer.probes.get(name)
+            return None if probe is None else probe(self.network)
         finally:
             lock.release()
 

@@ -71,6 +71,46 @@ def epoch_ends(event: EpochEnd) -> tuple[EpochEnd, ...]:
     return event.all if isinstance(event, EpochEnds) else (event,)
 
 
+class Coalescer:
+    """The events gathered between two sends: every batch and epoch end, the newest snapshot."""
+
+    def __init__(self) -> None:
+        self._batches: list[BatchEnd] = []
+        self._epochs: list[EpochEnd] = []
+        self._snapshot: Snapshot | None = None
+
+    def add(self, event: Any) -> bool:
+        """Gather ``event`` if it is a batch end, an epoch end or a snapshot (True); any other
+        event is to be sent as it comes, after what :meth:`take` gives (False)."""
+        if isinstance(event, BatchEnd):
+            self._batches.append(event)
+        elif isinstance(event, EpochEnd):
+            self._epochs.append(event)
+        elif isinstance(event, Snapshot):
+            self._snapshot = event
+        else:
+            return False
+        return True
+
+    def take(self) -> list[Any]:
+        """What is waiting, in the order to send it: a :class:`BatchChunk`, an
+        :class:`EpochEnds`, the newest ``Snapshot`` (each only if any); then empty."""
+        sent: list[Any] = []
+        if self._batches:
+            buffer, self._batches = self._batches, []
+            sent.append(BatchChunk(np.array([e.step for e in buffer], dtype=np.int64),
+                                   np.array([e.loss for e in buffer], dtype=np.float64),
+                                   np.array([e.learning_rate for e in buffer], dtype=np.float64),
+                                   buffer[-1]))
+        if self._epochs:
+            epochs, self._epochs = self._epochs, []
+            sent.append(EpochEnds.of(epochs))
+        if self._snapshot is not None:
+            sent.append(self._snapshot)
+            self._snapshot = None
+        return sent
+
+
 class TrainingWorker(QObject):
     batches = Signal(object)   # BatchChunk
     event = Signal(object)     # Started | EpochEnds | Snapshot, or an experiment's results
@@ -85,9 +125,7 @@ class TrainingWorker(QObject):
         self._interval = 1.0 / emit_hz
         self._resume = threading.Event()
         self._resume.set()
-        self._batches: list[BatchEnd] = []
-        self._epochs: list[EpochEnd] = []
-        self._snapshot: Snapshot | None = None
+        self._waiting = Coalescer()
         #: Upper bound on training steps per second so a class can watch (None: full speed).
         self.max_steps_per_second: float | None = None
 
@@ -119,19 +157,13 @@ class TrainingWorker(QObject):
         try:
             for event in self.events:
                 now = time.monotonic()
-                if isinstance(event, BatchEnd):
-                    self._batches.append(event)
-                    rate = self.max_steps_per_second
-                    if rate:
-                        next_step_at = max(next_step_at + 1.0 / rate, now - 0.1)
-                        if next_step_at > now:
-                            time.sleep(next_step_at - now)
-                            now = time.monotonic()
-                elif isinstance(event, EpochEnd):
-                    self._epochs.append(event)
-                elif isinstance(event, Snapshot):
-                    self._snapshot = event
-                else:
+                rate = self.max_steps_per_second
+                if isinstance(event, BatchEnd) and rate:
+                    next_step_at = max(next_step_at + 1.0 / rate, now - 0.1)
+                    if next_step_at > now:
+                        time.sleep(next_step_at - now)
+                        now = time.monotonic()
+                if not self._waiting.add(event):
                     self._flush()
                     last_emit = now
                     if isinstance(event, Finished | Failed):
@@ -154,16 +186,5 @@ class TrainingWorker(QObject):
 
     def _flush(self) -> None:
         """Send what is waiting: the batches, then the epoch ends, then the newest snapshot."""
-        if self._batches:
-            buffer, self._batches = self._batches, []
-            self.batches.emit(BatchChunk(
-                np.array([e.step for e in buffer], dtype=np.int64),
-                np.array([e.loss for e in buffer], dtype=np.float64),
-                np.array([e.learning_rate for e in buffer], dtype=np.float64),
-                buffer[-1]))
-        if self._epochs:
-            epochs, self._epochs = self._epochs, []
-            self.event.emit(EpochEnds.of(epochs))
-        if self._snapshot is not None:
-            snapshot, self._snapshot = self._snapshot, None
-            self.event.emit(snapshot)
+        for event in self._waiting.take():
+            (self.batches if isinstance(event, BatchChunk) else self.event).emit(event)
