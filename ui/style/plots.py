@@ -8,7 +8,8 @@ from typing import Any, Protocol
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsWidget, QLabel
 
 from ui.style.scaled import fixed_axis_width, scaled_label_css
@@ -18,10 +19,8 @@ from ui.style.theme import COLORS, add_legend, class_color, style_plot
 MARKERS_UP_TO = 60
 #: Row of a ``PlotItem``'s layout under its bottom axis (pyqtgraph uses rows 0 to 3).
 _LEGEND_ROW = 4
-#: Tick levels drawn, and gridded (0: major only). pyqtgraph's third level doubles the grid's
-#: lines, and drawing them takes most of a plot's painting time, for lines barely seen; on a log
-#: axis the first minor level already has 8 lines a decade.
-GRID_LEVELS = 1
+#: Colour of the grid lines (as pyqtgraph's grid at alpha 0.2, on white).
+GRID_COLOR = QColor(0, 0, 0, 45)
 
 
 class Series(Protocol):
@@ -53,8 +52,6 @@ def live_plot(bottom: str, left: str, log_y: bool = False) -> pg.PlotWidget:
     style_plot(plot, bottom=bottom, left=left)
     item = plot.getPlotItem()
     light_grid(item)
-    if log_y:
-        item.getAxis("left").setStyle(maxTickLevel=0)
     item.setClipToView(True)
     item.setDownsampling(auto=True, mode="peak")
     plot.setMinimumHeight(160)
@@ -73,11 +70,53 @@ def class_brushes(labels: Any) -> list[Any]:
     return [class_brush(int(c)) for c in np.ravel(labels)]
 
 
-def light_grid(plot: Any) -> None:
-    """A grid of the major ticks and one level of minor ones only (fast to paint)."""
+class TickGrid(pg.GraphicsObject):
+    """Faint lines at the major ticks of a plot's axes, in one drawing call.
+
+    pyqtgraph's own grid (``showGrid``) is drawn by the axes, line by line at every tick level,
+    and took most of a live plot's painting time (2 of 2.3 ms for a 540 × 600 plot); this one
+    draws the major ticks the axes show, log scales included, in a tenth of that.
+    """
+
+    def __init__(self, item: pg.PlotItem) -> None:
+        super().__init__()
+        self.item = item
+        self.setZValue(-1000)
+        self.pen = QPen(GRID_COLOR)
+        self.pen.setCosmetic(True)
+        self.pen.setWidth(0)
+
+    def boundingRect(self) -> QRectF:
+        return self.item.getViewBox().viewRect()
+
+    def viewRangeChanged(self) -> None:
+        self.prepareGeometryChange()
+
+    def paint(self, painter: Any, *_args: Any) -> None:
+        view = self.item.getViewBox()
+        rect = view.viewRect()
+        lines = []
+        for name, vertical in (("bottom", True), ("left", False)):
+            axis = self.item.getAxis(name)
+            low, high = (rect.left(), rect.right()) if vertical else (rect.top(), rect.bottom())
+            pixels = view.width() if vertical else view.height()
+            if pixels <= 0 or not high > low:
+                continue
+            levels = axis.tickValues(low, high, pixels)
+            for value in (levels[0][1] if levels else []):
+                lines.append(QLineF(value, rect.top(), value, rect.bottom()) if vertical
+                             else QLineF(rect.left(), value, rect.right(), value))
+        painter.setPen(self.pen)
+        painter.drawLines(lines)
+
+
+def light_grid(plot: Any) -> TickGrid:
+    """Replace a plot's grid by a :class:`TickGrid` (fast to paint)."""
     item = plot.getPlotItem() if hasattr(plot, "getPlotItem") else plot
-    for name in ("left", "bottom"):
-        item.getAxis(name).setStyle(maxTickLevel=GRID_LEVELS)
+    item.showGrid(x=False, y=False)
+    grid = TickGrid(item)
+    item.addItem(grid, ignoreBounds=True)
+    return grid
 
 
 def legend_below(plot: pg.PlotWidget, columns: int = 4) -> pg.LegendItem:
