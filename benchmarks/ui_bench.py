@@ -263,6 +263,8 @@ def arrange(window: Any, panel: Any | None) -> Callable[[], None]:
 
 def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: PanelTimes,
                timeout: float) -> RunResult:
+    for tabs in window.panel_tabs:          # as a fresh window shows them
+        tabs.setCurrentIndex(0)
     window.open_preset(preset)
     window.speed_box.setCurrentText("Full speed")
     undo = arrange(window, panel)

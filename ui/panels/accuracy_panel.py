@@ -16,9 +16,16 @@ from PySide6.QtWidgets import QVBoxLayout
 from simulator.training.trainer import EpochEnd
 from ui.panels.base import Panel
 from ui.panels.parts.envelope import Envelope
-from ui.style.plots import Notice, legend_below, live_plot, reset_view, show_series
+from ui.style.plots import (
+    Notice,
+    legend_below,
+    live_plot,
+    reset_view,
+    settle_view,
+    show_series,
+)
 from ui.style.scaled import scaled_lines, scaled_text
-from ui.style.theme import COLORS, style_plot
+from ui.style.theme import COLORS, axis_label
 from ui.training.session import TrainingSession
 from ui.training.worker import epoch_ends
 
@@ -83,7 +90,7 @@ class AccuracyPanel(Panel):
         self.metric_name = None
         self.train_curve.setData([], [])
         self.val_curve.setData([], [])
-        style_plot(self.plot, left=ACCURACY_AXIS)
+        axis_label(self.plot, "left", ACCURACY_AXIS)
         classes = 0
         if session is not None and session.dataset.task == "classification":
             classes = max(2, len(session.dataset.class_names))
@@ -112,13 +119,14 @@ class AccuracyPanel(Panel):
     def redraw(self) -> None:
         show_series(self.train_curve, self._train, symbol="o")
         show_series(self.val_curve, self._val, symbol="o")
+        settle_view(self.plot)
 
     def _choose(self, metrics: dict[str, float]) -> None:
         self.metric_name = choose_metric(metrics)
         if self.metric_name == "accuracy":
             return
         label = self.metric_name.replace("_", " ")
-        style_plot(self.plot, left=label)
+        axis_label(self.plot, "left", label)
         self.chance.setVisible(False)
         self.plot.enableAutoRange(axis="y")
         if self.metric_name == "loss":

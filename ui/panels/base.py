@@ -3,13 +3,19 @@
 A panel keeps what it is told (``reset``, ``on_batches``, ``on_event``, ``on_done``) in its own
 model, which costs little, and draws it in :meth:`Panel.redraw` only while it is in view: a
 panel in a tab that is not in front does no drawing at all, and catches up, once, when it is
-shown. Every update calls :meth:`Panel.refresh`, which draws now or remembers to.
+shown. Every update calls :meth:`Panel.refresh`, which draws now or remembers to; in a window,
+at most :attr:`Panel.max_redraw_hz` times a second (a later update waits for the next turn,
+which then draws everything that came), so a panel's drawing cannot take the interface thread
+(and, through the GIL, the training) however fast updates come.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
@@ -21,11 +27,17 @@ class Panel(QWidget):
     """A view of training. It receives NumPy payloads only, on the GUI thread."""
 
     title = "Panel"
+    #: Redraws a second at most, for a panel in a window (a growing curve looks as live at 10).
+    max_redraw_hz = 10.0
 
     def __init__(self) -> None:
         super().__init__()
         #: Something changed while the panel was out of view: it redraws when shown.
         self.behind = False
+        self._last_redraw = -math.inf
+        self._turn = QTimer(self)          # the next redraw, when one had to wait
+        self._turn.setSingleShot(True)
+        self._turn.timeout.connect(self.refresh)
 
     def reset(self, session: TrainingSession | None) -> None:
         """A new session was built (or None: nothing to show)."""
@@ -47,12 +59,23 @@ class Panel(QWidget):
         return self.isWindow() or self.isVisibleTo(self.window())
 
     def refresh(self) -> None:
-        """The model changed: draw it now if the panel is in view, else when it is shown."""
-        if self.in_view():
-            self.behind = False
-            self.redraw()
-        else:
+        """The model changed: draw it now if the panel is in view and its turn has come,
+        at its next turn if not, or when it is shown if it is out of view."""
+        if not self.in_view():
             self.behind = True
+            return
+        wait = self._last_redraw + 1.0 / self.max_redraw_hz - time.monotonic()
+        if wait > 0 and not self.isWindow():      # on its own, a panel draws every update
+            if not self._turn.isActive():
+                self._turn.start(math.ceil(1000 * wait))
+            return
+        self._draw()
+
+    def _draw(self) -> None:
+        self._turn.stop()
+        self.behind = False
+        self._last_redraw = time.monotonic()
+        self.redraw()
 
     def redraw(self) -> None:
         """Draw the model (called only while the panel is in view). Its cost must not grow
@@ -60,6 +83,5 @@ class Panel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802  (Qt's name)
         super().showEvent(event)
-        if self.behind:
-            self.behind = False
-            self.redraw()
+        if self.behind:          # shown: draw what it missed at once (a tab switch shows it)
+            self._draw()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from simulator.training.trainer import Snapshot
 from ui.panels.base import Panel
-from ui.style.plots import Notice, class_brushes
+from ui.style.plots import Notice, class_brushes, light_grid
 from ui.style.scaled import scaled_label_css, scaled_lines
 from ui.style.theme import CLASS_COLORS, COLORS, LABEL_FONT_PT, VALUE_CMAP, class_color, style_plot
 from ui.training.session import TrainingSession
@@ -70,6 +70,7 @@ class BoundaryPanel(Panel):
         super().__init__()
         self.plot = pg.PlotWidget()
         style_plot(self.plot, grid=False)
+        self.grid = light_grid(self.plot)      # for the fitted curve only
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.curve = scaled_lines(self.plot.plot(pen=pg.mkPen(COLORS["val"], width=3)))
@@ -131,7 +132,8 @@ class BoundaryPanel(Panel):
     def _reset_curve(self, session: TrainingSession) -> None:
         brush = pg.mkBrush(*class_color(1))
         self.plot.setAspectLocked(False)
-        style_plot(self.plot, bottom="x", left="y", grid=True)
+        style_plot(self.plot, bottom="x", left="y", grid=False)
+        self.grid.show()
         self.train_points.setData(x=_column(session.x_train), y=_column(session.y_train),
                                   brush=brush)
         if session.x_val is not None and session.y_val is not None:
@@ -145,6 +147,7 @@ class BoundaryPanel(Panel):
     def _reset_boundary(self, session: TrainingSession) -> None:
         self.plot.setAspectLocked(True)
         style_plot(self.plot, bottom="x₁", left="x₂", grid=False)
+        self.grid.hide()
         brushes = self._brushes(session, session.y_train)
         self.train_points.setData(x=session.x_train[:, 0], y=session.x_train[:, 1],
                                   brush=brushes)

@@ -22,7 +22,15 @@ from simulator.training.trainer import Snapshot, Started
 from ui.panels.base import Panel
 from ui.panels.parts.envelope import Envelope
 from ui.panels.weights_panel import is_weight
-from ui.style.plots import Notice, legend_below, light_grid, live_plot, reset_view, show_series
+from ui.style.plots import (
+    Notice,
+    legend_below,
+    light_grid,
+    live_plot,
+    reset_view,
+    settle_view,
+    show_series,
+)
 from ui.style.scaled import scaled_label_css, scaled_lines, scaled_text
 from ui.style.theme import COLORS, TICK_FONT_PT, series_color, style_plot
 from ui.training.session import TrainingSession
@@ -132,6 +140,7 @@ class GradientsPanel(Panel):
     def redraw(self) -> None:
         for name, curve in self.curves.items():
             show_series(curve, self.norms[name])
+        settle_view(self.plot)
         if self._units is not None:
             self._show_units(self._units)
         self.notice.show_text(self._vanished())

@@ -16,7 +16,14 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout
 from simulator.training.trainer import EpochEnd, Failed, Started
 from ui.panels.base import Panel
 from ui.panels.parts.envelope import Envelope
-from ui.style.plots import Notice, legend_below, live_plot, reset_view, show_series
+from ui.style.plots import (
+    Notice,
+    legend_below,
+    live_plot,
+    reset_view,
+    settle_view,
+    show_series,
+)
 from ui.style.scaled import scaled_lines
 from ui.style.theme import COLORS
 from ui.training.session import TrainingSession
@@ -54,6 +61,8 @@ class LossPanel(Panel):
         self._loss, self._smooth, self._val = Envelope(), Envelope(), Envelope(256)
         self._steps_per_epoch = 1
         self._ema: float | None = None
+        #: The curves to hand new points at the next redraw ("batches", "validation").
+        self._dirty: set[str] = set()
 
     @property
     def batch_losses(self) -> np.ndarray:
@@ -70,6 +79,7 @@ class LossPanel(Panel):
     def reset(self, session: TrainingSession | None) -> None:
         for series in (self._loss, self._smooth, self._val):
             series.clear()
+        self._dirty.clear()
         self._ema = None
         self.notice.show_text("")
         epochs = 1
@@ -89,6 +99,7 @@ class LossPanel(Panel):
             if ends:
                 self._val.extend(np.array([e.epoch for e in ends], dtype=float),
                                  np.array([e.metrics["val_loss"] for e in ends]))
+                self._dirty.add("validation")
                 self.refresh()
 
     def on_batches(self, chunk: BatchChunk) -> None:
@@ -105,12 +116,18 @@ class LossPanel(Panel):
         x = np.asarray(chunk.steps, dtype=float) / self._steps_per_epoch
         self._loss.extend(x, losses)
         self._smooth.extend(x, smooth)
+        self._dirty.add("batches")
         self.refresh()
 
     def redraw(self) -> None:
-        show_series(self.batch_curve, self._loss)
-        show_series(self.smooth_curve, self._smooth)
-        show_series(self.val_curve, self._val, symbol="o")
+        """Only the curves with new points (a send brings batches and epochs one by one)."""
+        if "batches" in self._dirty:
+            show_series(self.batch_curve, self._loss)
+            show_series(self.smooth_curve, self._smooth)
+        if "validation" in self._dirty:
+            show_series(self.val_curve, self._val, symbol="o")
+        self._dirty.clear()
+        settle_view(self.plot)
 
     def on_done(self, event: Any) -> None:
         if isinstance(event, Failed):

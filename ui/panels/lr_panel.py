@@ -18,7 +18,14 @@ from simulator.optim.schedules import preview
 from simulator.training.trainer import Started
 from ui.panels.base import Panel
 from ui.panels.parts.envelope import Envelope
-from ui.style.plots import Notice, legend_below, live_plot, reset_view, show_series
+from ui.style.plots import (
+    Notice,
+    legend_below,
+    live_plot,
+    reset_view,
+    settle_view,
+    show_series,
+)
 from ui.style.scaled import scaled_lines
 from ui.style.theme import COLORS
 from ui.training.session import TrainingSession
@@ -94,6 +101,7 @@ class LearningRatePanel(Panel):
 
     def redraw(self) -> None:
         show_series(self.live_curve, self._rates)
+        settle_view(self.plot)
 
     def _fit_y(self, values: np.ndarray | None = None) -> None:
         """From zero to a little above the largest rate seen, planned or used."""

@@ -151,6 +151,17 @@ def show_series(curve: pg.PlotDataItem, series: Series, symbol: str | None = Non
         curve.setData(x, y, connect="finite")
 
 
+def settle_view(plot: Any) -> None:
+    """Fit an auto-ranging plot to its new data, and move its items to the new range, now
+    rather than while it paints: pyqtgraph defers both to the paint, where the items' new
+    bounds ask for a second paint (two for every update). A plot the user zoomed keeps its
+    range."""
+    view = plot.getViewBox()
+    view.updateAutoRange()
+    view.updateMatrix()          # the items' bounds follow the range here, not in the paint
+    view.updateAutoRange()       # (and may nudge it: a pen's width is in pixels)
+
+
 def reset_view(plot: Any, x_range: tuple[float, float] = (0.0, 1.0),
                y_range: tuple[float, float] = (0.0, 1.0)) -> None:
     """Forget the last run's zoom: show these ranges until data come, then fit the data."""

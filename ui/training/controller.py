@@ -15,8 +15,8 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from simulator.training.probes import paced_run
-from simulator.training.trainer import Trainer, TrainerControl
-from ui.training.worker import TrainingWorker
+from simulator.training.trainer import Failed, Finished, Trainer, TrainerControl
+from ui.training.worker import BatchChunk, TrainingWorker
 
 _THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
 _ORPHANS: set[QThread] = set()
@@ -144,25 +144,22 @@ class _Relay(QObject):
     def __init__(self, controller: TrainingController, worker: TrainingWorker) -> None:
         super().__init__(controller)
         self.controller, self.active = controller, True
-        worker.batches.connect(self.on_batches)
-        worker.event.connect(self.on_event)
-        worker.done.connect(self.on_done)
+        worker.sent.connect(self.on_sent)
         worker.error.connect(self.on_error)
 
     @Slot(object)
-    def on_batches(self, chunk: object) -> None:
-        if self.active:
-            self.controller.batches.emit(chunk)
-
-    @Slot(object)
-    def on_event(self, event: object) -> None:
-        if self.active:
-            self.controller.event.emit(event)
-
-    @Slot(object)
-    def on_done(self, event: object) -> None:
-        if self.active:
-            self.controller.done.emit(event)
+    def on_sent(self, events: tuple[object, ...]) -> None:
+        """One send of the worker, handed on event by event in this one call (so the panels
+        repaint once for all of it)."""
+        for event in events:
+            if not self.active:
+                return
+            if isinstance(event, BatchChunk):
+                self.controller.batches.emit(event)
+            elif isinstance(event, Finished | Failed):
+                self.controller.done.emit(event)
+            else:
+                self.controller.event.emit(event)
 
     @Slot(str)
     def on_error(self, text: str) -> None:

@@ -4,13 +4,15 @@ The generator is a :meth:`simulator.training.trainer.Trainer.run` (in the app, p
 :func:`simulator.training.probes.paced_run`) or any experiment that yields the batches of the
 networks it trains (``simulator.experiments.tuning.search_steps``, ``bagging_steps``...). The
 worker pulls its events and sends them at most ``emit_hz`` times a second, however fast they
-come: the batch losses since the last send as one :class:`BatchChunk`, the epoch ends as one
-:class:`EpochEnds` (an ``EpochEnd`` for the newest epoch that also carries the earlier ones),
-and only the newest ``Snapshot`` (an older one would be drawn over at once). ``Started`` and
-every other event (an experiment's trials, folds, ensemble members) are sent as they come,
-after what was waiting; ``Finished``/``Failed`` go to ``done``. Pausing simply stops pulling
-(the generator checks nothing); stopping goes through the :class:`TrainerControl` the
-generator's trainers read, so it is honoured within one batch.
+come (:class:`Coalescer`): the batch losses since the last send as one :class:`BatchChunk`,
+the epoch ends as one :class:`EpochEnds` (an ``EpochEnd`` for the newest epoch that also
+carries the earlier ones), and only the newest ``Snapshot`` (an older one would be drawn over
+at once). ``Started``, ``Finished``/``Failed`` and every other event (an experiment's trials,
+folds, ensemble members) are sent as they come, after what was waiting. A send is one signal,
+``sent``, holding its events in order: the interface thread handles them in one go and
+repaints once. Pausing simply stops pulling (the generator checks nothing); stopping goes
+through the :class:`TrainerControl` the generator's trainers read, so it is honoured within one
+batch.
 """
 
 from __future__ import annotations
@@ -30,8 +32,6 @@ from threadpoolctl import threadpool_limits
 from simulator.training.trainer import (
     BatchEnd,
     EpochEnd,
-    Failed,
-    Finished,
     Snapshot,
     TrainerControl,
 )
@@ -112,9 +112,9 @@ class Coalescer:
 
 
 class TrainingWorker(QObject):
-    batches = Signal(object)   # BatchChunk
-    event = Signal(object)     # Started | EpochEnds | Snapshot, or an experiment's results
-    done = Signal(object)      # Finished | Failed
+    #: A tuple of events, in order: BatchChunk, EpochEnds, Snapshot, Started, Finished | Failed,
+    #: or an experiment's results.
+    sent = Signal(object)
     error = Signal(str)        # an unexpected exception (a bug), with its traceback
     stopped_running = Signal()
 
@@ -164,12 +164,8 @@ class TrainingWorker(QObject):
                         time.sleep(next_step_at - now)
                         now = time.monotonic()
                 if not self._waiting.add(event):
-                    self._flush()
+                    self._flush(event)
                     last_emit = now
-                    if isinstance(event, Finished | Failed):
-                        self.done.emit(event)
-                    else:
-                        self.event.emit(event)
                 if now - last_emit >= self._interval:
                     last_emit = now
                     self._flush()
@@ -184,7 +180,9 @@ class TrainingWorker(QObject):
             limits.restore_original_limits()
             self.stopped_running.emit()
 
-    def _flush(self) -> None:
-        """Send what is waiting: the batches, then the epoch ends, then the newest snapshot."""
-        for event in self._waiting.take():
-            (self.batches if isinstance(event, BatchChunk) else self.event).emit(event)
+    def _flush(self, *then: Any) -> None:
+        """Send what is waiting (the batches, the epoch ends, the newest snapshot), then
+        ``then``, as one signal."""
+        events = (*self._waiting.take(), *then)
+        if events:
+            self.sent.emit(events)

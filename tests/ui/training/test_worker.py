@@ -52,10 +52,11 @@ def test_epoch_ends_and_snapshots_are_coalesced_and_none_is_lost(monkeypatch) ->
     monkeypatch.setattr(worker_module, "time", SimpleNamespace(**{
         name: getattr(FakeClock(), name) for name in ("monotonic", "sleep")}))
     worker = TrainingWorker(_run(), TrainerControl(), emit_hz=30.0)
-    sent: list[Any] = []
-    for signal in (worker.batches, worker.event, worker.done):
-        signal.connect(sent.append)
+    sends: list[tuple[Any, ...]] = []
+    worker.sent.connect(sends.append)
     worker.run()
+    sent = [event for events in sends for event in events]
+    assert len(sends) < EPOCHS / 2                           # one signal a send
 
     assert isinstance(sent[0], Started)
     assert isinstance(sent[-1], Finished)
@@ -64,7 +65,7 @@ def test_epoch_ends_and_snapshots_are_coalesced_and_none_is_lost(monkeypatch) ->
     assert [end.epoch for e in epoch_events for end in epoch_ends(e)] == \
         list(range(1, EPOCHS + 1))
     assert all(e.epoch == e.all[-1].epoch for e in epoch_events)   # it is the newest one
-    assert len(epoch_events) < EPOCHS / 2                    # several epochs to a signal
+    assert len(epoch_events) < EPOCHS / 2                    # several epochs to a send
     steps = np.concatenate([c.steps for c in sent if isinstance(c, BatchChunk)])
     np.testing.assert_array_equal(steps, np.arange(1, EPOCHS * BATCHES + 1))
     snapshots = [e for e in sent if isinstance(e, Snapshot)]

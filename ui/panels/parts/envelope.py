@@ -18,7 +18,7 @@ import numpy as np
 from ui.panels.parts.growing import GrowingArray
 
 #: Buckets kept by default: two points each, about one per pixel column of a wide plot.
-DEFAULT_BUCKETS = 512
+DEFAULT_BUCKETS = 256
 
 
 class Envelope:
