@@ -207,9 +207,17 @@ def lesson_preset(key: str, epochs: int) -> Any:
     return preset
 
 
-def headless_rate(preset: Any, seconds: float) -> tuple[float, int]:
+def headless_rate(key: str, epochs: int, seconds: float) -> tuple[float, int]:
     """(steps per second, steps per epoch) of the lesson trained by the engine alone, as the
-    command line does."""
+    command line does: in a process of its own (no Qt, nothing left over from the app's runs:
+    in the app's process the same loop ran 2-3x slower after a run, with a busy neighbour)."""
+    out = subprocess.run([sys.executable, __file__, "--headless-child", key, str(epochs),
+                          str(seconds)], capture_output=True, text=True, cwd=ROOT,
+                         check=True).stdout.split()
+    return float(out[0]), int(out[1])
+
+
+def _headless_here(preset: Any, seconds: float) -> tuple[float, int]:
     from threadpoolctl import threadpool_limits
 
     from simulator.data import load_dataset
@@ -271,6 +279,12 @@ def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: Pan
     spin(app, 0.3)
     finished: list[Any] = []
     window.training_finished.connect(finished.append)
+    arrivals: list[tuple[float, int]] = []     # (when, step) of every batch chunk shown
+
+    def arrived(chunk: Any) -> None:
+        arrivals.append((time.perf_counter(), int(chunk.last.step)))
+
+    window.controller.batches.connect(arrived)
     meter = Lateness()
     times.clear()
     times.enabled = True
@@ -284,6 +298,7 @@ def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: Pan
     meter.stop()
     times.enabled = False
     window.training_finished.disconnect(finished.append)
+    window.controller.batches.disconnect(arrived)
     wait_until(app, lambda: not window.controller.running, 10)
     undo()
     tick_times, late = meter.samples()
@@ -291,7 +306,10 @@ def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: Pan
     first = late[tick_times < start + third]
     last = late[tick_times >= start + 2 * third]
     session = window.session
-    steps = session.trainer.step if session is not None else 0
+    # Training steps per second from the first batches shown to the last: the run's start
+    # and end (a thread, the first and last snapshots) are not training, headless or not.
+    (t0, s0), (t1, s1) = arrivals[0], arrivals[-1]
+    rate = (s1 - s0) / (t1 - t0) if t1 > t0 else float("nan")
     panels = {}
     for title in sorted(set(times.busy)):
         calls, paints = times.calls[title], times.paints[title]
@@ -302,7 +320,7 @@ def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: Pan
             "ms_per_paint": 1000.0 * float(np.mean(paints)) if paints else 0.0,
         }
     return RunResult("default view" if panel is None else panel.title,
-                     session.trainer.epoch if session else 0, seconds, steps / seconds,
+                     session.trainer.epoch if session else 0, seconds, rate,
                      percentiles(late), percentiles(first)["p95"], percentiles(last)["p95"],
                      panels)
 
@@ -496,6 +514,11 @@ def _epochs(text: str) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--headless-child"]:
+        rate, per_epoch = _headless_here(lesson_preset(argv[1], int(argv[2])), float(argv[3]))
+        print(rate, per_epoch)
+        return 0
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lessons", default="spiral,digits_cnn",
@@ -550,13 +573,13 @@ def main(argv: list[str] | None = None) -> int:
             for key in keys:
                 epochs = args.epochs.get(key, args.epochs.get("*", DEFAULT_EPOCHS.get(key, 100)))
                 preset = lesson_preset(key, epochs)
-                rate, per_epoch = headless_rate(preset, args.headless_seconds)
+                rate, per_epoch = headless_rate(key, epochs, args.headless_seconds)
                 rates = [rate]
                 timeout = 30 * epochs * per_epoch / rate + 60
                 runs = []
                 for panel in views:      # headless blocks before and after every app run
                     runs.append(train_once(app, window, preset, panel, times, timeout))
-                    rates.append(headless_rate(preset, args.headless_seconds)[0])
+                    rates.append(headless_rate(key, epochs, args.headless_seconds)[0])
                     runs[-1].headless = float(np.mean(rates[-2:]))
                 headless = float(np.mean(rates))
                 print_runs(key, count, headless, runs)

@@ -17,7 +17,6 @@ batch.
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 import traceback
@@ -35,10 +34,6 @@ from simulator.training.trainer import (
     Snapshot,
     TrainerControl,
 )
-
-#: Seconds between the interpreter's thread switches while a run trains (Python's default is
-#: 0.005): the interface thread waits at most about this long for the GIL the worker holds.
-SWITCH_INTERVAL = 0.001
 
 
 @dataclass(frozen=True)
@@ -152,8 +147,6 @@ class TrainingWorker(QObject):
         # One BLAS thread while training in the app: the GUI thread needs the other core, and
         # a two-thread BLAS stalls whenever anything else runs (see benchmarks/README.md).
         limits = threadpool_limits(limits=1, user_api="blas")
-        switching = sys.getswitchinterval()
-        sys.setswitchinterval(min(switching, SWITCH_INTERVAL))
         try:
             for event in self.events:
                 now = time.monotonic()
@@ -176,7 +169,6 @@ class TrainingWorker(QObject):
             self._flush()
             self.error.emit(traceback.format_exc())
         finally:
-            sys.setswitchinterval(switching)
             limits.restore_original_limits()
             self.stopped_running.emit()
 
