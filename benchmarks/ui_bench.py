@@ -528,6 +528,9 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: spiral 2000, digits_cnn 150, others 100)")
     parser.add_argument("--panels", help="comma-separated panel titles (default: every panel "
                         "and the default view)")
+    parser.add_argument("--run-seconds", type=float, metavar="S",
+                        help="instead of --epochs: as many epochs as the engine alone trains "
+                             "in about S seconds (every lesson gets a run of some length)")
     parser.add_argument("--neighbours", default="0,1", help="busy neighbour counts to try")
     parser.add_argument("--headless-seconds", type=float, default=3.0)
     parser.add_argument("--warmup", type=float, default=8.0,
@@ -572,8 +575,10 @@ def main(argv: list[str] | None = None) -> int:
         with neighbours(count):
             for key in keys:
                 epochs = args.epochs.get(key, args.epochs.get("*", DEFAULT_EPOCHS.get(key, 100)))
-                preset = lesson_preset(key, epochs)
                 rate, per_epoch = headless_rate(key, epochs, args.headless_seconds)
+                if args.run_seconds:
+                    epochs = max(2, round(args.run_seconds * rate / per_epoch))
+                preset = lesson_preset(key, epochs)
                 rates = [rate]
                 timeout = 30 * epochs * per_epoch / rate + 60
                 runs = []

@@ -12,7 +12,7 @@ which then draws everything that came), so a panel's drawing cannot take the int
 from __future__ import annotations
 
 import math
-import time
+from time import monotonic
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -64,7 +64,7 @@ class Panel(QWidget):
         if not self.in_view():
             self.behind = True
             return
-        wait = self._last_redraw + 1.0 / self.max_redraw_hz - time.monotonic()
+        wait = self._last_redraw + 1.0 / self.max_redraw_hz - monotonic()
         if wait > 0 and not self.isWindow():      # on its own, a panel draws every update
             if not self._turn.isActive():
                 self._turn.start(math.ceil(1000 * wait))
@@ -74,7 +74,7 @@ class Panel(QWidget):
     def _draw(self) -> None:
         self._turn.stop()
         self.behind = False
-        self._last_redraw = time.monotonic()
+        self._last_redraw = monotonic()
         self.redraw()
 
     def redraw(self) -> None:

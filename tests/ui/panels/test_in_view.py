@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QTabWidget
 
 from simulator.training.trainer import EpochEnd, Snapshot, Started
 from tests.ui.panels.conftest import chunk
+from ui.panels import base
 from ui.panels.accuracy_panel import AccuracyPanel
 from ui.panels.catalog import default_panels
 from ui.panels.gradients_panel import GradientsPanel
@@ -121,3 +122,37 @@ def test_an_update_costs_the_same_however_long_the_run(qtbot, spiral_session, dr
     # over at each update stay under the same bound, after 200 sends or 400.
     assert 0 < sent[0] <= bound
     assert 0 < sent[1] <= bound
+
+
+def test_a_panel_in_a_window_redraws_at_most_at_its_rate_and_misses_nothing(
+        qtbot, spiral_session, monkeypatch) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(base, "monotonic", lambda: clock[0])
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    loss = LossPanel()
+    tabs.addTab(loss, loss.title)
+    loss.reset(spiral_session)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    redraws: list[float] = []
+    draw = loss.redraw
+    monkeypatch.setattr(loss, "redraw", lambda: (redraws.append(clock[0]), draw()))
+    for k in range(20):                     # 20 sends in 0.2 s (of the panel's clock)
+        loss.on_batches(chunk(np.arange(10 * k + 1, 10 * k + 11), np.full(10, 0.5)))
+        clock[0] += 0.01
+    period = 1.0 / loss.max_redraw_hz
+    assert len(redraws) < 20                              # not one a send
+    assert all(b - a >= period - 1e-9 for a, b in zip(redraws, redraws[1:], strict=False))
+    clock[0] += period
+    qtbot.waitUntil(lambda: len(loss.batch_curve.getData()[0]) == 200)   # the next turn
+    assert len(redraws) <= 1 + 0.2 / period + 1           # came, and drew all of it
+
+
+def test_a_panel_on_its_own_draws_every_update(qtbot, spiral_session) -> None:
+    loss = LossPanel()                                    # a preview's or a test's panel
+    qtbot.addWidget(loss)
+    loss.reset(spiral_session)
+    for k in range(5):
+        loss.on_batches(chunk(np.arange(k + 1, k + 2), [0.5]))
+        assert len(loss.batch_curve.getData()[0]) == k + 1
