@@ -39,6 +39,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -163,7 +164,9 @@ class PanelTimes:
 
 @contextmanager
 def neighbours(count: int) -> Iterator[None]:
-    """``count`` CPU-bound processes beside the benchmark, killed at the end."""
+    """``count`` CPU-bound processes beside the benchmark, killed at the end (also when the
+    benchmark is stopped with SIGTERM or Ctrl+C)."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
              for _ in range(count)]
     try:
@@ -250,6 +253,8 @@ class RunResult:
     panels: dict[str, dict[str, float]] = field(default_factory=dict)
     #: Headless steps per second, measured just before and after this run (their mean).
     headless: float = float("nan")
+    #: The BLAS thread counts seen while the run trained (the app means to use one).
+    blas_threads: list[int] = field(default_factory=list)
 
 
 def arrange(window: Any, panel: Any | None) -> Callable[[], None]:
@@ -285,6 +290,15 @@ def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: Pan
         arrivals.append((time.perf_counter(), int(chunk.last.step)))
 
     window.controller.batches.connect(arrived)
+    from threadpoolctl import ThreadpoolController
+
+    blas = [lib for lib in ThreadpoolController().lib_controllers if lib.user_api == "blas"]
+    threads: set[int] = set()
+
+    def sample_blas(_chunk: Any) -> None:     # a cheap call: the libraries are found already
+        threads.update(lib.get_num_threads() for lib in blas)
+
+    window.controller.batches.connect(sample_blas)
     meter = Lateness()
     times.clear()
     times.enabled = True
@@ -299,6 +313,7 @@ def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: Pan
     times.enabled = False
     window.training_finished.disconnect(finished.append)
     window.controller.batches.disconnect(arrived)
+    window.controller.batches.disconnect(sample_blas)
     wait_until(app, lambda: not window.controller.running, 10)
     undo()
     tick_times, late = meter.samples()
@@ -322,7 +337,7 @@ def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: Pan
     return RunResult("default view" if panel is None else panel.title,
                      session.trainer.epoch if session else 0, seconds, rate,
                      percentiles(late), percentiles(first)["p95"], percentiles(last)["p95"],
-                     panels)
+                     panels, blas_threads=sorted(threads))
 
 
 # ----- the controls: tab switch, pause, stop -------------------------------------------------
@@ -493,6 +508,10 @@ def print_runs(key: str, count: int, headless: float, runs: list[RunResult]) -> 
         print(f"| {run.view} | {run.epochs} | {run.seconds:.1f} | {late['p50']:.1f} / "
               f"{late['p95']:.1f} / {late['max']:.0f} | {run.first_third_p95:.1f} → "
               f"{run.last_third_p95:.1f} | {run.steps_per_s / run.headless:.2f}× | {cost} |")
+    many = [f"{run.view} {run.blas_threads}" for run in runs
+            if max(run.blas_threads, default=1) > 1]
+    if many:
+        print("WARNING: more than one BLAS thread while training: " + ", ".join(many))
     others = defaultdict(float)
     for run in runs:
         for title, p in run.panels.items():

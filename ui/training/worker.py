@@ -21,6 +21,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,34 @@ from simulator.training.trainer import (
     Snapshot,
     TrainerControl,
 )
+
+
+class _BlasLimit:
+    """How many runs are training now, and the limit they share."""
+
+    lock = threading.Lock()
+    runs = 0
+    limits: Any = None
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """One BLAS thread while any run trains in the app (process-wide, as BLAS is): the GUI
+    thread needs the other core, and a two-thread BLAS stalls whenever anything else runs
+    (see benchmarks/README.md). Runs that overlap (one ending while the next starts) share
+    the limit: it is lifted when the last one ends, never under a run still going."""
+    with _BlasLimit.lock:
+        if _BlasLimit.runs == 0:
+            _BlasLimit.limits = threadpool_limits(limits=1, user_api="blas")
+        _BlasLimit.runs += 1
+    try:
+        yield
+    finally:
+        with _BlasLimit.lock:
+            _BlasLimit.runs -= 1
+            if _BlasLimit.runs == 0:
+                _BlasLimit.limits.restore_original_limits()
+                _BlasLimit.limits = None
 
 
 @dataclass(frozen=True)
@@ -142,35 +171,35 @@ class TrainingWorker(QObject):
     # Runs in the worker thread.
     @Slot()
     def run(self) -> None:
-        last_emit = 0.0
-        next_step_at = time.monotonic()
-        # One BLAS thread while training in the app: the GUI thread needs the other core, and
-        # a two-thread BLAS stalls whenever anything else runs (see benchmarks/README.md).
-        limits = threadpool_limits(limits=1, user_api="blas")
         try:
-            for event in self.events:
-                now = time.monotonic()
-                rate = self.max_steps_per_second
-                if isinstance(event, BatchEnd) and rate:
-                    next_step_at = max(next_step_at + 1.0 / rate, now - 0.1)
-                    if next_step_at > now:
-                        time.sleep(next_step_at - now)
-                        now = time.monotonic()
-                if not self._waiting.add(event):
-                    self._flush(event)
-                    last_emit = now
-                if now - last_emit >= self._interval:
-                    last_emit = now
-                    self._flush()
-                if not self._resume.is_set():
-                    self._flush()
-                    self._resume.wait()
+            with one_blas_thread():
+                self._pull()
         except Exception:  # noqa: BLE001  (relayed to the GUI, which shows it)
             self._flush()
             self.error.emit(traceback.format_exc())
         finally:
-            limits.restore_original_limits()
             self.stopped_running.emit()
+
+    def _pull(self) -> None:
+        last_emit = 0.0
+        next_step_at = time.monotonic()
+        for event in self.events:
+            now = time.monotonic()
+            rate = self.max_steps_per_second
+            if isinstance(event, BatchEnd) and rate:
+                next_step_at = max(next_step_at + 1.0 / rate, now - 0.1)
+                if next_step_at > now:
+                    time.sleep(next_step_at - now)
+                    now = time.monotonic()
+            if not self._waiting.add(event):
+                self._flush(event)
+                last_emit = now
+            if now - last_emit >= self._interval:
+                last_emit = now
+                self._flush()
+            if not self._resume.is_set():
+                self._flush()
+                self._resume.wait()
 
     def _flush(self, *then: Any) -> None:
         """Send what is waiting (the batches, the epoch ends, the newest snapshot), then

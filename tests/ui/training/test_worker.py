@@ -17,7 +17,13 @@ from simulator.training.trainer import (
     TrainerControl,
 )
 from ui.training import worker as worker_module
-from ui.training.worker import BatchChunk, EpochEnds, TrainingWorker, epoch_ends
+from ui.training.worker import (
+    BatchChunk,
+    EpochEnds,
+    TrainingWorker,
+    epoch_ends,
+    one_blas_thread,
+)
 
 EPOCHS, BATCHES = 300, 5
 
@@ -88,3 +94,30 @@ def test_a_single_epoch_end_is_its_own_list() -> None:
     assert both.epoch == 3
     assert both.metrics == {"loss": 0.5}
     assert [e.epoch for e in epoch_ends(both)] == [1, 3]
+
+
+class FakeLimits:
+    """Records what the worker asks of threadpoolctl (the real BLAS state is process-wide)."""
+
+    log: list[str] = []
+
+    def __init__(self, limits: int, user_api: str) -> None:
+        self.log.append(f"limit {user_api} to {limits}")
+
+    def restore_original_limits(self) -> None:
+        self.log.append("restore")
+
+
+def test_overlapping_runs_keep_one_blas_thread_until_the_last_ends(monkeypatch) -> None:
+    monkeypatch.setattr(worker_module, "threadpool_limits", FakeLimits)
+    FakeLimits.log = []
+    first, second = one_blas_thread(), one_blas_thread()
+    first.__enter__()
+    second.__enter__()                    # the next run starts before the first ends
+    first.__exit__(None, None, None)
+    assert FakeLimits.log == ["limit blas to 1"]       # not lifted under the run going on
+    second.__exit__(None, None, None)
+    assert FakeLimits.log == ["limit blas to 1", "restore"]
+    with one_blas_thread():               # a later run limits again
+        pass
+    assert FakeLimits.log[-2:] == ["limit blas to 1", "restore"]
