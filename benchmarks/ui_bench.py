@@ -293,10 +293,10 @@ def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: Pan
     from threadpoolctl import ThreadpoolController
 
     blas = [lib for lib in ThreadpoolController().lib_controllers if lib.user_api == "blas"]
-    threads: set[int] = set()
+    threads: list[tuple[int, ...]] = []
 
     def sample_blas(_chunk: Any) -> None:     # a cheap call: the libraries are found already
-        threads.update(lib.get_num_threads() for lib in blas)
+        threads.append(tuple(lib.get_num_threads() for lib in blas))
 
     window.controller.batches.connect(sample_blas)
     meter = Lateness()
@@ -337,7 +337,8 @@ def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: Pan
     return RunResult("default view" if panel is None else panel.title,
                      session.trainer.epoch if session else 0, seconds, rate,
                      percentiles(late), percentiles(first)["p95"], percentiles(last)["p95"],
-                     panels, blas_threads=sorted(threads))
+                     panels,   # (the last chunks may be shown after the run lifted its limit)
+                     blas_threads=sorted({n for sample in threads[:-2] for n in sample}))
 
 
 # ----- the controls: tab switch, pause, stop -------------------------------------------------
