@@ -134,6 +134,7 @@ class BoundaryPanel(Panel):
         self.plot.setAspectLocked(False)
         style_plot(self.plot, bottom="x", left="y", grid=False)
         self.grid.show()
+        self.image.hide()        # (its last area would widen the view: autoRange counts it)
         self.train_points.setData(x=_column(session.x_train), y=_column(session.y_train),
                                   brush=brush)
         if session.x_val is not None and session.y_val is not None:
@@ -148,6 +149,7 @@ class BoundaryPanel(Panel):
         self.plot.setAspectLocked(True)
         style_plot(self.plot, bottom="x₁", left="x₂", grid=False)
         self.grid.hide()
+        self.image.show()
         brushes = self._brushes(session, session.y_train)
         self.train_points.setData(x=session.x_train[:, 0], y=session.x_train[:, 1],
                                   brush=brushes)

@@ -136,3 +136,18 @@ def test_the_grid_covers_the_validation_points_too(spiral_session) -> None:
     assert points[:, 0].max() < x1
     assert y0 < points[:, 1].min()
     assert points[:, 1].max() < y1
+
+
+def test_the_fitted_curve_after_a_boundary_shows_only_its_own_data(
+        qtbot, spiral_session, sine_session) -> None:
+    panel = BoundaryPanel()
+    qtbot.addWidget(panel)
+    panel.reset(spiral_session)
+    panel.on_event(spiral_session.trainer.snapshot())      # shaded over the spiral's area
+    panel.reset(sine_session)
+    (x0, x1), _ = panel.plot.getViewBox().viewRange()
+    points = np.concatenate([sine_session.x_train, sine_session.x_val]).ravel()
+    low, high = sine_session.curve_range                   # the curve's inputs
+    margin = 0.15 * (high - low)                           # (and autoRange's padding)
+    assert low - margin <= x0 <= points.min()              # the data, not the spiral's area
+    assert points.max() <= x1 <= high + margin
