@@ -74,8 +74,9 @@ class TickGrid(pg.GraphicsObject):
     """Faint lines at the major ticks of a plot's axes, in one drawing call.
 
     pyqtgraph's own grid (``showGrid``) is drawn by the axes, line by line at every tick level,
-    and took most of a live plot's painting time (2 of 2.3 ms for a 540 × 600 plot); this one
-    draws the major ticks the axes show, log scales included, in a tenth of that.
+    and took most of a live plot's painting time (a 540 × 600 plot of one curve painted in
+    5.4 ms with it, 0.6 ms with this grid or with none); this one draws the major ticks the
+    axes show, log scales included.
     """
 
     def __init__(self, item: pg.PlotItem) -> None:
