@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from simulator.training.probes import paced_run
 from simulator.training.trainer import Failed, Finished, Trainer, TrainerControl
-from ui.training.worker import BatchChunk, TrainingWorker
+from ui.training.worker import BatchChunk, TrainingWorker, one_blas_thread
 
 _THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
 _ORPHANS: set[QThread] = set()
@@ -61,6 +61,7 @@ class TrainingController(QObject):
         trainer behind ``events`` must read."""
         if self.running:
             raise RuntimeError("training is already running; stop it first")
+        one_blas_thread()
         thread = QThread()
         thread.setObjectName("backprop-training")
         _THREADS.add(thread)

@@ -21,7 +21,6 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,32 +36,17 @@ from simulator.training.trainer import (
 )
 
 
-class _BlasLimit:
-    """How many runs are training now, and the limit they share."""
-
-    lock = threading.Lock()
-    runs = 0
-    limits: Any = None
-
-
-@contextmanager
-def one_blas_thread() -> Iterator[None]:
-    """One BLAS thread while any run trains in the app (process-wide, as BLAS is): the GUI
-    thread needs the other core, and a two-thread BLAS stalls whenever anything else runs
-    (see benchmarks/README.md). Runs that overlap (one ending while the next starts) share
-    the limit: it is lifted when the last one ends, never under a run still going."""
-    with _BlasLimit.lock:
-        if _BlasLimit.runs == 0:
-            _BlasLimit.limits = threadpool_limits(limits=1, user_api="blas")
-        _BlasLimit.runs += 1
-    try:
-        yield
-    finally:
-        with _BlasLimit.lock:
-            _BlasLimit.runs -= 1
-            if _BlasLimit.runs == 0:
-                _BlasLimit.limits.restore_original_limits()
-                _BlasLimit.limits = None
+def one_blas_thread() -> None:
+    """One BLAS thread from now on, in the whole process (BLAS settings are process-wide): the
+    GUI thread needs the other core, and a two-thread BLAS stalls whenever anything else runs
+    (see benchmarks/README.md). Called in the GUI thread as every run starts
+    (:meth:`ui.training.controller.TrainingController.start_events`), so that a BLAS loaded
+    since (the copy of OpenBLAS that comes with scikit-learn) is limited too. Never lifted:
+    lifting it at the end of each run, as ``threadpool_limits`` does, left the later runs of
+    the app with two threads, the limit set again in the worker thread having no effect (seen
+    in the UI benchmark after a lesson that loads scikit-learn; not reproduced outside the
+    app)."""
+    threadpool_limits(limits=1, user_api="blas")
 
 
 @dataclass(frozen=True)
@@ -172,8 +156,7 @@ class TrainingWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            with one_blas_thread():
-                self._pull()
+            self._pull()
         except Exception:  # noqa: BLE001  (relayed to the GUI, which shows it)
             self._flush()
             self.error.emit(traceback.format_exc())

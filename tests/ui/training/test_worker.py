@@ -17,12 +17,12 @@ from simulator.training.trainer import (
     TrainerControl,
 )
 from ui.training import worker as worker_module
+from ui.training.controller import TrainingController
 from ui.training.worker import (
     BatchChunk,
     EpochEnds,
     TrainingWorker,
     epoch_ends,
-    one_blas_thread,
 )
 
 EPOCHS, BATCHES = 300, 5
@@ -108,16 +108,12 @@ class FakeLimits:
         self.log.append("restore")
 
 
-def test_overlapping_runs_keep_one_blas_thread_until_the_last_ends(monkeypatch) -> None:
+def test_every_run_trains_with_one_blas_thread_and_leaves_it_so(monkeypatch, qtbot) -> None:
     monkeypatch.setattr(worker_module, "threadpool_limits", FakeLimits)
     FakeLimits.log = []
-    first, second = one_blas_thread(), one_blas_thread()
-    first.__enter__()
-    second.__enter__()                    # the next run starts before the first ends
-    first.__exit__(None, None, None)
-    assert FakeLimits.log == ["limit blas to 1"]       # not lifted under the run going on
-    second.__exit__(None, None, None)
-    assert FakeLimits.log == ["limit blas to 1", "restore"]
-    with one_blas_thread():               # a later run limits again
-        pass
-    assert FakeLimits.log[-2:] == ["limit blas to 1", "restore"]
+    controller = TrainingController()
+    for _ in range(2):
+        with qtbot.waitSignal(controller.done, timeout=10_000):
+            controller.start_events(iter([Finished("completed", 0, {})]), TrainerControl())
+        qtbot.waitUntil(lambda: not controller.running, timeout=10_000)
+    assert FakeLimits.log == ["limit blas to 1", "limit blas to 1"]    # never lifted
