@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sklearn.model_selection import ParameterGrid
 
 from simulator.data.splits import kfold_indices
 from simulator.errors import SpecError
@@ -48,6 +47,8 @@ class FoldScore:
 
 def grid_candidates(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:
     """Every combination of the listed values (scikit-learn's ParameterGrid order)."""
+    from sklearn.model_selection import ParameterGrid  # slow to import (~1 s): on first use
+
     for key, values in grid.items():
         if not isinstance(values, list) or not values:
             raise SpecError(f"grid entry {key!r} must be a non-empty list of values")

@@ -24,13 +24,22 @@ Payloads (``name`` is ``"layer.param"``, e.g. ``"dense_1.W"``)::
 
 Histogram edges are symmetric, ``[-L, L]`` with ``L`` the smallest power of two covering the
 largest magnitude, so they stay put from one snapshot to the next until the values outgrow them.
+
+:func:`paced_run` is ``trainer.run()`` with its snapshots taken at a pace the run can afford (a
+live view's rate: at most every ``interval`` seconds and a small share of the run's time, plus
+one at the end), instead of after every epoch; while it runs it holds the network's
+:func:`network_lock`, so another thread can measure the network between runs without racing
+the training.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -38,11 +47,20 @@ from simulator.backend import Array, to_numpy
 from simulator.checks import integer
 from simulator.errors import DataError
 from simulator.network import Network
+from simulator.training.events import BatchEnd, EpochEnd, Event, Failed, Finished
+
+if TYPE_CHECKING:
+    from simulator.training.trainer import Trainer
 
 Probe = Callable[[Network], dict[str, Any]]
+Bounds = tuple[float, float, float, float]
 DEFAULT_BINS = 32
 #: Largest parameter tensor whose values every snapshot carries (``parameter_values``).
 MAX_PARAMETER_VALUES = 4096
+#: Largest share of a paced run's time its snapshots may take.
+SNAPSHOT_BUDGET = 0.05
+_LOCKS: weakref.WeakKeyDictionary[Network, threading.Lock] = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
 
 
 def _histogram(values: Array, xp: Any, bins: int) -> dict[str, Any]:
@@ -207,7 +225,7 @@ def decision_grid(network: Network, bounds: tuple[float, float, float, float],
 
 def default_probes(network: Network, x_sample_batch: Any, *, bins: int = DEFAULT_BINS,
                    probe_size: int = 128, sample_index: int = 0,
-                   grid_bounds: tuple[float, float, float, float] | None = None,
+                   grid_bounds: Bounds | Callable[[], Bounds] | None = None,
                    grid_resolution: int = 48,
                    grid_transform: Callable[[np.ndarray], np.ndarray] | None = None
                    ) -> dict[str, Probe]:
@@ -216,7 +234,8 @@ def default_probes(network: Network, x_sample_batch: Any, *, bins: int = DEFAULT
 
     ``x_sample_batch`` are network inputs (already preprocessed); the first ``probe_size``
     of them form the fixed activation batch and ``sample_index`` picks the sample whose
-    feature maps are shown.
+    feature maps are shown. ``grid_bounds`` may be a function returning the bounds, asked at
+    every snapshot (the area a plot shows, which follows its size and zoom).
     """
     batch = _as_batch(network, np.asarray(to_numpy(x_sample_batch))[:probe_size])
     if not 0 <= sample_index < batch.shape[0]:
@@ -230,7 +249,56 @@ def default_probes(network: Network, x_sample_batch: Any, *, bins: int = DEFAULT
         "parameters": lambda net: parameter_values(net),
     }
     if grid_bounds is not None and tuple(network.spec.input_shape) == (2,):
-        grid_points(grid_bounds, grid_resolution)  # fail now, not in the worker thread
-        probes["decision"] = lambda net: decision_grid(net, grid_bounds, grid_resolution,
+        area = grid_bounds if callable(grid_bounds) else (lambda: grid_bounds)
+        grid_points(area(), grid_resolution)  # fail now, not in the worker thread
+        probes["decision"] = lambda net: decision_grid(net, area(), grid_resolution,
                                                        grid_transform)
     return probes
+
+
+def network_lock(network: Network) -> threading.Lock:
+    """The lock :func:`paced_run` holds on ``network`` while it trains (one per network)."""
+    with _LOCKS_GUARD:
+        lock = _LOCKS.get(network)
+        if lock is None:
+            lock = _LOCKS[network] = threading.Lock()
+        return lock
+
+
+def paced_run(trainer: Trainer, interval: float | None = None,
+              budget: float = SNAPSHOT_BUDGET) -> Iterator[Event]:
+    """``trainer.run()`` with its probes sampled at a pace a live view can afford.
+
+    The trainer itself takes no snapshot (it would after every epoch: for a small network
+    that is more work than the training). One is taken after a batch or an epoch whenever
+    ``interval`` seconds (default: the trainer's ``snapshot_interval``) have passed since the
+    last, and never more often than keeps the probes within ``budget`` of the run's time; one
+    at once when the trainer's control asks for it (a step that ends on a snapshot); and
+    one just before the run ends, so the final weights are what is shown last. The network's
+    :func:`network_lock` is held from the first event to the last.
+    """
+    wait = trainer.snapshot_interval if interval is None else interval
+    if not (0.0 < budget <= 1.0 and wait >= 0.0):
+        raise ValueError(f"paced_run needs 0 < budget <= 1 and interval >= 0, got budget "
+                         f"{budget!r} and interval {wait!r}")
+    return _paced(trainer, float(wait), float(budget))
+
+
+def _paced(trainer: Trainer, wait: float, budget: float) -> Iterator[Event]:
+    with network_lock(trainer.network):
+        trainer.takes_snapshots = False
+        try:
+            last, cost = -math.inf, 0.0
+            for event in trainer.run():
+                if isinstance(event, Finished | Failed) and trainer.probes:
+                    yield trainer.snapshot()
+                yield event
+                now = time.monotonic()
+                if (trainer.probes and isinstance(event, BatchEnd | EpochEnd)
+                        and (trainer.control.snapshot_requested
+                             or now - last >= max(wait, cost / budget))):
+                    snapshot = trainer.snapshot()
+                    last, cost = now, time.monotonic() - now
+                    yield snapshot
+        finally:
+            trainer.takes_snapshots = True

@@ -99,6 +99,9 @@ class Trainer:
         self.callbacks = callbacks_from_config(config) + list(callbacks or [])
         self.probes = dict(probes or {})
         self.snapshot_interval = snapshot_interval
+        #: Whether :meth:`run` takes its own snapshots (``paced_run`` turns it off while it
+        #: takes them at its own pace; the probes stay where everyone reads them).
+        self.takes_snapshots = True
         self.fused = self.loss.fuse(network.output_activation)
         self.optimizer = optimizer or get_optimizer(config.optimizer)
         if self.optimizer.size != network.param_count:
@@ -340,7 +343,7 @@ class Trainer:
             if pairs is not None:
                 pairs.append(true_labels(yb, xp) * k + predicted_labels(output, xp))
             yield BatchEnd(epoch, batch, self.step, loss, lr, norm)
-            if self.probes and (self.control.snapshot_requested
+            if self.probes and self.takes_snapshots and (self.control.snapshot_requested
                                 or time.monotonic() - self._last_snapshot
                                 >= self.snapshot_interval):
                 yield self.snapshot()
@@ -372,7 +375,7 @@ class Trainer:
         for callback in self.callbacks:
             callback.on_epoch_end(self, epoch, logs)
         yield EpochEnd(epoch, dict(logs), logs["learning_rate"], confusion, self._take_notes())
-        if self.probes:
+        if self.probes and self.takes_snapshots:
             yield self.snapshot()
         return None
 

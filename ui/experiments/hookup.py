@@ -4,17 +4,22 @@ The main window enables Train (and Space) whenever its own controller is idle. W
 experiment runs, both sit in a disabled :class:`QActionGroup`: Qt then keeps them disabled
 whatever the main window sets, and gives them back their own state when the group is enabled
 again. The experiments window, for its part, disables Run while the main window trains.
+The window (and scikit-learn, which its searches use) is imported on first use only: it is a
+large part of the app's start-up time otherwise.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QWidget
 
 from ui.experiments.host import MainDesign
-from ui.experiments.window import ExperimentsWindow
+
+if TYPE_CHECKING:
+    from ui.experiments.window import ExperimentsWindow
 
 
 class ExperimentsHookup:
@@ -27,6 +32,8 @@ class ExperimentsHookup:
 
     def experiments_window(self) -> ExperimentsWindow:
         if self._window is None:
+            from ui.experiments.window import ExperimentsWindow
+
             self._window = ExperimentsWindow(self.parent, self.design)
             gate = QActionGroup(self.parent)
             gate.setExclusionPolicy(QActionGroup.ExclusionPolicy.None_)

@@ -110,6 +110,7 @@ class ActivationsPanel(Panel):
 
     def reset(self, session: TrainingSession | None) -> None:
         kept = self.picked if session is not None and session.dataset is self._dataset else None
+        self.behind = False
         self._unpick()
         self.data = None
         self.view.clear()
@@ -199,7 +200,10 @@ class ActivationsPanel(Panel):
             self.data = event.data["samples"]
         if fresh or "samples" in event.data:
             self.notice.show_text("")
-            self._redraw()
+            self.refresh()
+
+    def redraw(self) -> None:
+        self._redraw()
 
     def select_sample(self, index: int) -> None:
         """Show sample ``index`` (0-based) of the pool."""

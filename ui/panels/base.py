@@ -1,9 +1,22 @@
-"""The interface every live panel implements; the main window feeds all panels the same way."""
+"""The interface every live panel implements; the main window feeds all panels the same way.
+
+A panel keeps what it is told (``reset``, ``on_batches``, ``on_event``, ``on_done``) in its own
+model, which costs little, and draws it in :meth:`Panel.redraw` only while it is in view: a
+panel in a tab that is not in front does no drawing at all, and catches up, once, when it is
+shown. Every update calls :meth:`Panel.refresh`, which draws now or remembers to; in a window,
+at most :attr:`Panel.max_redraw_hz` times a second (a later update waits for the next turn,
+which then draws everything that came), so a panel's drawing cannot take the interface thread
+(and, through the GIL, the training) however fast updates come.
+"""
 
 from __future__ import annotations
 
+import math
+from time import monotonic
 from typing import Any
 
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from ui.training.replay import Replay
@@ -15,6 +28,17 @@ class Panel(QWidget):
     """A view of training. It receives NumPy payloads only, on the GUI thread."""
 
     title = "Panel"
+    #: Redraws a second at most, for a panel in a window (a growing curve looks as live at 10).
+    max_redraw_hz = 10.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: Something changed while the panel was out of view: it redraws when shown.
+        self.behind = False
+        self._last_redraw = -math.inf
+        self._turn = QTimer(self)          # the next redraw, when one had to wait
+        self._turn.setSingleShot(True)
+        self._turn.timeout.connect(self.refresh)
 
     def reset(self, session: TrainingSession | None) -> None:
         """A new session was built (or None: nothing to show)."""
@@ -23,7 +47,8 @@ class Panel(QWidget):
         """Losses of the batches since the last call (at most ~30 times a second)."""
 
     def on_event(self, event: Any) -> None:
-        """Started, EpochEnd or Snapshot."""
+        """Started, EpochEnd (coalesced: see :func:`ui.training.worker.epoch_ends`) or
+        Snapshot."""
 
     def on_done(self, event: Any) -> None:
         """Finished or Failed."""
@@ -37,3 +62,41 @@ class Panel(QWidget):
             self.on_event(event)
         self.on_event(replay.snapshot)
         self.on_done(replay.finished)
+    # ----- drawing only what is in view -----------------------------------------------
+    def in_view(self) -> bool:
+        """True unless the panel sits in a part of a window that is not shown (a tab that is
+        not in front, a hidden stack). A panel on its own, outside any window, always draws."""
+        return self.isWindow() or self.isVisibleTo(self.window())
+
+    def refresh(self) -> None:
+        """The model changed: draw it now if the panel is in view and its turn has come,
+        at its next turn if not, or when it is shown if it is out of view."""
+        if not self.in_view():
+            self.behind = True
+            return
+        wait = self._last_redraw + 1.0 / self.max_redraw_hz - monotonic()
+        if wait > 0 and not self.isWindow():      # on its own, a panel draws every update
+            if not self._turn.isActive():
+                self._turn.start(math.ceil(1000 * wait))
+            return
+        self._draw()
+
+    def catch_up(self) -> None:
+        """Draw now what is waiting, in view or not (an export reads what is drawn)."""
+        if self.behind or self._turn.isActive():
+            self._draw()
+
+    def _draw(self) -> None:
+        self._turn.stop()
+        self.behind = False
+        self._last_redraw = monotonic()
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Draw the model (called only while the panel is in view). Its cost must not grow
+        with the length of the run."""
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.behind:          # shown: draw what it missed at once (a tab switch shows it)
+            self._draw()

@@ -4,6 +4,9 @@ With more than :data:`MAX_SHOWN_CLASSES` classes it shows the classes most often
 largest counts off the diagonal, row and column together) and says so above the plot: 3,000
 class names and nine million cells would freeze the window and say nothing readable. The
 engine makes no matrix at all above ``MAX_CONFUSION_CLASSES``; the panel says that too.
+
+Only the newest matrix is kept; it is drawn while the panel is in view, and a cell's text is
+set only when its number changes.
 """
 
 from __future__ import annotations
@@ -67,12 +70,16 @@ class ConfusionPanel(Panel):
         self.matrix: np.ndarray | None = None
         self.epoch = 0
         self.regression_text = self.notice.text()
+        self._pending: EpochEnd | None = None
+        self._written: list[str] = []
 
     def reset(self, session: TrainingSession | None) -> None:
         classification = session is not None and session.dataset.task == "classification"
         self.plot.setVisible(classification)
         self.notice.show_text("" if classification else self.regression_text)
         self.matrix = None
+        self._pending = None
+        self.behind = False
         self.image.clear()
         names = list(session.dataset.class_names) if classification and session else []
         if names != self.class_names:
@@ -81,6 +88,7 @@ class ConfusionPanel(Panel):
                               else [])
         for cell in self.cells:
             cell.setText("")
+        self._written = [""] * len(self.cells)
         set_title(self.plot, "")
 
     def _build_cells(self, shown: list[int]) -> None:
@@ -113,6 +121,14 @@ class ConfusionPanel(Panel):
                                       f"{MAX_CONFUSION_CLASSES:,}); the accuracy panel shows "
                                       "how many are right.")
             return
+        self._pending = event        # the newest epoch's (a coalesced event is the newest)
+        self.matrix, self.epoch = np.asarray(event.confusion, dtype=np.int64), event.epoch
+        self.refresh()
+
+    def redraw(self) -> None:
+        event, self._pending = self._pending, None
+        if event is None:
+            return
         full = np.asarray(event.confusion, dtype=np.int64)
         if full.shape[0] != len(self.class_names):
             self.class_names = [str(i) for i in range(full.shape[0])]
@@ -121,17 +137,21 @@ class ConfusionPanel(Panel):
                  else most_confused(full, MAX_SHOWN_CLASSES).tolist())
         if shown != self.shown:
             self._build_cells(shown)
-        self.matrix, self.epoch = full, event.epoch
+        if len(self._written) != len(self.cells):
+            self._written = [""] * len(self.cells)
         matrix = full[np.ix_(shown, shown)]
         n = len(shown)
         top = max(int(matrix.max()), 1)
         self.image.setImage(matrix.astype(float), autoLevels=False, levels=(0, top))
         self.image.setRect(QRectF(0, 0, n, n))
         if self.cells:
-            for cell, value in zip(self.cells, matrix.ravel(), strict=True):
+            for i, (cell, value) in enumerate(zip(self.cells, matrix.ravel(), strict=True)):
                 dark = value > 0.55 * top
-                cell.setColor((255, 255, 255) if dark else (20, 20, 20))
-                cell.setText(str(int(value)))
+                text = f"{'w' if dark else 'b'}{int(value)}"
+                if text != self._written[i]:    # colour and number as last written
+                    self._written[i] = text
+                    cell.setColor((255, 255, 255) if dark else (20, 20, 20))
+                    cell.setText(text[1:])
         right = int(np.trace(full))
         total = max(int(full.sum()), 1)
         set_title(self.plot, f"epoch {event.epoch}: {right} of {total} right "

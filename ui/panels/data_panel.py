@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout
 from simulator.data import Dataset
 from ui.panels.base import Panel
 from ui.panels.parts.data_views import CountsPlot, ImageGridView, TableView
+from ui.style.plots import class_brushes
 from ui.style.scaled import scaled_label_css, scaled_lines
 from ui.style.theme import VALUE_CMAP, class_color, style_plot
 from ui.training.session import TrainingSession
@@ -103,7 +104,7 @@ class DataPanel(Panel):
             px, py = x[index, 0], x[index, 1]
             style_plot(self.scatter_plot, bottom="x₁", left="x₂")
             if dataset.task == "classification":
-                brushes = [pg.mkBrush(*class_color(c)) for c in y[index]]
+                brushes = class_brushes(y[index])
             else:
                 brushes = _value_brushes(y[index].reshape(len(index), -1)[:, 0])
         self.scatter.setData(x=px, y=py, brush=brushes, data=index)

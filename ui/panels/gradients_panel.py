@@ -4,7 +4,10 @@ Reads ``Snapshot.data["gradients"]`` (:func:`simulator.training.probes.gradient_
 norm of each weight tensor's last gradient) and ``Snapshot.data["activations"]``
 (:func:`simulator.training.probes.activation_stats`: ``dead_fraction`` of ReLU units,
 ``saturated_fraction`` of sigmoid/tanh outputs). Norms that shrink layer after layer towards the
-input show vanishing gradients; norms that shoot up show exploding ones.
+input show vanishing gradients; norms that shoot up show exploding ones. A norm of exactly 0
+cannot be drawn on a log scale: the panel says which layers' gradients vanished (all of them,
+typically, when every ReLU unit died) instead of showing an empty plot. The norms are
+bounded-cost envelopes; curves are made once and reused from one design to the next.
 """
 
 from __future__ import annotations
@@ -17,15 +20,25 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from simulator.training.trainer import Snapshot, Started
 from ui.panels.base import Panel
-from ui.panels.parts.growing import GrowingArray
+from ui.panels.parts.envelope import Envelope
 from ui.panels.weights_panel import is_weight
-from ui.style.plots import live_plot
+from ui.style.plots import (
+    Notice,
+    legend_below,
+    light_grid,
+    live_plot,
+    reset_view,
+    settle_view,
+    show_series,
+)
 from ui.style.scaled import scaled_label_css, scaled_lines, scaled_text
-from ui.style.theme import COLORS, TICK_FONT_PT, add_legend, series_color, style_plot
+from ui.style.theme import COLORS, TICK_FONT_PT, series_color, style_plot
 from ui.training.session import TrainingSession
 
 DEAD_COLOR = (214, 39, 40)
 SATURATED_COLOR = (148, 103, 189)
+#: A bar this tall (%) has its label inside it, so the label never leaves a short chart.
+LABEL_INSIDE = 60.0
 
 
 class GradientsPanel(Panel):
@@ -34,9 +47,11 @@ class GradientsPanel(Panel):
     def __init__(self) -> None:
         super().__init__()
         self.plot = live_plot("epoch", "gradient norm", log_y=True)   # the ticks tell: log
-        self.legend = add_legend(self.plot)
+        self.legend = legend_below(self.plot)
+        self.notice = Notice(warning=True)
         self.units = pg.PlotWidget()
         style_plot(self.units, left="%")
+        light_grid(self.units)
         self.units.setMouseEnabled(x=False, y=False)
         self.units.setYRange(0, 100, padding=0.05)
         self.units.getAxis("left").setTicks([[(0, "0"), (50, "50"), (100, "100")]])
@@ -51,57 +66,102 @@ class GradientsPanel(Panel):
         scaled_label_css(caption, TICK_FONT_PT, "color: #444444;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.notice)
         layout.addWidget(self.plot, 3)
         layout.addWidget(caption)
         layout.addWidget(self.units, 1)
         self.curves: dict[str, pg.PlotDataItem] = {}
-        self.norms: dict[str, GrowingArray] = {}
-        self._x = GrowingArray()
+        self.norms: dict[str, Envelope] = {}
+        #: Every curve made so far (the first ``len(curves)`` are in use).
+        self._pool: list[pg.PlotDataItem] = []
+        self._steps: list[int] = []     # the steps of the norms measured so far
         self._steps_per_epoch = 1
+        self._step = 0                   # of the newest norms
         self.labels: list[pg.TextItem] = []
         self.unit_fractions: dict[str, float] = {}
+        self._units: dict[str, dict[str, float]] | None = None
 
     def reset(self, session: TrainingSession | None) -> None:
         for curve in self.curves.values():
-            self.plot.removeItem(curve)
+            curve.setData([], [])
+            curve.hide()
         self.legend.clear()
-        self.curves, self.norms = {}, {}
-        self._x.clear()
-        self.unit_fractions = {}
+        self.curves, self.norms, self._steps, self._step = {}, {}, [], 0
+        self.unit_fractions, self._units = {}, None
         self.bars.setOpts(x=[], height=[])
         self._set_labels([])
+        self.notice.show_text("")
+        epochs = 1.0
         if session is not None:
             self._steps_per_epoch = max(1, session.trainer.steps_per_epoch)
+            epochs = float(max(1, session.spec.training.epochs))
             for name in session.network.param_slices:
                 if is_weight(name):
                     self._add_curve(name)
+        reset_view(self.plot, x_range=(0.0, epochs), y_range=(-3.0, 1.0))
+        self.behind = False
 
     def _add_curve(self, name: str) -> None:
-        label = name.rsplit(".", 1)[0]
-        color = series_color(len(self.curves))
-        self.curves[name] = scaled_lines(self.plot.plot(pen=pg.mkPen(color, width=2.5),
-                                                        name=label))
-        self.norms[name] = GrowingArray(256)
-        self.norms[name].extend(np.full(len(self._x), np.nan))
+        index = len(self.curves)
+        if index == len(self._pool):
+            self._pool.append(scaled_lines(self.plot.plot(
+                pen=pg.mkPen(series_color(index), width=2.5))))
+        curve = self._pool[index]
+        curve.show()
+        self.legend.addItem(curve, name.rsplit(".", 1)[0])
+        self.legend.setColumnCount(min(4, index + 1))
+        self.curves[name] = curve
+        self.norms[name] = Envelope(256)
+        steps = np.asarray(self._steps, dtype=float) / self._steps_per_epoch
+        self.norms[name].extend(steps, np.full(steps.size, np.nan))
 
     def on_event(self, event: Any) -> None:
         if isinstance(event, Started):
             self._steps_per_epoch = max(1, event.steps_per_epoch)
         elif isinstance(event, Snapshot):
             if "gradients" in event.data:
-                self._show_norms(event.step, event.data["gradients"])
+                self._add_norms(event.step, event.data["gradients"])
             if "activations" in event.data:
-                self._show_units(event.data["activations"])
+                self._units = event.data["activations"]
+            if "gradients" in event.data or "activations" in event.data:
+                self.refresh()
 
-    def _show_norms(self, step: int, stats: dict[str, dict[str, Any]]) -> None:
+    def _add_norms(self, step: int, stats: dict[str, dict[str, Any]]) -> None:
         for name in stats:
             if is_weight(name) and name not in self.curves:
                 self._add_curve(name)
-        self._x.extend(np.array([step / self._steps_per_epoch]))
-        for name, curve in self.curves.items():
+        self._steps.append(step)
+        self._step = step
+        x = np.array([step / self._steps_per_epoch])
+        for name, series in self.norms.items():
             norm = float(stats[name]["norm"]) if name in stats else np.nan
-            self.norms[name].extend(np.array([norm if norm > 0 else np.nan]))
-            curve.setData(self._x.values, self.norms[name].values, connect="finite")
+            series.extend(x, np.array([norm]))
+
+    def redraw(self) -> None:
+        for name, curve in self.curves.items():
+            show_series(curve, self.norms[name])
+        settle_view(self.plot)
+        if self._units is not None:
+            self._show_units(self._units)
+        self.notice.show_text(self._vanished())
+
+    def _vanished(self) -> str:
+        """Which layers' newest gradient is exactly 0 (not drawable on a log scale)."""
+        if self._step == 0:       # before the first update every gradient is 0
+            return ""
+        newest = {name: series.values[-1] for name, series in self.norms.items()
+                  if len(series)}
+        zero = [name.rsplit(".", 1)[0] for name, norm in newest.items() if norm == 0]
+        if not zero:
+            return ""
+        if len(zero) < len(newest):
+            return (f"Gradient 0 (vanished) in {', '.join(zero)}: these weights no longer "
+                    "change, and a log scale cannot draw 0.")
+        dead = [name for name, value in self.unit_fractions.items() if value >= 99.5]
+        why = (f" Every unit of {', '.join(dead)} is dead (its ReLU gives 0 for every "
+               "sample)." if dead else "")
+        return (f"Every gradient is 0 (vanished): no weight changes any more, so there is no "
+                f"curve to draw on this log scale.{why}")
 
     def _show_units(self, stats: dict[str, dict[str, float]]) -> None:
         names, values, brushes = [], [], []
@@ -134,7 +194,10 @@ class GradientsPanel(Panel):
             label.setVisible(shown)
             if shown:
                 label.setText(f"{values[i]:.0f} %")
-                label.setPos(i, min(values[i], 88.0) + 2.0)
+                inside = values[i] >= LABEL_INSIDE     # a tall bar holds its label
+                label.setAnchor((0.5, 0.0) if inside else (0.5, 1.0))
+                label.setColor((255, 255, 255) if inside else COLORS["grid_text"])
+                label.setPos(i, values[i] - 2.0 if inside else values[i] + 2.0)
 
     def norm_series(self, name: str) -> np.ndarray:
         return self.norms[name].values

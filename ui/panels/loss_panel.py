@@ -1,9 +1,14 @@
 """The loss: every batch (faint), its moving average, and the validation loss per epoch; with
 an L1/L2 regularizer also the weight penalty per epoch, its own series (the loss curves are the
-data loss alone, so training and validation compare like with like)."""
+data loss alone, so training and validation compare like with like).
+
+The curves are :class:`ui.panels.parts.envelope.Envelope` series: however long the run, a
+redraw hands pyqtgraph a bounded number of points.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -13,13 +18,20 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout
 
 from simulator.training.trainer import EpochEnd, Failed, Started
 from ui.panels.base import Panel
-from ui.panels.parts.growing import GrowingArray
-from ui.style.plots import Notice, finite_points, live_plot
+from ui.panels.parts.envelope import Envelope
+from ui.style.plots import (
+    Notice,
+    legend_below,
+    live_plot,
+    reset_view,
+    settle_view,
+    show_series,
+)
 from ui.style.scaled import scaled_lines
-from ui.style.theme import COLORS, add_legend
+from ui.style.theme import COLORS
 from ui.training.replay import Replay
 from ui.training.session import TrainingSession
-from ui.training.worker import BatchChunk
+from ui.training.worker import BatchChunk, epoch_ends
 
 #: Weight of the newest batch in the smoothed curve (an exponential moving average).
 SMOOTHING = 0.05
@@ -31,7 +43,7 @@ class LossPanel(Panel):
     def __init__(self) -> None:
         super().__init__()
         self.plot = live_plot("epoch", "loss")
-        self.legend = add_legend(self.plot)
+        self.legend = legend_below(self.plot)
         self.batch_curve = scaled_lines(self.plot.plot(pen=pg.mkPen(COLORS["batch"], width=1),
                                                        name="batch"))
         self.smooth_curve = scaled_lines(self.plot.plot(pen=pg.mkPen(COLORS["train"], width=2.5),
@@ -53,11 +65,12 @@ class LossPanel(Panel):
         layout.addLayout(controls)
         layout.addWidget(self.notice)
         layout.addWidget(self.plot, 1)
-        self._x, self._loss, self._smooth = GrowingArray(), GrowingArray(), GrowingArray()
-        self._val_x, self._val = GrowingArray(64), GrowingArray(64)
-        self._penalty_x, self._penalty = GrowingArray(64), GrowingArray(64)
+        self._loss, self._smooth, self._val = Envelope(), Envelope(), Envelope(256)
+        self._penalty = Envelope(256)
         self._steps_per_epoch = 1
         self._ema: float | None = None
+        #: The curves to hand new points at the next redraw ("batches", "validation", "penalty").
+        self._dirty: set[str] = set()
 
     @property
     def batch_losses(self) -> np.ndarray:
@@ -76,57 +89,77 @@ class LossPanel(Panel):
         return self._penalty.values
 
     def reset(self, session: TrainingSession | None) -> None:
-        for array in (self._x, self._loss, self._smooth, self._val_x, self._val,
-                      self._penalty_x, self._penalty):
-            array.clear()
+        for series in (self._loss, self._smooth, self._val, self._penalty):
+            series.clear()
         self.legend.removeItem(self.penalty_curve)
+        self._dirty.clear()
         self._ema = None
         self.notice.show_text("")
+        epochs = 1
         if session is not None:
             self._steps_per_epoch = max(1, session.trainer.steps_per_epoch)
+            epochs = max(1, session.spec.training.epochs)
         for curve in (self.batch_curve, self.smooth_curve, self.val_curve, self.penalty_curve):
             curve.setData([], [])
+        reset_view(self.plot, x_range=(0.0, float(epochs)))
+        self.behind = False
 
     def on_event(self, event: Any) -> None:
         if isinstance(event, Started):
             self._steps_per_epoch = max(1, event.steps_per_epoch)
-        elif isinstance(event, EpochEnd) and "val_loss" in event.metrics:
-            self._val_x.extend(np.array([event.epoch]))
-            self._val.extend(np.array([event.metrics["val_loss"]]))
-            self.val_curve.setData(*finite_points(self._val_x.values, self._val.values))
-        if isinstance(event, EpochEnd) and "penalty" in event.metrics:
-            if not self._penalty.values.size:
-                self.legend.addItem(self.penalty_curve, "L1/L2 penalty")
-            self._penalty_x.extend(np.array([event.epoch]))
-            self._penalty.extend(np.array([event.metrics["penalty"]]))
-            self.penalty_curve.setData(*finite_points(self._penalty_x.values,
-                                                      self._penalty.values))
+        elif isinstance(event, EpochEnd):
+            ends = [e for e in epoch_ends(event) if "val_loss" in e.metrics]
+            if ends:
+                self._val.extend(np.array([e.epoch for e in ends], dtype=float),
+                                 np.array([e.metrics["val_loss"] for e in ends]))
+                self._dirty.add("validation")
+                self.refresh()
+            penalties = [e for e in epoch_ends(event) if "penalty" in e.metrics]
+            if penalties:
+                if not len(self._penalty):
+                    self.legend.addItem(self.penalty_curve, "L1/L2 penalty")
+                self._penalty.extend(np.array([e.epoch for e in penalties], dtype=float),
+                                     np.array([e.metrics["penalty"] for e in penalties]))
+                self._dirty.add("penalty")
+                self.refresh()
 
     def on_batches(self, chunk: BatchChunk) -> None:
         losses = np.asarray(chunk.losses, dtype=float)
         smooth = np.empty(losses.size)
         ema = self._ema
-        for i, value in enumerate(losses):
-            if ema is None or not np.isfinite(ema):
+        for i, value in enumerate(losses.tolist()):
+            if ema is None or not math.isfinite(ema):
                 ema = value
-            elif np.isfinite(value):
+            elif math.isfinite(value):
                 ema = (1.0 - SMOOTHING) * ema + SMOOTHING * value
             smooth[i] = ema
         self._ema = ema
-        self._x.extend(np.asarray(chunk.steps, dtype=float) / self._steps_per_epoch)
-        self._loss.extend(losses)
-        self._smooth.extend(smooth)
-        with np.errstate(over="ignore", invalid="ignore"):
-            self.batch_curve.setData(self._x.values, self._loss.values, connect="finite")
-            self.smooth_curve.setData(self._x.values, self._smooth.values, connect="finite")
+        x = np.asarray(chunk.steps, dtype=float) / self._steps_per_epoch
+        self._loss.extend(x, losses)
+        self._smooth.extend(x, smooth)
+        self._dirty.add("batches")
+        self.refresh()
+
+    def redraw(self) -> None:
+        """Only the curves with new points (a send brings batches and epochs one by one)."""
+        if "batches" in self._dirty:
+            show_series(self.batch_curve, self._loss)
+            show_series(self.smooth_curve, self._smooth)
+        if "validation" in self._dirty:
+            show_series(self.val_curve, self._val, symbol="o")
+        if "penalty" in self._dirty:
+            show_series(self.penalty_curve, self._penalty)
+        self._dirty.clear()
+        settle_view(self.plot)
 
     def restore(self, replay: Replay) -> None:
         """A project keeps one loss per epoch, not every batch: those epoch means are the
         smoothed curve as they are (a moving average over so few points would lag)."""
         super().restore(replay)
         self._smooth.clear()
-        self._smooth.extend(self._loss.values)
-        self.smooth_curve.setData(self._x.values, self._smooth.values, connect="finite")
+        self._smooth.extend(self._loss.x, self._loss.values)
+        self._dirty.add("batches")
+        self.refresh()
 
     def on_done(self, event: Any) -> None:
         if isinstance(event, Failed):

@@ -1,7 +1,8 @@
 """The learning rate: the schedule's plan, drawn before training, and the rate actually used.
 
 The plan comes from :func:`simulator.optim.schedules.preview`; the live curve is every batch's rate.
-A reduce-on-plateau step or a rate changed by hand makes the live curve leave the plan.
+A reduce-on-plateau step or a rate changed by hand makes the live curve leave the plan. Both are
+drawn as bounded-cost envelopes, however many steps the run has.
 """
 
 from __future__ import annotations
@@ -16,10 +17,17 @@ from simulator.errors import BackpropError
 from simulator.optim.schedules import preview
 from simulator.training.trainer import Started
 from ui.panels.base import Panel
-from ui.panels.parts.growing import GrowingArray
-from ui.style.plots import Notice, live_plot
+from ui.panels.parts.envelope import Envelope
+from ui.style.plots import (
+    Notice,
+    legend_below,
+    live_plot,
+    reset_view,
+    settle_view,
+    show_series,
+)
 from ui.style.scaled import scaled_lines
-from ui.style.theme import COLORS, add_legend
+from ui.style.theme import COLORS
 from ui.training.session import TrainingSession
 from ui.training.worker import BatchChunk
 
@@ -34,7 +42,7 @@ class LearningRatePanel(Panel):
     def __init__(self) -> None:
         super().__init__()
         self.plot = live_plot("epoch", "learning rate")
-        add_legend(self.plot)
+        self.legend = legend_below(self.plot)
         self.planned_curve = scaled_lines(self.plot.plot(pen=pg.mkPen(PLANNED_COLOR, width=7),
                                                          name="schedule (planned)"))
         self.live_curve = scaled_lines(self.plot.plot(pen=pg.mkPen(COLORS["accent"], width=2.5),
@@ -46,7 +54,7 @@ class LearningRatePanel(Panel):
         layout.addWidget(self.plot, 1)
         self.planned = np.empty(0)
         self._steps_per_epoch = 1
-        self._x, self._rates = GrowingArray(), GrowingArray()
+        self._rates, self._plan = Envelope(), Envelope()
         self.departed_at: int | None = None
         self._top = 0.0
 
@@ -55,8 +63,8 @@ class LearningRatePanel(Panel):
         return self._rates.values
 
     def reset(self, session: TrainingSession | None) -> None:
-        self._x.clear()
         self._rates.clear()
+        self._plan.clear()
         self.departed_at = None
         self.live_curve.setData([], [])
         self.notice.show_text("")
@@ -70,10 +78,13 @@ class LearningRatePanel(Panel):
             except BackpropError as exc:
                 self.notice.show_text(f"Cannot preview the schedule: {exc}")
         steps = np.arange(1, self.planned.size + 1) / self._steps_per_epoch
-        self.planned_curve.setData(steps, self.planned, connect="finite")
+        self._plan.extend(steps, self.planned)
+        show_series(self.planned_curve, self._plan)
+        reset_view(self.plot)
         if self.planned.size:
             self.plot.setXRange(0, steps[-1], padding=0.02)
         self._fit_y()
+        self.behind = False
 
     def on_event(self, event: Any) -> None:
         if isinstance(event, Started):
@@ -82,12 +93,15 @@ class LearningRatePanel(Panel):
     def on_batches(self, chunk: BatchChunk) -> None:
         steps = np.asarray(chunk.steps)
         rates = np.asarray(chunk.learning_rates, dtype=float)
-        self._x.extend(steps / self._steps_per_epoch)
-        self._rates.extend(rates)
-        self.live_curve.setData(self._x.values, self._rates.values, connect="finite")
-        self._fit_y(rates)
+        self._rates.extend(steps / self._steps_per_epoch, rates)
         if self.departed_at is None:
             self._check_departure(steps, rates)
+        self._fit_y(rates)
+        self.refresh()
+
+    def redraw(self) -> None:
+        show_series(self.live_curve, self._rates)
+        settle_view(self.plot)
 
     def _fit_y(self, values: np.ndarray | None = None) -> None:
         """From zero to a little above the largest rate seen, planned or used."""
@@ -98,7 +112,7 @@ class LearningRatePanel(Panel):
         top = max(self._top, float(finite.max()) if finite.size else 0.0)
         if top > self._top or values is self.planned:
             self._top = top
-            self.plot.setYRange(0.0, top * 1.3 if top > 0 else 1.0, padding=0)   # legend room
+            self.plot.setYRange(0.0, top * 1.1 if top > 0 else 1.0, padding=0)
 
     def _check_departure(self, steps: np.ndarray, rates: np.ndarray) -> None:
         inside = (steps >= 1) & (steps <= self.planned.size)

@@ -1,7 +1,10 @@
 """Weight histograms per layer, small multiples updated in place, with the start for reference.
 
 Reads ``Snapshot.data["weights"]`` (:func:`simulator.training.probes.weight_stats`):
-``{"layer.param": {"counts", "edges", "mean", "std", "norm"}}``.
+``{"layer.param": {"counts", "edges", "mean", "std", "norm"}}``, histograms the worker computed:
+drawing one is setting a few dozen bars. The small plots are made once and reused from one
+design to the next (taking plot items out of a pyqtgraph scene for good can leave it pointing
+at deleted ones).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from simulator.training.trainer import Snapshot
 from ui.panels.base import Panel
-from ui.style.plots import Notice
+from ui.style.plots import Notice, light_grid
 from ui.style.scaled import scaled_label_css, scaled_lines
 from ui.style.theme import COLORS, TICK_FONT_PT, axis_label, series_color, set_title, style_plot
 from ui.training.session import TrainingSession
@@ -29,23 +32,46 @@ def is_weight(name: str) -> bool:
 class _Histogram:
     """One small plot: the current histogram filled, the first one seen as an outline."""
 
-    def __init__(self, plot: pg.PlotItem, color: str) -> None:
-        self.plot = plot
+    def __init__(self, color: str) -> None:
+        self.plot = pg.PlotItem()
+        style_plot(self.plot)
+        light_grid(self.plot)
+        self.plot.setMouseEnabled(x=False, y=False)
         fill = pg.mkColor(color)
         fill.setAlpha(110)
-        self.start = scaled_lines(pg.PlotDataItem(stepMode="center", pen=pg.mkPen(
-            COLORS["planned"], width=1.5, style=Qt.PenStyle.DashLine)))
+        # Steps are straight lines along the pixels: antialiasing them (a dashed outline and a
+        # translucent fill above all) only costs painting time.
+        self.start = scaled_lines(pg.PlotDataItem(stepMode="center", antialias=False,
+                                                  pen=pg.mkPen(COLORS["planned"], width=1.5,
+                                                               style=Qt.PenStyle.DashLine)))
         self.now = scaled_lines(pg.PlotDataItem(stepMode="center", fillLevel=0, brush=fill,
+                                                antialias=False,
                                                 pen=pg.mkPen(color, width=1.5)))
-        plot.addItem(self.start)
-        plot.addItem(self.now)
+        self.plot.addItem(self.start)
+        self.plot.addItem(self.now)
+        self._caption = ""
+        self._first: dict[str, Any] | None = None
 
-    def update(self, name: str, stats: dict[str, Any], first: dict[str, Any]) -> None:
-        self.start.setData(np.asarray(first["edges"], dtype=float),
-                           np.asarray(first["counts"], dtype=float))
+    def clear(self, title: str) -> None:
+        set_title(self.plot, f"<b>{title}</b>", TICK_FONT_PT)
+        self.start.setData([], [])
+        self.now.setData([], [])
+        self._first = None
+        self._set_caption("")
+
+    def update(self, stats: dict[str, Any], first: dict[str, Any]) -> None:
+        if first is not self._first:
+            self._first = first
+            self.start.setData(np.asarray(first["edges"], dtype=float),
+                               np.asarray(first["counts"], dtype=float))
         self.now.setData(np.asarray(stats["edges"], dtype=float),
                          np.asarray(stats["counts"], dtype=float))
-        axis_label(self.plot, "bottom", f"{stats['mean']:+.2f} ± {stats['std']:.2f}", TICK_FONT_PT)
+        self._set_caption(f"{stats['mean']:+.2f} ± {stats['std']:.2f}")
+
+    def _set_caption(self, text: str) -> None:
+        if text != self._caption:
+            self._caption = text
+            axis_label(self.plot, "bottom", text, TICK_FONT_PT)
 
 
 class WeightsPanel(Panel):
@@ -71,6 +97,8 @@ class WeightsPanel(Panel):
         layout.addWidget(self.notice)
         layout.addWidget(self.view, 1)
         self.histograms: dict[str, _Histogram] = {}
+        #: Every small plot made so far, in order (the first ``len(histograms)`` are shown).
+        self._pool: list[_Histogram] = []
         self._names: list[str] = []
         self._last: dict[str, dict[str, Any]] | None = None
         #: The first histogram seen of every tensor (drawn as the dashed outline).
@@ -84,41 +112,46 @@ class WeightsPanel(Panel):
         self.notice.show_text("Weight histograms appear when training starts."
                               if self.histograms or session is None else
                               "This network has no weights.")
+        self.behind = False
 
     def _shown(self, names: list[str]) -> list[str]:
         return [n for n in names if self.bias_box.isChecked() or is_weight(n)]
 
     def _build(self, names: list[str]) -> None:
         self._names = list(names)
-        self.view.clear()
+        layout = self.view.ci
+        for histogram in self.histograms.values():
+            layout.removeItem(histogram.plot)
         self.histograms = {}
         shown = self._shown(names)
         columns = len(shown) if len(shown) <= 3 else 2 if len(shown) == 4 else 3
+        while len(self._pool) < len(shown):
+            self._pool.append(_Histogram(series_color(len(self._pool))))
         for i, name in enumerate(shown):
-            plot = self.view.addPlot(row=i // columns, col=i % columns)
-            style_plot(plot)
+            histogram = self._pool[i]
             # The layer's name: three fit side by side (with biases: "layer.W", "layer.b").
-            title = name if self.bias_box.isChecked() else name.rsplit(".", 1)[0]
-            set_title(plot, f"<b>{title}</b>", TICK_FONT_PT)
-            plot.setMouseEnabled(x=False, y=False)
-            self.histograms[name] = _Histogram(plot, series_color(i))
+            histogram.clear(name if self.bias_box.isChecked() else name.rsplit(".", 1)[0])
+            layout.addItem(histogram.plot, row=i // columns, col=i % columns)
+            self.histograms[name] = histogram
 
     def _rebuild_from_last(self) -> None:
-        last = self._last
-        self._build(self._names or list(last or {}))
-        if last is not None:
-            self._show(last)
+        self._build(self._names or list(self._last or {}))
+        self.refresh()
 
     def on_event(self, event: Any) -> None:
         if isinstance(event, Snapshot) and "weights" in event.data:
-            self._show(event.data["weights"])
+            stats = event.data["weights"]
+            self._last = stats
+            for name, value in stats.items():
+                self.first.setdefault(name, value)
+            self.refresh()
 
-    def _show(self, stats: dict[str, dict[str, Any]]) -> None:
+    def redraw(self) -> None:
+        stats = self._last
+        if stats is None:
+            return
         if set(self._shown(list(stats))) != set(self.histograms):
             self._build(list(stats))
-        self._last = stats
         self.notice.show_text("")
-        for name, value in stats.items():
-            self.first.setdefault(name, value)
         for name, histogram in self.histograms.items():
-            histogram.update(name, stats[name], self.first[name])
+            histogram.update(stats[name], self.first[name])

@@ -1,14 +1,41 @@
-"""Small building blocks the panels share: a styled live plot and a notice line."""
+"""Small building blocks the panels share: a styled live plot, its legend under the data, a
+growing series drawn at a bounded cost, and a notice line."""
 
 from __future__ import annotations
 
+import weakref
+from functools import cache
+from typing import Any, Protocol
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtGui import QColor, QPen
+from PySide6.QtWidgets import QGraphicsWidget, QLabel
 
 from ui.style.scaled import fixed_axis_width, scaled_label_css
-from ui.style.theme import COLORS, style_plot
+from ui.style.theme import COLORS, add_legend, class_color, style_plot
+
+#: A curve of one point per epoch shows a marker on each point up to this many points.
+MARKERS_UP_TO = 60
+#: Row of a ``PlotItem``'s layout under its bottom axis (pyqtgraph uses rows 0 to 3).
+_LEGEND_ROW = 4
+#: Colour of the grid lines (as pyqtgraph's grid at alpha 0.2, on white).
+GRID_COLOR = QColor(0, 0, 0, 45)
+
+
+class Series(Protocol):
+    """What :func:`show_series` draws (:class:`ui.panels.parts.envelope.Envelope`)."""
+
+    def __len__(self) -> int: ...
+
+    def points(self) -> tuple[np.ndarray, np.ndarray]: ...
+
+    @property
+    def x(self) -> np.ndarray: ...
+
+    @property
+    def values(self) -> np.ndarray: ...
 
 
 class LogAxis(pg.AxisItem):
@@ -31,10 +58,142 @@ def live_plot(bottom: str, left: str, log_y: bool = False) -> pg.PlotWidget:
         plot = pg.PlotWidget()
     style_plot(plot, bottom=bottom, left=left)
     item = plot.getPlotItem()
+    light_grid(item)
     item.setClipToView(True)
     item.setDownsampling(auto=True, mode="peak")
     plot.setMinimumHeight(160)
     return plot
+
+
+@cache
+def class_brush(index: int) -> Any:
+    """The brush of class ``index``, one object per class: a scatter whose points share
+    brushes renders each symbol once, not once per point (9× faster for 800 points)."""
+    return pg.mkBrush(*class_color(index))
+
+
+def class_brushes(labels: Any) -> list[Any]:
+    """One shared brush per point, by its class label."""
+    return [class_brush(int(c)) for c in np.ravel(labels)]
+
+
+class TickGrid(pg.GraphicsObject):
+    """Faint lines at the major ticks of a plot's axes, in one drawing call.
+
+    pyqtgraph's own grid (``showGrid``) is drawn by the axes, line by line at every tick level,
+    and took most of a live plot's painting time (a 540 × 600 plot of one curve painted in
+    5.4 ms with it, 0.6 ms with this grid or with none); this one draws the major ticks the
+    axes show, log scales included.
+    """
+
+    def __init__(self, item: pg.PlotItem) -> None:
+        super().__init__()
+        self.item = item
+        self.setZValue(-1000)
+        self.pen = QPen(GRID_COLOR)
+        self.pen.setCosmetic(True)
+        self.pen.setWidth(0)
+
+    def boundingRect(self) -> QRectF:
+        return self.item.getViewBox().viewRect()
+
+    def viewRangeChanged(self) -> None:
+        self.prepareGeometryChange()
+
+    def paint(self, painter: Any, *_args: Any) -> None:
+        view = self.item.getViewBox()
+        rect = view.viewRect()
+        lines = []
+        for name, vertical in (("bottom", True), ("left", False)):
+            axis = self.item.getAxis(name)
+            low, high = (rect.left(), rect.right()) if vertical else (rect.top(), rect.bottom())
+            pixels = view.width() if vertical else view.height()
+            if pixels <= 0 or not high > low:
+                continue
+            levels = axis.tickValues(low, high, pixels)
+            for value in (levels[0][1] if levels else []):
+                lines.append(QLineF(value, rect.top(), value, rect.bottom()) if vertical
+                             else QLineF(rect.left(), value, rect.right(), value))
+        painter.setPen(self.pen)
+        painter.drawLines(lines)
+
+
+def light_grid(plot: Any) -> TickGrid:
+    """Replace a plot's grid by a :class:`TickGrid` (fast to paint)."""
+    item = plot.getPlotItem() if hasattr(plot, "getPlotItem") else plot
+    item.showGrid(x=False, y=False)
+    grid = TickGrid(item)
+    item.addItem(grid, ignoreBounds=True)
+    return grid
+
+
+def legend_below(plot: pg.PlotWidget, columns: int = 4) -> pg.LegendItem:
+    """The plot's legend under its x axis, entries side by side: outside the data, so it never
+    hides a curve. Curves made with ``name=`` join it, as with ``addLegend``."""
+    item = plot.getPlotItem()
+    legend = add_legend(plot, offset=(8, -2))
+    legend.setParentItem(item)     # anchored to the whole plot's bottom-left, not the data's
+    legend.frame = False           # off the data, it needs no box: one compact line
+    legend.layout.setContentsMargins(2, 0, 2, 0)
+    legend.setColumnCount(columns)
+    room = QGraphicsWidget()                      # the row the legend sits over
+    item.layout.addItem(room, _LEGEND_ROW, 1)
+
+    def fit() -> None:
+        room.setMinimumHeight(legend.height() + 4)
+        room.setMaximumHeight(legend.height() + 4)
+
+    legend.geometryChanged.connect(fit)
+    fit()
+    return legend
+
+
+def show_series(curve: pg.PlotDataItem, series: Series, symbol: str | None = None) -> None:
+    """Hand ``curve`` what ``series`` can show at the plot's resolution (a bounded number of
+    points, whatever its length); with ``symbol``, a marker on each point while they are few.
+
+    The curve is drawn segment by segment: Qt strokes a long, wide, antialiased polyline as one
+    outline, and a jagged one (a min/max envelope of a noisy loss) took 20 ms to paint instead
+    of 5."""
+    if curve.curve.opts["segmentedLineMode"] != "on":
+        curve.curve.setSegmentedLineMode("on")
+    _SHOWN[curve] = series
+    x, y = series.points()
+    if symbol is not None:
+        curve.setSymbol(symbol if len(series) <= MARKERS_UP_TO else None)
+        x, y = finite_points(x, y)   # markers cannot be drawn at NaN
+    with np.errstate(over="ignore", invalid="ignore"):
+        curve.setData(x, y, connect="finite")
+
+
+_SHOWN: weakref.WeakKeyDictionary[pg.PlotDataItem, Series] = weakref.WeakKeyDictionary()
+
+
+def full_data(curve: pg.PlotDataItem) -> tuple[np.ndarray, np.ndarray]:
+    """Every point of what ``curve`` shows: the whole series handed to :func:`show_series`
+    (the curve itself holds only what the plot's pixels can show), else the curve's data."""
+    series = _SHOWN.get(curve)
+    if series is not None:
+        return series.x, series.values
+    return curve.xData, curve.yData
+
+
+def settle_view(plot: Any) -> None:
+    """Fit an auto-ranging plot to its new data, and move its items to the new range, now
+    rather than while it paints: pyqtgraph defers both to the paint, where the items' new
+    bounds ask for a second paint (two for every update). A plot the user zoomed keeps its
+    range."""
+    view = plot.getViewBox()
+    view.updateAutoRange()
+    view.updateMatrix()          # the items' bounds follow the range here, not in the paint
+    view.updateAutoRange()       # (and may nudge it: a pen's width is in pixels)
+
+
+def reset_view(plot: Any, x_range: tuple[float, float] = (0.0, 1.0),
+               y_range: tuple[float, float] = (0.0, 1.0)) -> None:
+    """Forget the last run's zoom: show these ranges until data come, then fit the data."""
+    plot.setRange(xRange=x_range, yRange=y_range, padding=0.02)
+    plot.enableAutoRange()
 
 
 class Notice(QLabel):

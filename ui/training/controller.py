@@ -1,7 +1,8 @@
 """Owns the training thread: start, pause, resume, stop, and a clean shutdown.
 
-The one bridge from the engine to Qt: ``start`` runs a Trainer, ``start_events`` any engine
-event generator (an experiment) with the same pause, stop, throttling and stale-signal rules.
+The one bridge from the engine to Qt: ``start`` runs a Trainer (its snapshots paced by
+:func:`simulator.training.probes.paced_run`), ``start_events`` any engine event generator (an
+experiment) with the same pause, stop, throttling and stale-signal rules.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from simulator.training.trainer import Trainer, TrainerControl
-from ui.training.worker import TrainingWorker
+from simulator.training.probes import paced_run
+from simulator.training.trainer import Failed, Finished, Trainer, TrainerControl
+from ui.training.worker import BatchChunk, TrainingWorker, one_blas_thread
 
 _THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
 _ORPHANS: set[QThread] = set()
@@ -51,14 +53,15 @@ class TrainingController(QObject):
         return self._thread is not None
 
     def start(self, trainer: Trainer) -> None:
-        """Train ``trainer`` in the worker thread."""
-        self.start_events(trainer.run(), trainer.control)
+        """Train ``trainer`` in the worker thread, its probes sampled at a live view's pace."""
+        self.start_events(paced_run(trainer), trainer.control)
 
     def start_events(self, events: Iterator[Any], control: TrainerControl) -> None:
         """Pull ``events`` in the worker thread; ``stop`` goes to ``control``, which every
         trainer behind ``events`` must read."""
         if self.running:
             raise RuntimeError("training is already running; stop it first")
+        one_blas_thread()
         thread = QThread()
         thread.setObjectName("backprop-training")
         _THREADS.add(thread)
@@ -165,32 +168,29 @@ class _Relay(QObject):
         super().__init__(controller)
         self.controller, self.active = controller, True
         self.worker = worker
-        worker.batches.connect(self.on_batches)
-        worker.event.connect(self.on_event)
+        worker.sent.connect(self.on_sent)
         worker.paused_itself.connect(self.on_paused_itself)
-        worker.done.connect(self.on_done)
         worker.error.connect(self.on_error)
 
     @Slot(object)
-    def on_batches(self, chunk: object) -> None:
-        if self.active:
-            self.controller.batches.emit(chunk)
-
-    @Slot(object)
-    def on_event(self, event: object) -> None:
-        if self.active:
-            self.controller.event.emit(event)
+    def on_sent(self, events: tuple[object, ...]) -> None:
+        """One send of the worker, handed on event by event in this one call (so the panels
+        repaint once for all of it)."""
+        for event in events:
+            if not self.active:
+                return
+            if isinstance(event, BatchChunk):
+                self.controller.batches.emit(event)
+            elif isinstance(event, Finished | Failed):
+                self.controller.done.emit(event)
+            else:
+                self.controller.event.emit(event)
 
     @Slot()
     def on_paused_itself(self) -> None:
         # Unless the GUI resumed (or stepped on) before this signal arrived.
         if self.active and self.worker.paused and self.controller.state == "running":
             self.controller._set_state("paused")
-
-    @Slot(object)
-    def on_done(self, event: object) -> None:
-        if self.active:
-            self.controller.done.emit(event)
 
     @Slot(str)
     def on_error(self, text: str) -> None:

@@ -9,9 +9,10 @@ the sample last chosen by dataset index, see :class:`ChosenSample`; ``{}`` befor
 ``units`` (small dense networks: every connection's weight and every unit's heat map, see
 :mod:`simulator.training.units`), ``parameters`` (every layer's parameters as users read
 them), ``typed`` (every unit's z and a for the input last typed in the inspector; ``{}``
-before any), ``decision`` (networks with 2 inputs) or ``curve`` (networks with 1 input and
-1 output), and ``checkpoint`` (a :class:`~simulator.training.checkpoint.Checkpoint` at the
-first epoch end after ``session.checkpoints.request()``, else None; the autosave asks for it).
+before any), ``decision`` (networks with 2 inputs: over the area the boundary plot shows, see
+:class:`SharedBounds`) or ``curve`` (networks with 1 input and 1 output), and ``checkpoint``
+(a :class:`~simulator.training.checkpoint.Checkpoint` at the first epoch end after
+``session.checkpoints.request()``, else None; the autosave asks for it).
 """
 
 from __future__ import annotations
@@ -32,7 +33,14 @@ from simulator.errors import DataError
 from simulator.network import Network, compile_network
 from simulator.spec import NetworkSpec
 from simulator.training.checkpoint import CheckpointProbe
-from simulator.training.probes import default_probes, layer_outputs, layer_values
+from simulator.training.probes import (
+    Bounds,
+    default_probes,
+    grid_points,
+    layer_outputs,
+    layer_values,
+    network_lock,
+)
 from simulator.training.trainer import Trainer, TrainerControl
 from simulator.training.units import units_probe
 
@@ -71,6 +79,31 @@ class ChosenSample:
             return self._value
 
 
+class SharedBounds:
+    """The area the decision grid covers, (x0, x1, y0, y1): set by the boundary plot in the GUI
+    thread (the area it shows, which follows its size and zoom), read by the ``decision`` probe
+    in the worker thread; replaced whole under a lock."""
+
+    def __init__(self, bounds: Bounds) -> None:
+        self._lock = threading.Lock()
+        self._value = self._checked(bounds)
+
+    @staticmethod
+    def _checked(bounds: Bounds) -> Bounds:
+        grid_points(bounds, 2)   # a clear DataError for bounds no grid can cover
+        x0, x1, y0, y1 = (float(b) for b in bounds)
+        return x0, x1, y0, y1
+
+    def set(self, bounds: Bounds) -> None:
+        value = self._checked(bounds)
+        with self._lock:
+            self._value = value
+
+    def get(self) -> Bounds:
+        with self._lock:
+            return self._value
+
+
 @dataclass
 class TrainingSession:
     spec: NetworkSpec
@@ -95,6 +128,8 @@ class TrainingSession:
     typed: ChosenSample = field(default_factory=ChosenSample)
     #: The ``checkpoint`` probe: ``request()`` it for a copy of the run at the next epoch end.
     checkpoints: CheckpointProbe | None = None
+    #: The area the ``decision`` probe covers (networks with 2 inputs).
+    grid_area: SharedBounds | None = None
 
     @property
     def task(self) -> str:
@@ -154,6 +189,18 @@ class TrainingSession:
         """The ``chosen`` probe's result, computed now in the calling thread: only while no
         worker is training this session's network."""
         return chosen_sample_probe(self.chosen)(self.network)
+
+    def probe_now(self, name: str) -> dict[str, Any] | None:
+        """Probe ``name`` measured now in the calling thread, or None while a run trains the
+        network (never waits: that run's snapshots bring the measurement)."""
+        lock = network_lock(self.network)
+        if not lock.acquire(blocking=False):
+            return None
+        try:
+            probe = self.trainer.probes.get(name)
+            return None if probe is None else probe(self.network)
+        finally:
+            lock.release()
 
 
 def _split(dataset: Dataset, spec: NetworkSpec) -> tuple[Any, Any, Any, Any, Any]:
@@ -227,11 +274,12 @@ def typed_input_probe(typed: ChosenSample) -> Probe:
 
 
 def build_probes(network: Network, x_train: np.ndarray, x_pool: np.ndarray,
-                 bounds: tuple[float, float, float, float] | None,
+                 bounds: SharedBounds | None,
                  curve_range: tuple[float, float] | None,
                  chosen: ChosenSample | None = None,
                  typed: ChosenSample | None = None) -> dict[str, Probe]:
-    probes = default_probes(network, x_train, probe_size=PROBE_BATCH, grid_bounds=bounds,
+    probes = default_probes(network, x_train, probe_size=PROBE_BATCH,
+                            grid_bounds=None if bounds is None else bounds.get,
                             grid_resolution=GRID_RESOLUTION)
     probes.pop("sample", None)   # replaced by the pool below
     probes["samples"] = sample_pool_probe(network, x_pool)
@@ -241,7 +289,9 @@ def build_probes(network: Network, x_train: np.ndarray, x_pool: np.ndarray,
         probes["typed"] = typed_input_probe(typed)
     if curve_range is not None:
         probes["curve"] = curve_probe(*curve_range)
-    units = units_probe(network, bounds, UNIT_GRID_RESOLUTION)
+    # The unit heat maps cover the data's own area (the boundary plot's zoom does not move them).
+    units = units_probe(network, None if bounds is None else bounds.get(),
+                        UNIT_GRID_RESOLUTION)
     if units is not None:
         probes["units"] = units
     return probes
@@ -255,16 +305,19 @@ def build_session(spec: NetworkSpec, dataset: Dataset, backend: str = "numpy") -
     pool_x, pool_y = (x_val, y_val) if has_val else (x_train, y_train)
     sample_x = np.asarray(pool_x)[:SAMPLE_POOL]
     sample_y = np.asarray(pool_y)[:SAMPLE_POOL]
-    bounds = curve_range = None
+    bounds = curve_range = area = None
     flat = x_train.reshape(len(x_train), -1)
-    if tuple(spec.input_shape) == (2,):
-        bounds = padded_bounds(flat)
+    if tuple(spec.input_shape) == (2,):   # every point in view: the validation ones too
+        every = np.concatenate([flat, np.asarray(x_val).reshape(len(x_val), -1)]) if has_val \
+            else flat
+        bounds = padded_bounds(every)
+        area = SharedBounds(bounds)
     elif tuple(spec.input_shape) == (1,) and spec.infer_shapes()[-1].output_shape == (1,):
         low, high = float(flat.min()), float(flat.max())
         pad = 0.1 * max(high - low, 1e-6)
         curve_range = (low - pad, high + pad)
     chosen, typed = ChosenSample(), ChosenSample()
-    probes = build_probes(network, x_train, sample_x, bounds, curve_range, chosen, typed)
+    probes = build_probes(network, x_train, sample_x, area, curve_range, chosen, typed)
     trainer = Trainer(network, spec.training, x_train, y_train, x_val, y_val,
                       control=TrainerControl(), probes=probes,
                       snapshot_interval=SNAPSHOT_INTERVAL)
@@ -276,5 +329,5 @@ def build_session(spec: NetworkSpec, dataset: Dataset, backend: str = "numpy") -
         y_val=np.asarray(y_val) if has_val else None,
         sample_x=sample_x, sample_y=sample_y, curve_range=curve_range,
         preprocessor=prepared.preprocessor, chosen=chosen, typed=typed,
-        checkpoints=checkpoints,
+        checkpoints=checkpoints, grid_area=area,
     )

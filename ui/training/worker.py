@@ -1,14 +1,19 @@
-"""Run an engine event generator in a QThread and relay its events as signals.
+"""Run an engine event generator in a QThread and relay its events as signals, coalesced.
 
-The generator is a :meth:`simulator.training.trainer.Trainer.run` or any experiment that yields
-the batches of the networks it trains (``simulator.experiments.tuning.search_steps``,
-``bagging_steps``...). The worker pulls its events. Per-batch events are coalesced and sent at
-most ``emit_hz`` times a second as NumPy arrays; ``Finished``/``Failed`` go to ``done`` and
-every other event (epoch ends, snapshots, trials, folds, ensemble members) to ``event``, as they
-come. Pausing simply stops pulling (the generator checks nothing); stopping goes through the
-:class:`TrainerControl` the generator's trainers read, so it is honoured within one batch. A
-step (:meth:`TrainingWorker.pause_after`) runs on to the end of the next batch or epoch and
-pauses itself there; other work on the same trainer (a step-through of one sample) is
+The generator is a :meth:`simulator.training.trainer.Trainer.run` (in the app, paced by
+:func:`simulator.training.probes.paced_run`) or any experiment that yields the batches of the
+networks it trains (``simulator.experiments.tuning.search_steps``, ``bagging_steps``...). The
+worker pulls its events and sends them at most ``emit_hz`` times a second, however fast they
+come (:class:`Coalescer`): the batch losses since the last send as one :class:`BatchChunk`,
+the epoch ends as one :class:`EpochEnds` (an ``EpochEnd`` for the newest epoch that also
+carries the earlier ones), and only the newest ``Snapshot`` (an older one would be drawn over
+at once). ``Started``, ``Finished``/``Failed`` and every other event (an experiment's trials,
+folds, ensemble members) are sent as they come, after what was waiting. A send is one signal,
+``sent``, holding its events in order: the interface thread handles them in one go and
+repaints once. Pausing simply stops pulling (the generator checks nothing); stopping goes
+through the :class:`TrainerControl` the generator's trainers read, so it is honoured within one
+batch. A step (:meth:`TrainingWorker.pause_after`) runs on to the end of the next batch or
+epoch and pauses itself there; other work on the same trainer (a step-through of one sample) is
 interjected between events (:meth:`TrainingWorker.interject`) and runs in this thread too.
 """
 
@@ -19,7 +24,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -29,11 +34,22 @@ from threadpoolctl import threadpool_limits
 from simulator.training.trainer import (
     BatchEnd,
     EpochEnd,
-    Failed,
-    Finished,
     Snapshot,
     TrainerControl,
 )
+
+
+def one_blas_thread() -> None:
+    """One BLAS thread from now on, in the whole process (BLAS settings are process-wide): the
+    GUI thread needs the other core, and a two-thread BLAS stalls whenever anything else runs
+    (see benchmarks/README.md). Called in the GUI thread as every run starts
+    (:meth:`ui.training.controller.TrainingController.start_events`), so that a BLAS loaded
+    since (the copy of OpenBLAS that comes with scikit-learn) is limited too. Never lifted:
+    lifting it at the end of each run, as ``threadpool_limits`` does, left the later runs of
+    the app with two threads, the limit set again in the worker thread having no effect (seen
+    in the UI benchmark after a lesson that loads scikit-learn; not reproduced outside the
+    app)."""
+    threadpool_limits(limits=1, user_api="blas")
 
 
 @dataclass(frozen=True)
@@ -46,10 +62,70 @@ class BatchChunk:
     last: BatchEnd
 
 
+@dataclass(frozen=True)
+class EpochEnds(EpochEnd):
+    """The epoch ends since the last send: it *is* the newest one (its fields are the newest
+    epoch's), and ``all`` holds every one of them in order, the newest last."""
+
+    all: tuple[EpochEnd, ...] = field(default=())
+
+    @classmethod
+    def of(cls, events: list[EpochEnd]) -> EpochEnds:
+        last = events[-1]
+        return cls(last.epoch, last.metrics, last.learning_rate, last.confusion, last.notes,
+                   tuple(events))
+
+
+def epoch_ends(event: EpochEnd) -> tuple[EpochEnd, ...]:
+    """Every epoch end an ``EpochEnd`` stands for: the coalesced ones of :class:`EpochEnds`,
+    or the event itself."""
+    return event.all if isinstance(event, EpochEnds) else (event,)
+
+
+class Coalescer:
+    """The events gathered between two sends: every batch and epoch end, the newest snapshot."""
+
+    def __init__(self) -> None:
+        self._batches: list[BatchEnd] = []
+        self._epochs: list[EpochEnd] = []
+        self._snapshot: Snapshot | None = None
+
+    def add(self, event: Any) -> bool:
+        """Gather ``event`` if it is a batch end, an epoch end or a snapshot (True); any other
+        event is to be sent as it comes, after what :meth:`take` gives (False)."""
+        if isinstance(event, BatchEnd):
+            self._batches.append(event)
+        elif isinstance(event, EpochEnd):
+            self._epochs.append(event)
+        elif isinstance(event, Snapshot):
+            self._snapshot = event
+        else:
+            return False
+        return True
+
+    def take(self) -> list[Any]:
+        """What is waiting, in the order to send it: a :class:`BatchChunk`, an
+        :class:`EpochEnds`, the newest ``Snapshot`` (each only if any); then empty."""
+        sent: list[Any] = []
+        if self._batches:
+            buffer, self._batches = self._batches, []
+            sent.append(BatchChunk(np.array([e.step for e in buffer], dtype=np.int64),
+                                   np.array([e.loss for e in buffer], dtype=np.float64),
+                                   np.array([e.learning_rate for e in buffer], dtype=np.float64),
+                                   buffer[-1]))
+        if self._epochs:
+            epochs, self._epochs = self._epochs, []
+            sent.append(EpochEnds.of(epochs))
+        if self._snapshot is not None:
+            sent.append(self._snapshot)
+            self._snapshot = None
+        return sent
+
+
 class TrainingWorker(QObject):
-    batches = Signal(object)   # BatchChunk
-    event = Signal(object)     # Started | EpochEnd | Snapshot, or an experiment's results
-    done = Signal(object)      # Finished | Failed
+    #: A tuple of events, in order: BatchChunk, EpochEnds, Snapshot, Started, Finished | Failed,
+    #: or an experiment's results.
+    sent = Signal(object)
     error = Signal(str)        # an unexpected exception (a bug), with its traceback
     stopped_running = Signal()
     paused_itself = Signal()   # a step ended (see pause_after) and the worker now waits
@@ -62,7 +138,7 @@ class TrainingWorker(QObject):
         self._resume = threading.Event()
         self._resume.set()
         self._stepping = _Stepping()
-        self._buffer: list[BatchEnd] = []
+        self._waiting = Coalescer()
         #: Upper bound on training steps per second so a class can watch (None: full speed).
         self.max_steps_per_second: float | None = None
 
@@ -98,45 +174,40 @@ class TrainingWorker(QObject):
     # Runs in the worker thread.
     @Slot()
     def run(self) -> None:
-        last_emit = 0.0
-        next_step_at = time.monotonic()
-        # One BLAS thread while training in the app: the GUI thread needs the other core, and
-        # a two-thread BLAS stalls whenever anything else runs (see benchmarks/README.md).
-        limits = threadpool_limits(limits=1, user_api="blas")
         try:
-            for event in self.events:
-                if isinstance(event, BatchEnd):
-                    self._buffer.append(event)
-                    now = time.monotonic()
-                    rate = self.max_steps_per_second
-                    if rate:
-                        next_step_at = max(next_step_at + 1.0 / rate, now - 0.1)
-                        if next_step_at > now:
-                            time.sleep(next_step_at - now)
-                            now = time.monotonic()
-                    if now - last_emit >= self._interval:
-                        last_emit = now
-                        self._flush()
-                else:
-                    self._flush()
-                    if isinstance(event, Finished | Failed):
-                        self.done.emit(event)
-                    else:
-                        self.event.emit(event)
-                if self._stepping.ends_at(event):
-                    self._resume.clear()
-                    self._flush()
-                    self.paused_itself.emit()
-                self._between_events()
+            self._pull()
             self._run_interjected()     # the run is over: what was interjected still runs
             for events in self._stepping.close():
                 self._relay_all(events)
+            self._flush()               # what the last events left waiting
         except Exception:  # relayed to the GUI, which shows it
             self._flush()
             self.error.emit(traceback.format_exc())
         finally:
-            limits.restore_original_limits()
             self.stopped_running.emit()
+
+    def _pull(self) -> None:
+        last_emit = 0.0
+        next_step_at = time.monotonic()
+        for event in self.events:
+            now = time.monotonic()
+            rate = self.max_steps_per_second
+            if isinstance(event, BatchEnd) and rate:
+                next_step_at = max(next_step_at + 1.0 / rate, now - 0.1)
+                if next_step_at > now:
+                    time.sleep(next_step_at - now)
+                    now = time.monotonic()
+            if not self._waiting.add(event):
+                self._flush(event)
+                last_emit = now
+            if now - last_emit >= self._interval:
+                last_emit = now
+                self._flush()
+            if self._stepping.ends_at(event):
+                self._resume.clear()
+                self._flush()
+                self.paused_itself.emit()
+            self._between_events()
 
     def _between_events(self) -> None:
         """Pull interjected work, then wait here while paused (woken by resume, stop or more
@@ -156,20 +227,14 @@ class TrainingWorker(QObject):
 
     def _relay_all(self, events: Iterator[Any]) -> None:
         for event in events:
-            self._flush()
-            self.event.emit(event)
+            self._flush(event)
 
-    def _flush(self) -> None:
-        if not self._buffer:
-            return
-        chunk = BatchChunk(
-            np.array([e.step for e in self._buffer], dtype=np.int64),
-            np.array([e.loss for e in self._buffer], dtype=np.float64),
-            np.array([e.learning_rate for e in self._buffer], dtype=np.float64),
-            self._buffer[-1],
-        )
-        self._buffer = []
-        self.batches.emit(chunk)
+    def _flush(self, *then: Any) -> None:
+        """Send what is waiting (the batches, the epoch ends, the newest snapshot), then
+        ``then``, as one signal."""
+        events = (*self._waiting.take(), *then)
+        if events:
+            self.sent.emit(events)
 
 
 class _Stepping:
@@ -184,6 +249,7 @@ class _Stepping:
         self.wake = threading.Event()
         self._lock = threading.Lock()
         self._closed = False
+        self.control: TrainerControl | None = None
 
     def add(self, events: Iterator[Any]) -> bool:
         with self._lock:
@@ -209,8 +275,7 @@ class _Stepping:
         if until not in ("batch", "epoch"):
             raise ValueError(f"a step runs until the next 'batch' or 'epoch', not {until!r}")
         self.target_seen, self.snapshot_follows = False, snapshot_follows
-        if until == "batch" and snapshot_follows:
-            control.request_snapshot()
+        self.control = control
         self.until = until
 
     def ends_at(self, event: Any) -> bool:
@@ -220,7 +285,12 @@ class _Stepping:
         target = BatchEnd if self.until == "batch" else EpochEnd
         if isinstance(event, target):
             self.target_seen = True
-            if not self.snapshot_follows:
+            if self.snapshot_follows:
+                if self.control is not None:
+                    # Asked for now: the snapshot is taken right after this event (the
+                    # trainer's own, or paced_run's, which otherwise waits for its turn).
+                    self.control.request_snapshot()
+            else:
                 self.until = None
                 return True
         elif self.target_seen and isinstance(event, Snapshot):

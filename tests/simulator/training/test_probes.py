@@ -18,11 +18,13 @@ from simulator.training.probes import (
     default_probes,
     gradient_stats,
     layer_values,
+    network_lock,
+    paced_run,
     parameter_values,
     sample_activations,
     weight_stats,
 )
-from simulator.training.trainer import BatchEnd, Snapshot
+from simulator.training.trainer import BatchEnd, EpochEnd, Finished, Snapshot
 from tests.simulator.training.test_trainer import blobs, make_trainer, run
 
 
@@ -238,3 +240,74 @@ def test_parameter_values_leave_out_large_tensors_and_follow_training() -> None:
     small = parameter_values(trainer.network, max_values=8)
     assert set(small["h"]) == {"bias"}                   # 8 biases, W is 2×8 = 16 values
     assert all(isinstance(v, np.ndarray) for layer in after.values() for v in layer.values())
+def _probed(epochs: int, **kwargs: Any):
+    trainer = make_trainer({"epochs": epochs}, **kwargs)
+    x, _ = blobs()
+    trainer.probes = default_probes(trainer.network, x, grid_bounds=(-2, 2, -2, 2),
+                                    grid_resolution=8)
+    return trainer
+
+
+def test_paced_run_takes_no_snapshot_per_epoch_and_one_at_the_end() -> None:
+    trainer = _probed(20)
+    probes = trainer.probes
+    events = list(paced_run(trainer, interval=1e9))   # an interval no run reaches
+    snapshots = [i for i, e in enumerate(events) if isinstance(e, Snapshot)]
+    # The first batch (nothing shown yet) and the end: not one per epoch as trainer.run().
+    assert len(snapshots) == 2
+    assert isinstance(events[snapshots[0] - 1], BatchEnd)
+    assert snapshots[-1] == len(events) - 2
+    assert isinstance(events[-1], Finished)
+    final = events[snapshots[-1]].data["weights"]
+    now = weight_stats(trainer.network)
+    for name, stats in now.items():         # the final weights, not an earlier epoch's
+        np.testing.assert_array_equal(final[name]["counts"], stats["counts"])
+    assert trainer.probes is probes          # given back when the run ends
+    # The same run, snapshots aside, as the trainer's own.
+    plain = make_trainer({"epochs": 20})
+    list(plain.run())
+    np.testing.assert_array_equal(plain.network.flat_params, trainer.network.flat_params)
+
+
+def test_paced_run_with_no_interval_samples_every_batch_and_epoch() -> None:
+    trainer = _probed(2)
+    events = list(paced_run(trainer, interval=0.0, budget=1.0))
+    after = [type(events[i - 1]) for i, e in enumerate(events) if isinstance(e, Snapshot)]
+    n_steps = sum(isinstance(e, BatchEnd) for e in events)
+    assert after.count(BatchEnd) == n_steps
+    assert after.count(EpochEnd) == 2
+
+
+def test_paced_run_holds_the_network_lock_while_it_runs() -> None:
+    trainer = _probed(2)
+    lock = network_lock(trainer.network)
+    assert lock is network_lock(trainer.network)     # one lock per network
+    events = paced_run(trainer)
+    next(events)
+    assert lock.locked()
+    for _ in events:
+        pass
+    assert not lock.locked()
+    stopped = paced_run(_probed(5))
+    next(stopped)
+    stopped.close()                                   # a run abandoned half-way
+    assert not network_lock(trainer.network).locked()
+
+
+def test_paced_run_refuses_bad_pacing_at_once() -> None:
+    with pytest.raises(ValueError, match="budget"):
+        paced_run(_probed(1), budget=0.0)
+    with pytest.raises(ValueError, match="interval"):
+        paced_run(_probed(1), interval=-1.0)
+
+
+def test_grid_bounds_may_follow_a_plot() -> None:
+    net = net_from([{"type": "Dense", "units": 2}], [2])
+    area = [(-1.0, 1.0, -1.0, 1.0)]
+    probes = default_probes(net, np.zeros((4, 2)), grid_bounds=lambda: area[0],
+                            grid_resolution=4)
+    assert probes["decision"](net)["xs"][0] == -1.0
+    area[0] = (-3.0, 3.0, 0.0, 1.0)                 # the plot was widened
+    grid = probes["decision"](net)
+    np.testing.assert_array_equal(grid["bounds"], [-3.0, 3.0, 0.0, 1.0])
+    assert grid["xs"][-1] == 3.0

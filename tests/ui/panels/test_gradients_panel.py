@@ -40,9 +40,10 @@ def test_zero_and_nan_norms_and_real_probes(qtbot, spiral_session) -> None:
     panel.reset(spiral_session)
     snapshot = spiral_session.trainer.snapshot()     # before training: all gradients are 0
     panel.on_event(snapshot)
+    assert panel.notice.isHidden()                   # 0 before the first update is no news
     panel.on_event(Snapshot(1, 2, {"gradients": _gradients({"hidden_1.W": np.nan,
                                                             "output.W": np.inf})}))
-    assert np.isnan(panel.norm_series("hidden_1.W")).all()
+    np.testing.assert_array_equal(panel.norm_series("hidden_1.W"), [0.0, np.nan])
     assert "hidden_1" in panel.unit_fractions       # ReLU: dead fraction
     assert "hidden_2" in panel.unit_fractions       # tanh: saturated fraction
     assert distinct_colors(pixels(panel)) > 2

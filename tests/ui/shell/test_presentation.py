@@ -84,6 +84,7 @@ def test_toggling_restyles_the_panels_in_place_and_back(window) -> None:
 
 def test_text_in_plots_and_feature_map_captions_grow(window) -> None:
     confusion = find_panel(window.panels, ConfusionPanel)
+    window.panel_tabs.show_panel(confusion)        # a tab not in front draws nothing (until shown)
     confusion.on_event(EpochEnd(3, {"loss": 0.5}, 0.1, np.array([[40, 2], [3, 35]])))
     maps = find_panel(window.panels, ActivationsPanel)
     window.session.choose_sample(0)

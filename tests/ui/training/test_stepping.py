@@ -168,7 +168,7 @@ def test_work_interjected_as_a_run_ends_still_runs_or_is_refused(qtbot) -> None:
     assert worker.interject(work("queued before the end"))
     worker.pause()                      # a pause must not hold a finished run
     emitted: list[Any] = []
-    worker.event.connect(emitted.append)
+    worker.sent.connect(emitted.extend)
     worker.run()                        # here, in this thread: nothing to train
     assert ran == ["queued before the end"]
     assert [e.message for e in emitted] == ["queued before the end"]

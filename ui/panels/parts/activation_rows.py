@@ -61,8 +61,8 @@ class MapRow:
                  shape: tuple[int, ...]) -> None:
         self.label = scaled_label(layout.addLabel(title, row=row, col=0, justify="left"))
         self.view = layout.addViewBox(row=row + 1, col=0, lockAspect=len(shape) == 3,
-                                      invertY=True, enableMouse=False)
-        self.view.setMenuEnabled(False)
+                                      invertY=True, enableMouse=False,
+                                      enableMenu=False)   # a menu's widgets: slow to make
         self.image = pg.ImageItem(axisOrder="row-major")
         self.view.addItem(self.image)
         self.height = row_height(shape, self.is_input)
@@ -162,7 +162,7 @@ class OutputRow:
     def __init__(self, layout: pg.GraphicsLayout, row: int, title: str,
                  class_names: list[str]) -> None:
         self.label = scaled_label(layout.addLabel(title, row=row, col=0, justify="left"))
-        self.plot = layout.addPlot(row=row + 1, col=0)
+        self.plot = layout.addPlot(row=row + 1, col=0, enableMenu=False)
         style_plot(self.plot, grid=False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setMenuEnabled(False)

@@ -27,6 +27,9 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
+from ui.panels.base import Panel
+from ui.style.plots import full_data
+
 DEFAULT_WIDTH = 1920
 MIN_WIDTH, MAX_WIDTH = 100, 8000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,9 +41,16 @@ def _check_width(width: int) -> None:
                          f"got {width}")
 
 
+def _catch_up(widget: QWidget) -> None:
+    """A panel out of view draws only when shown: have it draw what it holds first."""
+    if isinstance(widget, Panel):
+        widget.catch_up()
+
+
 def render_image(widget: QWidget, width: int) -> QImage:
     """``widget`` drawn ``width`` pixels wide (height in proportion), on white."""
     _check_width(width)
+    _catch_up(widget)
     size = widget.size()
     scale = width / max(size.width(), 1)
     image = QImage(int(width), max(1, round(size.height() * scale)),
@@ -63,6 +73,7 @@ def export_png(widget: QWidget, path: str | Path, width: int = DEFAULT_WIDTH) ->
 
 def export_svg(widget: QWidget, path: str | Path, title: str = "") -> Path:
     target = Path(path)
+    _catch_up(widget)
     generator = QSvgGenerator()
     generator.setFileName(str(target))
     generator.setSize(widget.size())
@@ -85,7 +96,9 @@ def _plots(widget: QWidget) -> Iterator[tuple[str, pg.PlotItem | pg.ViewBox]]:
 
 def plotted_series(widget: QWidget) -> list[tuple[str, str, np.ndarray, np.ndarray,
                                                   np.ndarray | None]]:
-    """(plot, series, x, y, value or None) for every curve, scatter and 2-D image shown."""
+    """(plot, series, x, y, value or None) for every curve, scatter and 2-D image shown
+    (a long curve with all its points, not only those its plot draws)."""
+    _catch_up(widget)
     found = []
     for plot_name, plot in _plots(widget):
         for index, item in enumerate(plot.listDataItems() + [
@@ -101,7 +114,7 @@ def plotted_series(widget: QWidget) -> list[tuple[str, str, np.ndarray, np.ndarr
             if not item.isVisible():
                 continue
             if isinstance(item, pg.PlotDataItem):
-                x, y = item.xData, item.yData
+                x, y = full_data(item)
             else:
                 x, y = item.getData()
             if x is None or y is None or len(x) == 0:

@@ -1,0 +1,119 @@
+"""The worker sends coalesced events: every batch and epoch end, in order, the newest snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from simulator.training.trainer import (
+    BatchEnd,
+    EpochEnd,
+    Finished,
+    Snapshot,
+    Started,
+    TrainerControl,
+)
+from ui.training import worker as worker_module
+from ui.training.controller import TrainingController
+from ui.training.worker import (
+    BatchChunk,
+    EpochEnds,
+    TrainingWorker,
+    epoch_ends,
+)
+
+EPOCHS, BATCHES = 300, 5
+
+
+class FakeClock:
+    """Every reading of the clock moves it 1 ms on: a fast run, the same on every machine."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        self.now += 0.001
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def _run() -> Iterator[Any]:
+    yield Started(EPOCHS, BATCHES, 100, 20, 10)
+    step = 0
+    for epoch in range(1, EPOCHS + 1):
+        for batch in range(1, BATCHES + 1):
+            step += 1
+            yield BatchEnd(epoch, batch, step, 1.0 / step, 0.1)
+        yield EpochEnd(epoch, {"loss": 1.0 / epoch}, 0.1)
+        yield Snapshot(epoch, step, {"weights": {}})
+    yield Finished("completed", EPOCHS, {})
+
+
+def test_epoch_ends_and_snapshots_are_coalesced_and_none_is_lost(monkeypatch) -> None:
+    monkeypatch.setattr(worker_module, "time", SimpleNamespace(**{
+        name: getattr(FakeClock(), name) for name in ("monotonic", "sleep")}))
+    worker = TrainingWorker(_run(), TrainerControl(), emit_hz=30.0)
+    sends: list[tuple[Any, ...]] = []
+    worker.sent.connect(sends.append)
+    worker.run()
+    sent = [event for events in sends for event in events]
+    assert len(sends) < EPOCHS / 2                           # one signal a send
+
+    assert isinstance(sent[0], Started)
+    assert isinstance(sent[-1], Finished)
+    epoch_events = [e for e in sent if isinstance(e, EpochEnd)]
+    assert all(isinstance(e, EpochEnds) for e in epoch_events)
+    assert [end.epoch for e in epoch_events for end in epoch_ends(e)] == \
+        list(range(1, EPOCHS + 1))
+    assert all(e.epoch == e.all[-1].epoch for e in epoch_events)   # it is the newest one
+    assert len(epoch_events) < EPOCHS / 2                    # several epochs to a send
+    steps = np.concatenate([c.steps for c in sent if isinstance(c, BatchChunk)])
+    np.testing.assert_array_equal(steps, np.arange(1, EPOCHS * BATCHES + 1))
+    snapshots = [e for e in sent if isinstance(e, Snapshot)]
+    assert len(snapshots) <= len(epoch_events)               # at most one a send
+    assert snapshots[-1].epoch == EPOCHS                     # the final state is shown
+    assert np.all(np.diff([s.epoch for s in snapshots]) > 0)
+    # A send is batches, then epoch ends, then the newest snapshot: a panel drawing the
+    # snapshot has already seen the epochs before it.
+    for i, event in enumerate(sent):
+        if isinstance(event, Snapshot):
+            before = [e for e in sent[:i] if isinstance(e, EpochEnd)]
+            assert before
+            assert before[-1].epoch >= event.epoch
+
+
+def test_a_single_epoch_end_is_its_own_list() -> None:
+    event = EpochEnd(3, {"loss": 0.5}, 0.1)
+    assert epoch_ends(event) == (event,)
+    both = EpochEnds.of([EpochEnd(1, {"loss": 1.0}, 0.1), event])
+    assert both.epoch == 3
+    assert both.metrics == {"loss": 0.5}
+    assert [e.epoch for e in epoch_ends(both)] == [1, 3]
+
+
+class FakeLimits:
+    """Records what the worker asks of threadpoolctl (the real BLAS state is process-wide)."""
+
+    log: list[str] = []
+
+    def __init__(self, limits: int, user_api: str) -> None:
+        self.log.append(f"limit {user_api} to {limits}")
+
+    def restore_original_limits(self) -> None:
+        self.log.append("restore")
+
+
+def test_every_run_trains_with_one_blas_thread_and_leaves_it_so(monkeypatch, qtbot) -> None:
+    monkeypatch.setattr(worker_module, "threadpool_limits", FakeLimits)
+    FakeLimits.log = []
+    controller = TrainingController()
+    for _ in range(2):
+        with qtbot.waitSignal(controller.done, timeout=10_000):
+            controller.start_events(iter([Finished("completed", 0, {})]), TrainerControl())
+        qtbot.waitUntil(lambda: not controller.running, timeout=10_000)
+    assert FakeLimits.log == ["limit blas to 1", "limit blas to 1"]    # never lifted
