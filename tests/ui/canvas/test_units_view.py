@@ -90,7 +90,7 @@ def test_snapshots_redraw_the_connections_live(xor_window, qtbot) -> None:
     window = xor_window
     view = window.units_view
     before = view.connection("output", 0, 2).weight
-    window.controller.set_speed(None)
+    window.controller.set_speed(100)      # a run long enough for paced snapshots to come
     seen = []
     window.controller.event.connect(
         lambda e: seen.append(e) if isinstance(e, Snapshot) and "units" in e.data else None)

@@ -162,7 +162,8 @@ def damaged_files() -> dict[str, bytes]:
 def test_a_damaged_recovery_file_is_refused_and_moved_aside(
         tmp_path: Path, main_window, dialogs, answers, kind: str) -> None:
     bad = tmp_path / "session-crashed.bpproj"
-    bad.write_bytes(damaged_files()[kind])
+    damaged = damaged_files()[kind]        # made once: a zip carries the time it was made
+    bad.write_bytes(damaged)
     with pytest.raises(ModelFileError):
         load_project(bad)
     window = main_window
@@ -178,7 +179,7 @@ def test_a_damaged_recovery_file_is_refused_and_moved_aside(
         np.testing.assert_array_equal(value, weights[key])
     assert not bad.exists()
     (moved,) = list((tmp_path / "damaged").iterdir())
-    assert moved.read_bytes() == damaged_files()[kind]
+    assert moved.read_bytes() == damaged
     assert str(moved) in text
 
 
