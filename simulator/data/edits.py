@@ -9,10 +9,11 @@ source and options (a project's ``DatasetChoice``) rather than a copy of the dat
     the added points' features and class indices, in the order they were added.
 
 :meth:`PointEdits.apply` gives the edited data: the loaded samples that were not removed, in
-their order, then the added ones. The same data and edits give the same arrays, bit for bit.
-Edits refer to one loading of the data: regenerating it (another seed, noise or size) keeps the
-added points and drops the removals (:meth:`PointEdits.added_only`), whose indices named points
-that are gone.
+their order, then the added ones (``Dataset.added_by_hand`` of them: always training data). The
+same data and edits give the same arrays, bit for bit. Removals name samples of one draw of the
+data: generating it anew with another seed or size keeps the added points and drops the
+removals (:meth:`PointEdits.added_only`), whose indices named points that are gone (another
+noise level jitters the same points, so the app keeps every edit then).
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ class PointEdits:
         note = self.describe()
         description = f"{dataset.description}; {note}" if dataset.description else note
         return dataclasses.replace(dataset, x=x, y=y, description=description,
+                                   added_by_hand=dataset.added_by_hand + len(self.added_x),
                                    class_names=list(dataset.class_names),
                                    warnings=list(dataset.warnings),
                                    feature_names=list(dataset.feature_names))

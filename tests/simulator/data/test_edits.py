@@ -81,3 +81,28 @@ def test_only_classification_vectors_can_be_edited() -> None:
 def test_damaged_edits_raise_the_callers_error(data: object, message: str) -> None:
     with pytest.raises(ModelFileError, match=message):
         PointEdits.from_dict(data, error=ModelFileError)
+
+
+def test_points_added_by_hand_are_always_training_rows() -> None:
+    from simulator.config import TrainingConfig
+    from simulator.data.prepare import split_of
+
+    data = load_dataset("xor", n=40)
+    config = TrainingConfig(validation_split=0.5, seed=3)
+    before = split_of(data, config)
+    edited = PointEdits().add([0.9, 0.9], 0).add([-0.9, 0.9], 1).apply(data)
+    assert edited.added_by_hand == 2
+    after = split_of(edited, config)
+    assert set(after.train) == {*before.train, 40, 41}
+    np.testing.assert_array_equal(after.val, before.val)    # the others are drawn as before
+    only = PointEdits(((0.0, 0.0),), (1,), tuple(range(40))).apply(data)
+    np.testing.assert_array_equal(split_of(only, config).train, [0])
+
+
+@pytest.mark.parametrize("method", ["standardize", "minmax", "minmax_symmetric", "none"])
+def test_inverse_preprocessing_gives_back_the_data(method: str) -> None:
+    from simulator.data.preprocessing import Preprocessor
+
+    x = load_dataset("moons", n=50).x * 3 + 1
+    prep = Preprocessor(method).fit(x)
+    np.testing.assert_allclose(prep.inverse_transform(prep.transform(x)), x, rtol=1e-12)
