@@ -160,9 +160,15 @@ class DataHookup:
 
     def probe_at(self, x: float, y: float) -> None:
         """Evaluate the network at the clicked network input, in the inspector."""
-        if self.host.session() is None:
+        session = self.host.session()
+        if session is None:
             self.host.status.setText("There is no network to evaluate yet: the design cannot "
                                      "train on this data (see the canvas).")
+            return
+        if session.grid_bounds is None:     # a fitted curve: its plot is not the input plane
+            self.host.status.setText("Ctrl+click evaluates a network with 2 inputs at a point "
+                                     "of its Decision boundary plot; type an input in the "
+                                     "Layer tab's \"Evaluate an input\" instead.")
             return
         self.host.show_probe()
         self.probe.evaluate([x, y])

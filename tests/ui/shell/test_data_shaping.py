@@ -217,3 +217,10 @@ def test_showing_data_pushes_nothing(main_window) -> None:
         assert main_window.dataset_choice == choice
         if "n" in choice.options:
             assert len(main_window.dataset) == choice.options["n"]
+
+
+def test_ctrl_click_on_a_fitted_curve_evaluates_nothing(main_window) -> None:
+    main_window.open_preset(load_preset("sine_regression"))
+    main_window.data_hookup.probe_at(0.5, 0.2)
+    assert main_window.inspection.typed is None
+    assert "network with 2 inputs" in main_window.status_label.text()
