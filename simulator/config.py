@@ -18,6 +18,8 @@ from simulator.optim import get_optimizer
 from simulator.optim.schedules import get_schedule
 from simulator.regularizers import get_regularizer
 
+#: ``validation_split`` lies in [0, VALIDATION_SPLIT_MAX) (the UI's controls read it too).
+VALIDATION_SPLIT_MAX = 1.0
 PREPROCESSING = ("auto", "none", "center", "standardize", "minmax", "minmax_symmetric", "pixels")
 
 
@@ -57,7 +59,8 @@ class TrainingConfig:
         self.batch_size = integer(self.batch_size, "training 'batch_size'", low=1)
         self.epochs = integer(self.epochs, "training 'epochs'", low=1)
         self.seed = integer(self.seed, "training 'seed'", low=0)
-        number(self.validation_split, "training 'validation_split'", low=0, high=1,
+        number(self.validation_split, "training 'validation_split'", low=0,
+               high=VALIDATION_SPLIT_MAX,
                high_open=True, hint="the fraction held out")
         choice(self.preprocessing, "training 'preprocessing'", PREPROCESSING)
         if self.gradient_clip is not None:

@@ -25,6 +25,7 @@ from typing import BinaryIO, TextIO
 import numpy as np
 
 from simulator.data import Dataset, load_dataset
+from simulator.data.edits import PointEdits
 from simulator.data.formats import csv_text
 from simulator.errors import DataError, ModelFileError
 from simulator.io import LoadedModel, load_model
@@ -67,10 +68,12 @@ def input_path(source: str | None) -> str | None:
 
 
 def open_dataset(source: str, options: dict[str, object] | None = None,
-                 warn: TextIO | None = None) -> Dataset:
+                 warn: TextIO | None = None, edits: PointEdits | None = None) -> Dataset:
     """The one dataset loader, with what it skipped or guessed written to ``warn`` (None:
-    standard error)."""
+    standard error); ``edits`` are the points a project added or removed by hand."""
     dataset = load_dataset(source, **(options or {}))
+    if edits is not None:
+        dataset = edits.apply(dataset)
     for note in dataset.warnings:
         print(f"backprop-studio: warning: {note}", file=warn or sys.stderr)
     return dataset

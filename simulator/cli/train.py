@@ -159,7 +159,8 @@ def _dataset(design: Design, args: argparse.Namespace, log: TextIO) -> Dataset:
     if args.data is not None:
         return open_dataset(args.data, options, log)
     if design.dataset is not None:
-        return open_dataset(design.dataset.source, {**design.dataset.options, **options}, log)
+        return open_dataset(design.dataset.source, {**design.dataset.options, **options}, log,
+                            design.dataset.edits)
     raise DataError("no data: give --data (a built-in dataset name or a file)")
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 import numpy as np
 
-from simulator.checks import choice
+from simulator.checks import choice, integer
 from simulator.errors import DataError
 
 Task = Literal["classification", "regression"]
@@ -26,6 +26,8 @@ class Dataset:
     ``x_test``/``y_test``); ``prepare`` keeps it apart. ``warnings`` lists what the loader
     skipped or guessed, for the UI and command line to show. ``source`` is the built-in name or
     the path it came from; ``feature_names`` the column names of a table (may be empty).
+    The last ``added_by_hand`` samples are points a teacher added (:mod:`simulator.data.edits`):
+    they are always training data, never held out.
     """
 
     name: str
@@ -39,9 +41,12 @@ class Dataset:
     warnings: list[str] = field(default_factory=list)
     source: str = ""
     feature_names: list[str] = field(default_factory=list)
+    added_by_hand: int = 0
 
     def __post_init__(self) -> None:
         choice(self.task, f"dataset '{self.name}': 'task'", TASKS, error=DataError)
+        integer(self.added_by_hand, f"dataset '{self.name}': 'added_by_hand'", low=0,
+                high=len(self.x), error=DataError)
         if (self.x_test is None) != (self.y_test is None):
             raise DataError(f"dataset '{self.name}': x_test and y_test must be given together")
         self.y = self._check_part("x", "y", self.x, self.y)

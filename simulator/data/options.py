@@ -17,6 +17,10 @@ from simulator.paths import check_source
 
 #: Largest file (or decoded array) a loader accepts unless the caller passes ``max_bytes``.
 DEFAULT_MAX_BYTES = 2 * 1024**3
+#: The generators' option ranges (:func:`check_generator`; the UI's controls read them too):
+#: at most this many samples by default, a noise level in [0, NOISE_MAX], a seed >= 0.
+N_MAX = 1_000_000
+NOISE_MAX = 10.0
 
 
 def reject_unknown(what: str, options: Mapping[str, Any], allowed: Iterable[str]) -> None:
@@ -29,13 +33,18 @@ def reject_unknown(what: str, options: Mapping[str, Any], allowed: Iterable[str]
                         f"{', '.join(unknown)} for {what}; its options are: {known}")
 
 
-def check_generator(n: int, noise: float, seed: int, n_max: int = 1_000_000,
+def fewest_samples(classes: int | None) -> int:
+    """The smallest ``n`` a generator takes: one sample per class (one when classless)."""
+    return 1 if classes is None else classes
+
+
+def check_generator(n: int, noise: float, seed: int, n_max: int = N_MAX,
                     classes: int | None = None, classes_max: int = 10) -> None:
     """The options every generator shares: sample count, noise level, seed (and classes)."""
-    low = 1 if classes is None else integer(classes, "option 'classes'", low=2,
-                                            high=classes_max, error=DataError)
-    integer(n, "option 'n'", low=low, high=n_max, error=DataError)
-    number(noise, "option 'noise'", low=0, high=10, error=DataError)
+    if classes is not None:
+        integer(classes, "option 'classes'", low=2, high=classes_max, error=DataError)
+    integer(n, "option 'n'", low=fewest_samples(classes), high=n_max, error=DataError)
+    number(noise, "option 'noise'", low=0, high=NOISE_MAX, error=DataError)
     integer(seed, "option 'seed'", low=0, error=DataError)
 
 

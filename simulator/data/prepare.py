@@ -59,11 +59,17 @@ def fit_input(x: np.ndarray, input_shape: Sequence[int], name: str = "dataset") 
 def split_of(dataset: Dataset, config: TrainingConfig) -> SplitIndices:
     """The training and validation rows :func:`prepare` uses: the same data and config (seed,
     ``validation_split``) give the same rows, so a trained model's held-out part can be found
-    again."""
+    again. Points added by hand (the last ``dataset.added_by_hand``) are always training rows,
+    after the drawn ones, and leave the draw of the others as it was."""
     classification = dataset.task == "classification"
-    return train_val_test_split(len(dataset.x), val=config.validation_split, seed=config.seed,
-                                stratify=dataset.y if classification else None,
-                                keep_order=not config.shuffle)
+    drawn = len(dataset.x) - dataset.added_by_hand
+    added = np.arange(drawn, len(dataset.x), dtype=np.int64)
+    if drawn == 0:
+        return SplitIndices(added, added[:0], added[:0].copy())
+    split = train_val_test_split(drawn, val=config.validation_split, seed=config.seed,
+                                 stratify=dataset.y[:drawn] if classification else None,
+                                 keep_order=not config.shuffle)
+    return split._replace(train=np.concatenate([split.train, added])) if len(added) else split
 
 
 def check_fit(spec: NetworkSpec, dataset: Dataset) -> None:

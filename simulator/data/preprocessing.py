@@ -114,6 +114,14 @@ class Preprocessor:
         dtype = x.dtype if x.dtype.kind == "f" else np.float64
         return ((x - self.shift) * self.scale).astype(dtype, copy=False)
 
+    def inverse_transform(self, z: np.ndarray) -> np.ndarray:
+        """Network inputs ``z`` back in the data's units, ``z / scale + shift`` (float64): the
+        inverse of :meth:`transform` (a scale is never 0)."""
+        if not self.fitted:
+            raise DataError(f"preprocessing '{self.method}' must be fitted before it can map "
+                            "network inputs back to the data's units")
+        return np.asarray(z, dtype=np.float64) / self.scale + self.shift
+
     def fit_transform(self, x: np.ndarray) -> np.ndarray:
         return self.fit(x).transform(x)
 

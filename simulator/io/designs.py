@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from resources import resource_path
+from simulator.data.edits import PointEdits
 from simulator.errors import ModelFileError
 from simulator.io.common import open_checked, parse_json, parse_spec, require_dict
 from simulator.io.project_file import DatasetChoice, Project, load_project
@@ -65,13 +66,15 @@ class Lesson:
     #: The network as its file holds it; :meth:`spec` builds a fresh design from it each time.
     network: dict[str, Any] = field(default_factory=dict)
     order: int = LAST_ORDER
+    #: Points added or removed by hand in the lesson's data (none for the shipped lessons).
+    dataset_edits: PointEdits = field(default_factory=PointEdits)
 
     def spec(self) -> NetworkSpec:
         return parse_spec(self.network, f"lesson '{self.key}'")
 
     @property
     def dataset(self) -> DatasetChoice:
-        return DatasetChoice(self.dataset_source, dict(self.dataset_options))
+        return DatasetChoice(self.dataset_source, dict(self.dataset_options), self.dataset_edits)
 
 
 @dataclass
@@ -134,7 +137,7 @@ def lesson_from_dict(key: str, data: Any) -> Lesson:
     if isinstance(order, bool) or not isinstance(order, int):
         raise ModelFileError(f"{what}: 'order' must be a whole number, got {order!r}")
     return Lesson(key, texts["title"], texts["description"], dataset.source, dataset.options,
-                  data["network"], order)
+                  data["network"], order, dataset.edits)
 
 
 def file_kind(path: str | os.PathLike[str]) -> FileKind:

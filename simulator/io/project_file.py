@@ -5,7 +5,8 @@ A zip archive, written reproducibly and atomically like the model file:
 ``project.json`` (always)
     ``format_version``, ``app_version``, ``network`` (the design: layers, connections, canvas
     positions and the ``training`` section, as :meth:`NetworkSpec.to_dict` writes it),
-    ``dataset`` (``{"source": name or path, "options": {...}}`` or null), ``history`` (metric
+    ``dataset`` (``{"source": name or path, "options": {...}}``, plus ``"edits"`` when
+    points were added or removed by hand, :mod:`simulator.data.edits`; or null), ``history`` (metric
     curves, ``{name: [number or null, ...]}``) and ``settings`` (free JSON for the app).
 ``weights.npz`` (when the network was trained)
     As in a model file, keys ``"layer.key"``, a Dense ``W`` ``[units][inputs]``.
@@ -31,6 +32,8 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from simulator.data.dataset import Dataset
+from simulator.data.edits import PointEdits
 from simulator.errors import BackpropError, DataError, ModelFileError
 from simulator.io import older_formats, safe_npz, safe_zip
 from simulator.io.atomic import atomic_write
@@ -63,13 +66,25 @@ MAX_SOURCE_CHARS = 4096
 
 @dataclass
 class DatasetChoice:
-    """Which data the project trains on: a built-in name or a file path, plus loader options."""
+    """Which data the project trains on: a built-in name or a file path, loader options, and
+    the points edited by hand (:class:`~simulator.data.edits.PointEdits`; stored as
+    ``"edits"`` only when there are some, so files without edits read as before)."""
 
     source: str
     options: dict[str, Any] = field(default_factory=dict)
+    edits: PointEdits = field(default_factory=PointEdits)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "options": dict(self.options)}
+        data: dict[str, Any] = {"source": self.source, "options": dict(self.options)}
+        if not self.edits.empty:
+            data["edits"] = self.edits.to_dict()
+        return data
+
+    def load(self) -> Dataset:
+        """The data, loaded and edited; a DataError says what is wrong."""
+        from simulator.data import load_dataset
+
+        return self.edits.apply(load_dataset(self.source, **self.options))
 
     @classmethod
     def from_dict(cls, data: Any, what: str = "dataset") -> DatasetChoice:
@@ -77,13 +92,14 @@ class DatasetChoice:
         source, options = data.get("source"), data.get("options", {})
         if not isinstance(source, str) or not source or len(source) > MAX_SOURCE_CHARS:
             raise ModelFileError(f"{what}: 'source' must be a dataset name or path")
-        unknown = sorted(set(data) - {"source", "options"})
+        unknown = sorted(set(data) - {"source", "options", "edits"})
         if unknown:
             raise ModelFileError(f"{what}: unknown keys {unknown}")
         from simulator.data.stored_options import check_stored_options
 
+        edits = PointEdits.from_dict(data.get("edits", {}), f"{what}: 'edits'", ModelFileError)
         try:
-            return cls(source, check_stored_options(source, options, what))
+            return cls(source, check_stored_options(source, options, what), edits)
         except DataError as exc:
             raise ModelFileError(str(exc)) from None
 

@@ -135,8 +135,7 @@ def test_a_project_whose_run_cannot_resume_opens_and_says_so(main_window, tmp_pa
 
 def test_a_lesson_file_cannot_choose_a_safety_limit(main_window, tmp_path: Path,
                                                     dialogs) -> None:
-    lesson = json.loads(json.dumps(vars(load_preset("xor"))))
-    data = {"title": "x", "network": lesson["network"],
+    data = {"title": "x", "network": load_preset("xor").network,
             "dataset": {"source": "xor", "options": {"max_bytes": 10**15}}}
     path = tmp_path / "lesson.json"
     path.write_text(json.dumps(data))

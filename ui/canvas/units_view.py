@@ -18,6 +18,7 @@ the latest payload and draws it when shown, so it costs the interface nothing me
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -229,7 +230,7 @@ class UnitsView(QGraphicsView):
         self.message = ""
         self.labels: list[WeightLabel] = []
         self._stale = False
-        self._shown: tuple[dict[str, Any] | None, Trace | None] = (None, None)
+        self._shown: tuple[dict[str, Any] | None, Any] = (None, None)
 
     # ----- building -------------------------------------------------------------------
     def set_columns(self, columns: list[Column] | None, message: str = "") -> None:
@@ -371,21 +372,28 @@ class UnitsView(QGraphicsView):
         return column is self.columns[-1] and column.units > 1 and column.activation in (
             "softmax", "sigmoid")
 
-    def show_values(self, trace: Trace | None) -> None:
-        """Write a presented sample's value under every unit (None clears them)."""
-        self._shown = (self._shown[0], trace)
+    def show_values(self, values: Trace | Mapping[str, Mapping[str, Any]] | None) -> None:
+        """Write every unit's value under it: a presented sample's (a step-through
+        :class:`Trace`) or an evaluated input's (:func:`simulator.training.probes.layer_values`,
+        as the inspector's "Evaluate an input" gets them); None clears them."""
+        self._shown = (self._shown[0], values)
+        outputs: dict[str, Any] = {}
+        if isinstance(values, Trace):
+            outputs = {INPUT: values.x, **{f.name: f.a for f in values.forward}}
+        elif values is not None:
+            outputs = {INPUT: values["input"]["a"],
+                       **{name: v["a"] for name, v in values.items() if name != "input"}}
         shown = {}
-        if trace is not None:
-            shown[INPUT] = np.asarray(trace.x).reshape(-1)
-            by_name = {f.name: f for f in trace.forward}
+        if outputs:
+            shown[INPUT] = np.asarray(outputs[INPUT]).reshape(-1)
             for column in self.columns[1:]:
-                if column.shown in by_name:
-                    shown[column.name] = np.asarray(by_name[column.shown].a).reshape(-1)
+                if column.shown in outputs:
+                    shown[column.name] = np.asarray(outputs[column.shown]).reshape(-1)
         for name, items in self.units.items():
-            values = shown.get(name)
+            column_values = shown.get(name)
             for u, item in enumerate(items):
-                item.set_value(f"{values[u]:.2f}" if values is not None and u < values.size
-                               else "")
+                item.set_value(f"{column_values[u]:.2f}" if column_values is not None
+                               and u < column_values.size else "")
 
     def highlight(self, name: str | None) -> None:
         """Outline the column that holds layer ``name`` (or the input); None: no column."""

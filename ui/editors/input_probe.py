@@ -1,5 +1,8 @@
 """The inspector's "Evaluate an input" box: type one input vector, see every unit's z and a.
 
+An input can also come from a Ctrl+click on the Decision boundary plot
+(:meth:`InputProbe.evaluate`).
+
 The box only parses what was typed and shows what it is given: the numbers are the engine's
 (:func:`simulator.training.probes.layer_values` on the session's network, in the worker thread
 while a run is under way), delivered by :class:`ui.training.inspection.InspectorFeed`.
@@ -12,7 +15,7 @@ import re
 from collections.abc import Mapping
 
 import numpy as np
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
@@ -115,6 +118,15 @@ class InputProbe(QGroupBox):
             return
         self.typed = numbers
         self.input_typed.emit(numbers, self.data_units.isChecked())
+
+    def evaluate(self, numbers: list[float]) -> None:
+        """Evaluate the network input ``numbers`` (a point clicked on a plot of the network's
+        inputs) as if typed: shown in the box, off "in the data's units"."""
+        with QSignalBlocker(self.data_units):
+            self.data_units.setChecked(False)
+        self.edit.setText(", ".join(f"{v:.4g}" for v in numbers))
+        self.typed = [float(v) for v in numbers]
+        self.input_typed.emit(self.typed, False)
 
     def _resubmit(self) -> None:
         if self.typed is not None:

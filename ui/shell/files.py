@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.data import Dataset, data_file_filter, load_dataset
+from simulator.data import Dataset, data_file_filter
 from simulator.io import DatasetChoice, Project, load_model
 from simulator.io.designs import MODEL_SUFFIX, ONNX_SUFFIX, PROJECT_SUFFIX, Lesson
 from simulator.io.designs import read_design as read_design_file
@@ -44,8 +44,8 @@ class Opened:
 
 def open_preset(preset: Lesson) -> Opened:
     choice = preset.dataset
-    return Opened(preset.spec(), preset.title, load_dataset(choice.source, **choice.options),
-                  choice, preset_key=preset.key, description=preset.description)
+    return Opened(preset.spec(), preset.title, choice.load(), choice, preset_key=preset.key,
+                  description=preset.description)
 
 
 def read_design(name: str) -> Opened:
@@ -70,7 +70,7 @@ def read_design(name: str) -> Opened:
 def open_project(project: Project, title: str, path: Path | None) -> Opened:
     """A loaded project, with its data loaded (raises like :func:`read_design`)."""
     choice = project.dataset
-    dataset = None if choice is None else load_dataset(choice.source, **choice.options)
+    dataset = None if choice is None else choice.load()
     return Opened(project.spec, title, dataset, choice, project, path)
 
 

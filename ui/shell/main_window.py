@@ -36,7 +36,9 @@ from simulator.training.checkpoint import Checkpoint
 from ui import error_log
 from ui.canvas.view import DesignCanvas
 from ui.design.commands import SetInputShape
+from ui.design.data_commands import SetData
 from ui.design.positions import fill_missing_positions
+from ui.editors.data_controls import DataControls
 from ui.editors.inspector import Inspector
 from ui.editors.palette import Palette
 from ui.editors.training_settings import TrainingSettings
@@ -53,6 +55,7 @@ from ui.panels.parts.sample_link import SampleLink
 from ui.panels.restore import show_replay
 from ui.shell.actions import SPEEDS, build_menus, build_toolbar
 from ui.shell.autosave import RecoveryInfo, install_autosave, recovery_project
+from ui.shell.data_hookup import DataHookup, DataHost
 from ui.shell.drop import install_drop
 from ui.shell.errors import describe
 from ui.shell.file_menu import Document, FileMenu
@@ -76,6 +79,7 @@ LEFT_WIDTH, RIGHT_WIDTH = 290, 540
 class MainWindow(QMainWindow):
     training_finished = Signal(object)   # Finished | Failed, after the panels saw it
     session_changed = Signal(object)     # the TrainingSession reset() built (or None)
+    data_changed = Signal()              # show_data() put other data on screen
 
     def __init__(self, preset: Preset | None = None) -> None:
         super().__init__()
@@ -95,6 +99,7 @@ class MainWindow(QMainWindow):
         self.layer_palette = Palette()
         self.inspector = Inspector(self.stack)
         self.training_settings = TrainingSettings(self.stack)
+        self.data_controls = DataControls()
         self.editor_tabs = QTabWidget()
         self.panels: list[Panel] = default_panels()
         self.panel_tabs = PanelTabs(self.panels)
@@ -134,10 +139,16 @@ class MainWindow(QMainWindow):
             self.panels, self.session_changed, session=lambda: self.session,
             spec=lambda: self.spec, stop_training=self.stop_training)
         self.units_view, self.units_action = units.view, units.action
+        self.inspection.typed_shown.append(self.units_view.show_values)
         maps = find_panel(self.panels, ActivationsPanel)
         self.sample_link = SampleLink(find_panel(self.panels, DataPanel), maps, self.controller,
                                       lambda: self.session,
                                       lambda: self.panel_tabs.show_panel(maps))
+        self.data_hookup = DataHookup(
+            self.data_controls, DataHost(
+                self.stack, lambda: self.spec, lambda: (self.dataset, self.dataset_choice),
+                self.show_data, lambda: self.session, self.status_label, self._show_probe),
+            find_panel(self.panels, BoundaryPanel), self.inspector.probe, self.session_changed)
         self._connect()
         self.install(open_preset(preset or load_preset()))
         self.autosave = install_autosave(
@@ -165,6 +176,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.editor_tabs.addTab(_scrolled(self.inspector), "Layer")
         self.editor_tabs.addTab(_scrolled(self.training_settings), "Training")
+        self.editor_tabs.addTab(_scrolled(self.data_controls), "Data")
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         docks = [self._dock("Layers", self.layer_palette, left),
                  self._dock("Settings", self.editor_tabs, left)]
@@ -207,6 +219,13 @@ class MainWindow(QMainWindow):
         menus.presentation.toggled.connect(self.presentation.set_active)
         menus.train_or_pause.triggered.connect(lambda: self.training.train_or_pause())
         menus.experiments.triggered.connect(lambda: self.experiments.show())
+
+    def _show_probe(self) -> None:
+        """Bring the inspector's "Evaluate an input" box into view."""
+        self.editor_tabs.setCurrentIndex(0)
+        area = self.editor_tabs.widget(0)
+        if isinstance(area, QScrollArea):
+            area.ensureWidgetVisible(self.inspector.probe)
 
     def _show_selection(self, name: object) -> None:
         self.inspector.show_layer(name if isinstance(name, str) else None)
@@ -281,15 +300,23 @@ class MainWindow(QMainWindow):
         return False
 
     def set_dataset(self, dataset: Dataset, choice: DatasetChoice) -> None:
-        """Train on ``dataset``; an input shape that cannot take it is changed (undoably)."""
-        self.dataset, self.dataset_choice = dataset, choice
-        self.dataset_modified = True
-        self.dataset_chooser.show_source(choice.source)
+        """Train on ``dataset``, in one undo step; an input shape that cannot take it is
+        changed in the same step."""
         shape = suggested_input_shape(self.spec, dataset.sample_shape)
+        self.stack.beginMacro(f"Use the dataset {Path(choice.source).name}")
         if shape != self.spec.input_shape:
             self.stack.push(SetInputShape(self.spec, shape))
+        self.stack.push(SetData(self.show_data, (self.dataset, self.dataset_choice),
+                                (dataset, choice), "Use the dataset"))
+        self.stack.endMacro()
+
+    def show_data(self, dataset: Dataset | None, choice: DatasetChoice | None) -> None:
+        """Put this data on screen and start a fresh session on it (undo commands call it)."""
+        self.dataset, self.dataset_choice = dataset, choice
+        self.dataset_chooser.show_source(choice.source if choice is not None else "")
         self._update_title()
         self.reset()
+        self.data_changed.emit()
 
     def _on_spec_changed(self) -> None:
         if self.session_is_stale() and not self.controller.running:

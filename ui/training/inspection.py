@@ -7,7 +7,8 @@ under way (running or paused) the worker thread owns the network: the parameters
 every snapshot and a typed input is handed to the session's ``typed`` probe, whose result the
 next snapshot brings. With no run they are read from the network at once, in the GUI thread.
 The feed is given the inspector (as the narrow :class:`InspectorView`), the controller and two
-callables; it imports no view.
+callables; it imports no view. ``typed_shown`` callbacks get the typed input's values too (the
+window gives them to the units view).
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ class InspectorFeed:
         self.session, self.stale = session, stale
         #: The input last typed (numbers, in data units?) and its request number.
         self.typed: tuple[list[float], bool] | None = None
+        #: Called with every typed input's values the inspector shows (the units view).
+        self.typed_shown: list[Callable[[Any], None]] = []
         self.request = 0
         inspector.input_typed.connect(self.evaluate)
 
@@ -98,6 +101,7 @@ class InspectorFeed:
         typed = event.data.get("typed") or {}
         if typed.get("index") == self.request and self.typed is not None:
             inspector.probe.show_values(typed["values"], caption(when + self._note()))
+            self._tell(typed["values"])
 
     # ----- from the inspector -----------------------------------------------------------
     def evaluate(self, numbers: list[float], data_units: bool) -> None:
@@ -153,3 +157,8 @@ class InspectorFeed:
         trainer = session.trainer
         self.inspector.probe.show_values(
             result["values"], caption(moment(trainer.epoch, trainer.step)))
+        self._tell(result["values"])
+
+    def _tell(self, values: Any) -> None:
+        for listener in self.typed_shown:
+            listener(values)

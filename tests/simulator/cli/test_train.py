@@ -128,3 +128,22 @@ def test_out_dash_writes_the_model_to_standard_output(tmp_path: Path) -> None:
     assert load_model(tmp_path / "m.bpmodel").spec.training.epochs == 1
     assert b"training:   loss" in result.stderr      # the report moved out of the way
     assert not any(name.startswith(".") for name in os.listdir(tmp_path))
+
+
+def test_a_project_trains_on_its_points_edited_by_hand(tmp_path: Path) -> None:
+    import argparse
+
+    from simulator.cli.train import _dataset
+    from simulator.data.edits import PointEdits
+    from simulator.io import DatasetChoice, Project, save_project
+    from simulator.io.designs import read_design
+
+    edits = PointEdits().add([0.5, 0.5], 1).remove(0, 40)
+    choice = DatasetChoice("xor", {"n": 40}, edits)
+    spec = read_design(str(SPIRAL)).spec
+    path = save_project(tmp_path / "edited.bpproj", Project(spec, choice))
+    args = argparse.Namespace(data=None, data_options={})
+    dataset = _dataset(read_design(str(path)), args, io.StringIO())
+    np.testing.assert_array_equal(dataset.x, choice.load().x)
+    assert len(dataset) == 40
+    assert dataset.x[-1].tolist() == [0.5, 0.5]

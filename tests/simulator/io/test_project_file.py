@@ -251,3 +251,33 @@ def test_a_random_generator_state_that_overflows_is_a_readable_error(saved: Path
     project = load_project(saved)
     with pytest.raises(ModelFileError, match="random generator state is malformed"):
         project.restore_trainer(make_trainer(project.spec))
+
+
+# ----- points edited by hand -----------------------------------------------------------------
+def test_edited_points_round_trip_and_old_files_read_without_them(tmp_path: Path) -> None:
+    from simulator.data.edits import PointEdits
+
+    spec = NetworkSpec.from_dict(DESIGN)
+    edits = PointEdits().add([0.25, -0.5], 2).remove(4, 120).remove(0, 120)
+    choice = DatasetChoice(CHOICE.source, dict(CHOICE.options), edits)
+    back = load_project(save_project(tmp_path / "p.bpproj", Project(spec, choice)))
+    assert back.dataset == choice
+    np.testing.assert_array_equal(back.dataset.load().x, choice.load().x)
+    np.testing.assert_array_equal(back.dataset.load().y, choice.load().y)
+    assert len(choice.load()) == 119
+    plain = json.loads(members_of(save_project(tmp_path / "q.bpproj", Project(spec, CHOICE)))
+                       ["project.json"])
+    assert "edits" not in plain["dataset"]       # a file without edits reads as before
+    assert load_project(tmp_path / "q.bpproj").dataset.edits.empty
+
+
+@pytest.mark.parametrize(("edits", "message"), [
+    ({"removed": [3, 3]}, "'edits': the removed samples' indices must be sorted"),
+    ({"added_x": [[1, None]], "added_y": [0]}, "'edits': added point 0 must hold finite"),
+    ({"added_y": [1]}, "0 added points but 1 classes"),
+    ([1, 2], "'edits' must be an object"),
+])
+def test_damaged_point_edits_are_a_model_file_error(saved: Path, edits, message: str) -> None:
+    edit_json(saved, "project.json", lambda d: d["dataset"].update(edits=edits))
+    with pytest.raises(ModelFileError, match=message):
+        load_project(saved)
