@@ -62,6 +62,7 @@ from ui.shell.panel_tabs import PanelTabs
 from ui.shell.presentation import Presentation
 from ui.shell.presets import Preset, available_presets, load_preset
 from ui.shell.recent_files import install_recent_files
+from ui.shell.run_guard import RunGuard
 from ui.shell.screen import fitted_geometry
 from ui.shell.step_controls import install_step_controls
 from ui.shell.units_hookup import install_units_view
@@ -109,11 +110,13 @@ class MainWindow(QMainWindow):
                                  self.panel_tabs, self.toolbar)
         # ----- the parts that act on them -------------------------------------------
         self.file_menu = FileMenu(self.menus.file, Document(
-            path=lambda: self.project_path, confirm_discard=self.confirm_discard,
+            path=lambda: self.project_path, confirm_discard=self.confirm_replace,
             open_design=self.open_path, new_from_preset=self.new_from_preset,
             project=self._project_to_save, saved=self.mark_clean,
             trained_session=self.trained_session, set_dataset=self.set_dataset),
             self.status_label, self, self.close)
+        self.run_guard = RunGuard(self, lambda: self.session, self._run_can_be_saved,
+                                  self.file_menu.save)
         self.training = TrainingBridge(self.controller, self.panels, self.toolbar.run,
                                        self.status_label, self.progress,
                                        session=self._current_session, renew=self._renew,
@@ -207,6 +210,8 @@ class MainWindow(QMainWindow):
         menus.presentation.toggled.connect(self.presentation.set_active)
         menus.train_or_pause.triggered.connect(lambda: self.training.train_or_pause())
         menus.experiments.triggered.connect(lambda: self.experiments.show())
+        menus.undo.triggered.connect(lambda: self.undo())
+        menus.redo.triggered.connect(lambda: self.redo())
 
     def _show_selection(self, name: object) -> None:
         self.inspector.show_layer(name if isinstance(name, str) else None)
@@ -255,13 +260,13 @@ class MainWindow(QMainWindow):
         self.install(opened)
 
     def new_from_preset(self, preset: Preset) -> None:
-        if self.confirm_discard():
+        if self.confirm_replace():
             self.open_preset(preset)
         else:
             self.lesson_box.show_current()
 
     def _reopen_lesson_file(self, path: str) -> None:
-        if not (self.confirm_discard() and self.open_path(path)):
+        if not (self.confirm_replace() and self.open_path(path)):
             self.lesson_box.show_current()
 
     def open_path(self, name: str) -> bool:
@@ -280,8 +285,13 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, "Cannot open", f"Cannot open '{name}': {problem}")
         return False
 
-    def set_dataset(self, dataset: Dataset, choice: DatasetChoice) -> None:
-        """Train on ``dataset``; an input shape that cannot take it is changed (undoably)."""
+    def set_dataset(self, dataset: Dataset, choice: DatasetChoice) -> bool:
+        """Train on ``dataset``; an input shape that cannot take it is changed (undoably).
+        False (and nothing changed) when a trained run would be lost and the user kept it."""
+        if not self.run_guard.confirm():
+            self.dataset_chooser.show_source(self.dataset_choice.source
+                                             if self.dataset_choice else "")
+            return False
         self.dataset, self.dataset_choice = dataset, choice
         self.dataset_modified = True
         self.dataset_chooser.show_source(choice.source)
@@ -290,6 +300,16 @@ class MainWindow(QMainWindow):
             self.stack.push(SetInputShape(self.spec, shape))
         self._update_title()
         self.reset()
+        return True
+
+    def undo(self) -> bool:
+        """Edit ▸ Undo, after asking if it would throw a trained run away."""
+        return self.run_guard.undo_or_redo(self.stack.undo, self.stack.redo,
+                                           self.session_is_stale)
+
+    def redo(self) -> bool:
+        return self.run_guard.undo_or_redo(self.stack.redo, self.stack.undo,
+                                           self.session_is_stale)
 
     def _on_spec_changed(self) -> None:
         if self.session_is_stale() and not self.controller.running:
@@ -321,13 +341,15 @@ class MainWindow(QMainWindow):
         return not self.stack.isClean() or self.dataset_modified
 
     def open_if_discarded(self, name: str | Path) -> bool:
-        """Open a file (recent or dropped) after asking about unsaved changes."""
-        return self.confirm_discard() and self.open_path(str(name))
+        """Open a file (recent or dropped) after asking about unsaved changes or a trained run."""
+        return self.confirm_replace() and self.open_path(str(name))
 
     def mark_clean(self, path: Path) -> None:
         self.project_path, self.title = path, path.stem
         self.dataset_modified = False
         self.stack.setClean()
+        if self._run_can_be_saved():     # the run went into the file with the design
+            self.run_guard.mark_kept()
         self._update_title()
         self.recent.add(path)
 
@@ -352,16 +374,30 @@ class MainWindow(QMainWindow):
     def _project_to_save(self) -> tuple[Project, bool]:
         """The project Save writes, and whether it leaves out a run it cannot save now (the
         weights of a run in progress, or of a design that has changed since)."""
-        include_run = self.controller.state != "running" and not self.session_is_stale()
+        include_run = self._run_can_be_saved()
         project = capture_project(self.spec, self.dataset_choice, self.session, include_run)
         return project, not include_run and self.session is not None
+
+    def _run_can_be_saved(self) -> bool:
+        """Whether Save writes the session's run now (not while it runs, nor once the design
+        has changed since it was built)."""
+        return self.controller.state != "running" and not self.session_is_stale()
+
+    def confirm_replace(self) -> bool:
+        """Before another design, lesson or project replaces this one: ask about unsaved
+        changes (which covers the trained run too), else about a trained run that would be
+        lost (:class:`RunGuard`). False means the user cancelled."""
+        if self.is_modified():
+            return self.confirm_discard()
+        return self.run_guard.confirm()
 
     def confirm_discard(self) -> bool:
         """Ask what to do with unsaved changes; False means the user cancelled."""
         if not self.is_modified():
             return True
+        run = " and its trained run" if self.run_guard.at_stake() is not None else ""
         answer = QMessageBox.question(
-            self, "Unsaved changes", f"Save the changes to '{self.title}' first?",
+            self, "Unsaved changes", f"Save the changes to '{self.title}'{run} first?",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:
@@ -409,6 +445,7 @@ class MainWindow(QMainWindow):
         self.progress.setValue(0)
         if restored and self.session is not None:
             show_replay(self.session, self.panels, self.progress, self.status_label)
+            self.run_guard.mark_kept()       # read from its file: nothing to lose yet
         self.training.on_state(self.controller.state)
         self.session_changed.emit(self.session)
         self._on_state(self.controller.state)
