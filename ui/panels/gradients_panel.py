@@ -20,7 +20,7 @@ from ui.panels.base import Panel
 from ui.panels.parts.growing import GrowingArray
 from ui.panels.weights_panel import is_weight
 from ui.style.plots import live_plot
-from ui.style.scaled import scaled_label_css, scaled_lines, scaled_text
+from ui.style.scaled import scaled_label_css, scaled_lines, themed_text
 from ui.style.theme import COLORS, TICK_FONT_PT, add_legend, series_color, style_plot
 from ui.training.session import TrainingSession
 
@@ -126,7 +126,7 @@ class GradientsPanel(Panel):
 
     def _set_labels(self, values: list[float]) -> None:
         while len(self.labels) < len(values):
-            label = scaled_text(pg.TextItem("", color=COLORS["grid_text"], anchor=(0.5, 1.0)))
+            label = themed_text(pg.TextItem("", color=COLORS["grid_text"], anchor=(0.5, 1.0)))
             self.units.addItem(label)
             self.labels.append(label)
         for i, label in enumerate(self.labels):

@@ -65,7 +65,9 @@ from ui.shell.recent_files import install_recent_files
 from ui.shell.run_guard import RunGuard
 from ui.shell.screen import fitted_geometry
 from ui.shell.step_controls import install_step_controls
+from ui.shell.theme_choice import install_theme_choice
 from ui.shell.units_hookup import install_units_view
+from ui.shell.user_dirs import user_settings
 from ui.training.bridge import TrainingBridge
 from ui.training.controller import TrainingController
 from ui.training.inspection import InspectorFeed
@@ -149,7 +151,10 @@ class MainWindow(QMainWindow):
             lambda: (self.title, self.project_path), self.controller.event,
             self.controller.state_changed)
         self.autosave.failed.connect(self.status_label.setText)
-        self.recent = install_recent_files(self.file_menu.recent_menu, self.open_if_discarded)
+        self.settings = user_settings()
+        self.recent = install_recent_files(self.file_menu.recent_menu, self.open_if_discarded,
+                                           self.settings)
+        self.theme = install_theme_choice(self.menus.view, self.settings)
         install_drop([self, self.canvas.view.viewport()], self.open_if_discarded,
                      lambda path: self.file_menu.load_data(str(path)))
         install_help_menu(self.menuBar(), self, self.backend_in_use, self.new_from_preset)
