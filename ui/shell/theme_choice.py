@@ -38,6 +38,7 @@ def apply_theme(name: str) -> None:
     app.setPalette(theme.qt_palette(name))
     for widget in app.topLevelWidgets():
         theme.restyle(widget)
+    app.sendPostedEvents()       # the palette changes posted: a picture taken now shows them
 
 
 def system_theme(scheme: Qt.ColorScheme) -> str:

@@ -69,7 +69,7 @@ def test_plots_made_while_dark_are_dark(main_window) -> None:
     view.deleteLater()
 
 
-def test_the_canvas_and_the_styled_labels_turn_dark(main_window, qtbot, qapp) -> None:
+def test_the_canvas_and_the_styled_labels_turn_dark(main_window, qtbot) -> None:
     window = main_window
     window.show()
     qtbot.waitExposed(window)
@@ -79,11 +79,9 @@ def test_the_canvas_and_the_styled_labels_turn_dark(main_window, qtbot, qapp) ->
     assert "#444444" not in about.styleSheet()
     assert QColor(themed_color("#444444")).lightness() > 150
     canvas = window.canvas.view
-    qapp.processEvents()
     corner = canvas.grab().toImage().pixelColor(3, 3)
     assert corner.lightness() < 60, corner.name()
     window.theme.set_choice(LIGHT, remember=False)
-    qapp.processEvents()
     assert "#444444" in about.styleSheet()
     assert canvas.grab().toImage().pixelColor(3, 3).lightness() > 200
 
