@@ -1,4 +1,5 @@
-"""Start the app: ``backprop-studio [PROJECT] [--screenshot OUT.png [--train-seconds S]]``.
+"""Start the app: ``backprop-studio [PROJECT] [--theme T] [--presentation] [--screenshot OUT.png
+[--train-seconds S]]``.
 
 While the app runs, :mod:`ui.error_log` catches every exception nobody else did: it is logged
 with its traceback and shown in one line, and the app stays up. A PROJECT that cannot be opened
@@ -45,6 +46,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="save a picture of the main window and exit")
     parser.add_argument("--train-seconds", type=float, default=0.0, metavar="S",
                         help="with --screenshot: train for S seconds first")
+    parser.add_argument("--theme", choices=["system", "light", "dark"],
+                        help="draw in this theme this time (View ▸ Theme keeps a choice "
+                             "for every start)")
+    parser.add_argument("--presentation", action="store_true",
+                        help="start in presentation mode (larger text, for a projector)")
     parser.add_argument("--size", type=_size, metavar="WxH",
                         help="window size (default: 1280x800, or the whole screen if that is "
                              "smaller; a picture is 1280x800)")
@@ -94,6 +100,8 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
                 return 1
             QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Cannot open",
                                                              message[0].upper() + message[1:]))
+    if args.theme:
+        window.theme.set_choice(args.theme, remember=False)
     size = args.size or (SCREENSHOT_SIZE if args.screenshot else None)
     if size is not None:
         window.resize(*size)
@@ -102,6 +110,8 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
         window.show()
     else:
         window.showMaximized()
+    if args.presentation:
+        window.menus.presentation.setChecked(True)
     if args.screenshot:
         return _screenshot(app, window, Path(args.screenshot), args.train_seconds)
     offer_recovery(window, window.autosave.store, window.restore_recovery)
@@ -138,6 +148,7 @@ def _screenshot(app: QApplication, window, out: Path, train_seconds: float) -> i
         QTimer.singleShot(300, save)
     loop.exec()
     window.stop_training()
+    window.menus.presentation.setChecked(False)   # the application's font as it was
     window.stack.clear()   # a picture was taken: nothing to save
     window.close()
     window.deleteLater()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ui.style.theme import configure_plots
 from ui.training import controller as controller_module
-from ui.training import resume_prompt
+from ui.training import discard_prompt, resume_prompt
 
 
 @pytest.fixture(autouse=True)
@@ -91,6 +91,9 @@ def main_window(qtbot, monkeypatch):
                         staticmethod(lambda *_a: QMessageBox.StandardButton.Discard))
     # Train on a loaded or ended run continues it (the tests of the question replace this).
     monkeypatch.setattr(resume_prompt, "ask_resume", lambda *_a: resume_prompt.CONTINUE)
+    # Another lesson or an undo after training discards the run without a word (the tests of
+    # the question replace this).
+    monkeypatch.setattr(discard_prompt, "ask_discard", lambda *_a: discard_prompt.DISCARD)
     window = MainWindow()
     qtbot.addWidget(window)
     window.resize(1280, 800)

@@ -2,7 +2,9 @@
 a callout beside a box whose settings do not fit the data.
 
 Items only draw; what they show comes from the spec through :class:`ui.canvas.scene.DesignScene`,
-which also receives their mouse gestures and turns them into undo commands.
+which also receives their mouse gestures and turns them into undo commands. They paint in the
+current theme's colours (:func:`ui.style.theme.themed_color`), so a change of theme needs only
+a repaint.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.design.positions import BOX_HEIGHT, BOX_WIDTH
-from ui.style.theme import keep_style
+from ui.style.theme import keep_style, themed_color
 
 if TYPE_CHECKING:
     from ui.canvas.scene import DesignScene
@@ -117,24 +119,25 @@ class NodeItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         box = self.box()
         if self.highlighted:
-            painter.setPen(QPen(HIGHLIGHT, 7))
+            painter.setPen(QPen(themed_color(HIGHLIGHT), 7))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(box, 8, 8)
         if self.error or self.note is not None:
-            pen = QPen(ERROR, 3)
+            pen = QPen(themed_color(ERROR), 3)
         elif self.isSelected():
-            pen = QPen(SELECTED, 3)
+            pen = QPen(themed_color(SELECTED), 3)
         else:
-            pen = QPen(QColor("#555555"), 1.2)
+            pen = QPen(themed_color("#555555"), 1.2)
         painter.setPen(pen)
-        painter.setBrush(QBrush(self.fill))
+        painter.setBrush(QBrush(themed_color(self.fill)))
         painter.drawRoundedRect(box, 8, 8)
         self._paint_text(painter, box.adjusted(8, 4, -8, -4))
-        painter.setPen(QPen(QColor("#333333"), 1.2))
-        painter.setBrush(QBrush(QColor("white")))
+        port = themed_color("#333333")
+        painter.setPen(QPen(port, 1.2))
+        painter.setBrush(QBrush(themed_color("#ffffff")))
         if self.has_input_port:
             painter.drawEllipse(QPointF(0, box.top()), PORT_RADIUS, PORT_RADIUS)
-        painter.setBrush(QBrush(QColor("#333333")))
+        painter.setBrush(QBrush(port))
         painter.drawEllipse(QPointF(0, box.bottom()), PORT_RADIUS, PORT_RADIUS)
 
     def _paint_text(self, painter: QPainter, area: QRectF) -> None:
@@ -145,7 +148,7 @@ class NodeItem(QGraphicsItem):
         lines = [(self.title, bold), (self.subtitle, base), (self.detail, base)]
         lines = [(text, font) for text, font in lines if text]
         step = area.height() / max(len(lines), 1)
-        painter.setPen(QColor("#111111"))
+        painter.setPen(themed_color("#111111"))
         for k, (text, font) in enumerate(lines):
             painter.setFont(font)
             shown = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight,
@@ -241,13 +244,13 @@ class NoteItem(QGraphicsItem):
               widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         body = QRectF(0, 0, self.WIDTH, self._height)
-        painter.setPen(QPen(ERROR, 1.5))
-        painter.setBrush(QBrush(QColor("#fde2e1")))
+        painter.setPen(QPen(themed_color(ERROR), 1.5))
+        painter.setBrush(QBrush(themed_color("#fde2e1")))
         painter.drawRoundedRect(body, 6, 6)
         mid = min(BOX_HEIGHT / 2, self._height / 2)
         painter.drawPolygon(QPolygonF([QPointF(-self.GAP + 2, mid), QPointF(0.5, mid - 7),
                                        QPointF(0.5, mid + 7)]))
-        painter.setPen(QColor("#7a1010"))
+        painter.setPen(themed_color("#7a1010"))
         top = self.PAD
         for text, font, height in self._blocks():
             painter.setFont(font)
@@ -296,7 +299,7 @@ class EdgeItem(QGraphicsPathItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        color = SELECTED if self.isSelected() else QColor("#444444")
+        color = themed_color(SELECTED if self.isSelected() else "#444444")
         painter.setPen(QPen(color, 3 if self.isSelected() else 1.8))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self.path())

@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
 from simulator.spec import INPUT
 from simulator.training.step_through import Trace
 from simulator.training.units import Column
-from ui.style.theme import class_color
+from ui.style.theme import class_color, keep_style, themed_color
 
 TILE = 46.0
 UNIT_GAP = 16.0
@@ -108,6 +108,19 @@ def weight_pen(weight: float, largest: float, hovered: bool = False) -> QPen:
     pen = QPen(color, 0.6 + (MAX_WIDTH - 0.6) * size + (2.0 if hovered else 0.0))
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     return pen
+
+
+def inked(item: Any, color: str) -> Any:
+    """Text in ``color`` (written for the light theme) in the current theme, again on every
+    :func:`ui.style.theme.restyle`."""
+    def style(target: Any) -> None:
+        if isinstance(target, QGraphicsTextItem):
+            target.setDefaultTextColor(themed_color(color))
+        else:
+            target.setBrush(QBrush(themed_color(color)))
+
+    keep_style(item, "ink", style)
+    return item
 
 
 class ConnectionItem(QGraphicsLineItem):
@@ -169,7 +182,7 @@ class WeightLabel(QGraphicsSimpleTextItem):
         super().__init__()
         self.line_item, self.at = line, at
         self.setZValue(3)
-        self.setBrush(QBrush(QColor("#222222")))
+        inked(self, "#222222")
 
     def refresh(self) -> None:
         self.setText(f"{self.line_item.weight:.3g}")
@@ -185,14 +198,13 @@ class UnitItem(QGraphicsRectItem):
     def __init__(self, column: str, unit: int, rect: QRectF) -> None:
         super().__init__(rect)
         self.column, self.unit = column, unit
-        self.setPen(QPen(QColor("#777777"), 1))
-        self.setBrush(QBrush(QColor("#f4f4f4")))
+        self.highlighted = False
+        keep_style(self, "colors", lambda item: item.set_highlighted(item.highlighted))
         self.setZValue(2)
         self.image = QGraphicsPixmapItem(self)
         self.image.setPos(rect.topLeft())
         self.image.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
-        self.value = QGraphicsSimpleTextItem(self)
-        self.highlighted = False
+        self.value = inked(QGraphicsSimpleTextItem(self), "#111111")
 
     def set_image(self, image: QImage) -> None:
         pixmap = QPixmap.fromImage(image)
@@ -207,7 +219,9 @@ class UnitItem(QGraphicsRectItem):
 
     def set_highlighted(self, on: bool) -> None:
         self.highlighted = on
-        self.setPen(QPen(HIGHLIGHT, 4) if on else QPen(QColor("#777777"), 1))
+        self.setPen(QPen(themed_color(HIGHLIGHT), 4) if on
+                    else QPen(themed_color("#777777"), 1))
+        self.setBrush(QBrush(themed_color("#f4f4f4")))
 
 
 class UnitsView(QGraphicsView):
@@ -242,7 +256,7 @@ class UnitsView(QGraphicsView):
         self.columns = list(columns or [])
         self.message = "" if columns else message
         if not columns:
-            text = QGraphicsTextItem(message)
+            text = inked(QGraphicsTextItem(message), "#111111")
             text.setTextWidth(320)
             scene.addItem(text)
             self._fit()
@@ -256,7 +270,7 @@ class UnitsView(QGraphicsView):
         bold.setPointSizeF(bold.pointSizeF() * 1.15)
         for k, column in enumerate(columns):
             x = MARGIN + k * COLUMN_GAP
-            title = QGraphicsSimpleTextItem(self._title(column))
+            title = inked(QGraphicsSimpleTextItem(self._title(column)), "#111111")
             title.setFont(bold)
             box = title.boundingRect()
             title.setPos(x + TILE / 2 - box.width() / 2, -box.height() - 8)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEd
 
 from ui.editors.help_texts import choice_help, field_tooltip, tooltip
 from ui.style.scaled import styled
+from ui.style.theme import themed_css
 
 INVALID_STYLE = "border: 2px solid #c01c28; background: #fff0f0;"
 
@@ -81,7 +82,7 @@ class ValueField(QLineEdit):
             self.committed.emit(self.key, parse_value(self.text()))
 
     def set_invalid(self, invalid: bool) -> None:
-        self.setStyleSheet(INVALID_STYLE if invalid else "")
+        self.setStyleSheet(themed_css(INVALID_STYLE) if invalid else "")
 
 
 class ChoiceField(QComboBox):
@@ -120,7 +121,7 @@ class ChoiceField(QComboBox):
         self.setToolTip(field_tooltip(self.key, self.scope, self.currentText()))
 
     def set_invalid(self, invalid: bool) -> None:
-        self.setStyleSheet(INVALID_STYLE if invalid else "")
+        self.setStyleSheet(themed_css(INVALID_STYLE) if invalid else "")
 
 
 class BoolField(QCheckBox):
@@ -138,7 +139,7 @@ class BoolField(QCheckBox):
             self.setChecked(bool(value))
 
     def set_invalid(self, invalid: bool) -> None:
-        self.setStyleSheet(INVALID_STYLE if invalid else "")
+        self.setStyleSheet(themed_css(INVALID_STYLE) if invalid else "")
 
 
 Field = ValueField | ChoiceField | BoolField

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidge
 from simulator.experiments.tuning import FoldScore, cross_validation_steps
 from ui.experiments.plan import Plan, RunContext, format_score, metric_name
 from ui.experiments.view import ExperimentView
+from ui.style.scaled import styled
 from ui.style.theme import COLORS, TICK_FONT_PT, style_plot
 
 
@@ -30,7 +31,7 @@ class CrossValidationView(ExperimentView):
         explain = QLabel("Every sample is held out exactly once: the spread of the fold "
                          "scores shows how much one validation split can mislead.")
         explain.setWordWrap(True)
-        explain.setStyleSheet("color: #555555;")
+        styled(explain, "color: #555555;")
         inputs = QHBoxLayout()
         inputs.addWidget(QLabel("Folds k:"))
         inputs.addWidget(self.k_box)

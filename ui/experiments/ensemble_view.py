@@ -31,7 +31,7 @@ from simulator.experiments.ensembles import (
 from ui.experiments.plan import Plan, RunContext
 from ui.experiments.tables import fit_table, number_item, results_table
 from ui.experiments.view import ExperimentView
-from ui.style.scaled import scaled_label_css, scaled_lines
+from ui.style.scaled import scaled_label_css, scaled_lines, styled
 from ui.style.theme import COLORS, add_legend, axis_label, style_plot
 
 METHODS = {
@@ -60,7 +60,7 @@ class EnsembleView(ExperimentView):
         inputs.addWidget(QLabel("   Members N:"))
         inputs.addWidget(self.members_box)
         tip = QLabel("Fewer epochs per run make weaker members: the vote then helps more.")
-        tip.setStyleSheet("color: #555555;")
+        styled(tip, "color: #555555;")
         inputs.addWidget(tip, 1)
         self.summary = QLabel("Run an ensemble of copies of the current design.")
         self.summary.setWordWrap(True)

@@ -26,6 +26,7 @@ from simulator.errors import SpecError
 from simulator.experiments.tuning import grid_candidates, random_candidates
 from ui.editors.help_texts import option_help, tooltip
 from ui.experiments.knobs import Knob
+from ui.style.scaled import styled
 
 NONE = "(none)"
 #: The most candidates a grid may have (each is trained k times).
@@ -57,7 +58,7 @@ class SearchForm(QWidget):
         self.values = [QLineEdit(), QLineEdit()]
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #555555;")
+        styled(self.hint, "color: #555555;")
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         mode = QHBoxLayout()

@@ -20,6 +20,7 @@ from ui.experiments.knobs import format_setting
 from ui.experiments.plan import format_score, metric_name
 from ui.experiments.search_form import SearchSetup
 from ui.experiments.tables import fit_table, number_item, results_table
+from ui.style.theme import themed_color
 
 BEST_BACKGROUND = QColor("#ffe7a8")
 
@@ -100,7 +101,8 @@ class SearchResults(QWidget):
             for column in range(self.table.columnCount()):
                 item = self.table.item(row, column)
                 if item is not None:
-                    item.setBackground(QBrush(BEST_BACKGROUND) if trial == index else QBrush())
+                    item.setBackground(QBrush(themed_color(BEST_BACKGROUND))
+                                       if trial == index else QBrush())
         cell = self._cell(index) if index is not None else None
         self.heat_map.mark_best(*(cell or (None, None)))
         self._redraw_trials()
@@ -124,7 +126,7 @@ class SearchResults(QWidget):
     def _set(self, row: int, column: int, text: str, bold: bool = False) -> None:
         item = number_item(text, bold)
         if self.best is not None and self.rows.get(self.best) == row:
-            item.setBackground(QBrush(BEST_BACKGROUND))
+            item.setBackground(QBrush(themed_color(BEST_BACKGROUND)))
         self.table.setItem(row, column, item)
 
     def _cell(self, trial: int) -> tuple[int, int] | None:

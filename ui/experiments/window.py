@@ -36,6 +36,7 @@ from ui.experiments.plan import EPOCH_CAP, MAX_EPOCHS, ExperimentFailed, build_c
 from ui.experiments.search_view import SearchView
 from ui.experiments.view import ExperimentView
 from ui.shell.errors import describe
+from ui.style.scaled import styled
 from ui.style.theme import COLORS
 from ui.training.controller import TrainingController
 from ui.training.worker import BatchChunk
@@ -159,7 +160,7 @@ class ExperimentsWindow(QWidget):
 
     def show_message(self, text: str, problem: bool = False) -> None:
         color = COLORS["warning"] if problem else "#333333"
-        self.status.setStyleSheet(f"color: {color}; font-size: 11pt;")
+        styled(self.status, f"color: {color}; font-size: 11pt;")
         self.status.setText(text)
 
     # ----- from the worker ------------------------------------------------------------

@@ -31,7 +31,7 @@ from ui.style.plots import (
     settle_view,
     show_series,
 )
-from ui.style.scaled import scaled_label_css, scaled_lines, scaled_text
+from ui.style.scaled import scaled_label_css, scaled_lines, themed_text
 from ui.style.theme import COLORS, TICK_FONT_PT, series_color, style_plot
 from ui.training.session import TrainingSession
 
@@ -186,7 +186,7 @@ class GradientsPanel(Panel):
 
     def _set_labels(self, values: list[float]) -> None:
         while len(self.labels) < len(values):
-            label = scaled_text(pg.TextItem("", color=COLORS["grid_text"], anchor=(0.5, 1.0)))
+            label = themed_text(pg.TextItem("", color=COLORS["grid_text"], anchor=(0.5, 1.0)))
             self.units.addItem(label)
             self.labels.append(label)
         for i, label in enumerate(self.labels):

@@ -37,7 +37,7 @@ from simulator.training.step_through import Trace, Update
 from ui.panels.base import Panel
 from ui.panels.parts.step_rows import STAGES, stage_layers, stage_rows, stage_story
 from ui.style.scaled import scaled_label_css
-from ui.style.theme import COLORS
+from ui.style.theme import COLORS, themed_color
 from ui.training.session import TrainingSession
 from ui.training.stepping import NEXT, Sample, StepProblem, typed_sample
 
@@ -303,7 +303,7 @@ class StepPanel(Panel):
             for c in range(self.table.columnCount()):
                 cell = self.table.item(r, c)
                 if cell is not None:
-                    cell.setBackground(HIGHLIGHT if on else QColor(0, 0, 0, 0))
+                    cell.setBackground(themed_color(HIGHLIGHT) if on else QColor(0, 0, 0, 0))
             if on and first is None:
                 first = r
         top = self.table.item(first, 0) if first is not None else None

@@ -1,8 +1,8 @@
 """The main window's toolbar and menus, built once.
 
 Each builder makes its widgets and actions, wires the ones that need nothing but the objects it
-is given (undo and redo, the canvas's own commands, View ▸ Panels) and returns the rest, for the
-window to connect to what it owns.
+is given (the canvas's own commands, View ▸ Panels, the names and enabled state of Undo and Redo)
+and returns the rest, for the window to connect to what it owns.
 """
 
 from __future__ import annotations
@@ -52,6 +52,10 @@ class Menus:
     presentation: QAction
     train_or_pause: QAction
     experiments: QAction
+    #: Edit ▸ Undo and Redo: enabled and named by the stack, triggering nothing yet (the
+    #: window connects them, to ask before an undo throws a trained run away).
+    undo: QAction
+    redo: QAction
 
 
 def build_toolbar(presets: Sequence[Preset]) -> Toolbar:
@@ -87,7 +91,7 @@ def build_toolbar(presets: Sequence[Preset]) -> Toolbar:
 def build_menus(menus: QMenuBar, stack: QUndoStack, canvas: DesignCanvas,
                 docks: Sequence[QDockWidget], panel_tabs: PanelTabs, toolbar: Toolbar) -> Menus:
     file_menu = menus.addMenu("&File")
-    _edit_menu(menus.addMenu("&Edit"), stack, canvas)
+    undo, redo = _edit_menu(menus.addMenu("&Edit"), stack, canvas)
     view = menus.addMenu("&View")
     fit = view.addAction("&Fit the design in view")
     fit.triggered.connect(lambda: canvas.view.fit())
@@ -109,13 +113,17 @@ def build_menus(menus: QMenuBar, stack: QUndoStack, canvas: DesignCanvas,
     experiments = training.addAction("&Experiments…")
     experiments.setStatusTip("Hyper-parameter search, k-fold cross-validation and ensembles of "
                              "the current design")
-    return Menus(file_menu, view, training, presentation, space, experiments)
+    return Menus(file_menu, view, training, presentation, space, experiments, undo, redo)
 
 
-def _edit_menu(edit: QMenu, stack: QUndoStack, canvas: DesignCanvas) -> None:
-    undo = stack.createUndoAction(edit, "&Undo")
+def _edit_menu(edit: QMenu, stack: QUndoStack, canvas: DesignCanvas) -> tuple[QAction, QAction]:
+    undo = _history_action(edit, "&Undo", stack.canUndo(), stack.undoText())
+    stack.canUndoChanged.connect(undo.setEnabled)
+    stack.undoTextChanged.connect(lambda text: undo.setText(_history_text("&Undo", text)))
     undo.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
-    redo = stack.createRedoAction(edit, "&Redo")
+    redo = _history_action(edit, "&Redo", stack.canRedo(), stack.redoText())
+    stack.canRedoChanged.connect(redo.setEnabled)
+    stack.redoTextChanged.connect(lambda text: redo.setText(_history_text("&Redo", text)))
     redo.setShortcuts(redo_shortcuts())
     edit.addActions([undo, redo])
     edit.addSeparator()
@@ -126,6 +134,18 @@ def _edit_menu(edit: QMenu, stack: QUndoStack, canvas: DesignCanvas) -> None:
     delete.triggered.connect(lambda: canvas.scene.delete_selected())
     arrange = edit.addAction("&Arrange the layers automatically")
     arrange.triggered.connect(lambda: canvas.scene.arrange())
+    return undo, redo
+
+
+def _history_action(menu: QMenu, prefix: str, enabled: bool, text: str) -> QAction:
+    """An Undo or Redo action named like ``QUndoStack.createUndoAction``'s ("Undo add Dense")."""
+    action = QAction(_history_text(prefix, text), menu)
+    action.setEnabled(enabled)
+    return action
+
+
+def _history_text(prefix: str, text: str) -> str:
+    return f"{prefix} {text}" if text else prefix
 
 
 def redo_shortcuts() -> list[QKeySequence]:

@@ -53,6 +53,8 @@ class DataHost:
     status: QLabel
     #: Bring the inspector's "Evaluate an input" box into view.
     show_probe: Callable[[], None]
+    #: Asks before a trained run is thrown away (False: the user kept it).
+    confirm: Callable[[], bool]
 
 
 class DataHookup:
@@ -82,7 +84,18 @@ class DataHookup:
         return np.asarray(inputs, dtype=np.float64).reshape(len(inputs), -1)[:, :2]
 
     # ----- changes ----------------------------------------------------------------------
+    def _kept(self) -> bool:
+        """True when a trained run that the change would throw away is to be kept: the
+        controls then show the data as they are."""
+        if self.host.confirm():
+            return False
+        dataset, choice = self.host.data()
+        self.controls.show_data(dataset, choice, self.host.spec().training.validation_split)
+        return True
+
     def _push(self, dataset: Dataset, choice: DatasetChoice, text: str) -> None:
+        if self._kept():
+            return
         self.host.stack.push(SetData(self.host.show, self.host.data(), (dataset, choice), text))
 
     def set_option(self, name: str, value: object) -> None:
@@ -111,6 +124,8 @@ class DataHookup:
                                                  "validation_split": fraction})
         except BackpropError as exc:
             self.host.status.setText(f"Cannot set the validation split: {describe(exc)}")
+            return
+        if self._kept():
             return
         self.host.stack.push(SetTraining(spec, training,
                                          f"Set the validation split to {fraction:g}"))

@@ -37,7 +37,8 @@ class Document:
 
     #: Where Save writes without asking (None: Save asks, as Save As does).
     path: Callable[[], Path | None]
-    #: Unsaved changes: ask to save them; False when the user cancelled.
+    #: Before another design replaces this one: ask about unsaved changes or a trained run;
+    #: False when the user cancelled.
     confirm_discard: Callable[[], bool]
     #: Open a lesson by name or a design file; False (after a dialog) when it failed.
     open_design: Callable[[str], bool]
@@ -48,8 +49,8 @@ class Document:
     saved: Callable[[Path], None]
     #: The session whose weights can be exported now, or None.
     trained_session: Callable[[], TrainingSession | None]
-    #: Train on this data from now on.
-    set_dataset: Callable[[Dataset, DatasetChoice], None]
+    #: Train on this data from now on; False when the user kept the trained run instead.
+    set_dataset: Callable[[Dataset, DatasetChoice], bool]
 
 
 class FileMenu:
@@ -195,7 +196,8 @@ class FileMenu:
         except (BackpropError, OSError) as exc:
             self._fail("Cannot open the dataset", exc)
             return False
-        self.document.set_dataset(dataset, DatasetChoice(source, options))
+        if not self.document.set_dataset(dataset, DatasetChoice(source, options)):
+            return False
         if dataset.warnings:
             QMessageBox.information(self.dialog_parent, "Dataset loaded with notes",
                                     "\n".join(f"• {w}" for w in dataset.warnings))

@@ -65,9 +65,12 @@ from ui.shell.panel_tabs import PanelTabs
 from ui.shell.presentation import Presentation
 from ui.shell.presets import Preset, available_presets, load_preset
 from ui.shell.recent_files import install_recent_files
+from ui.shell.run_guard import RunGuard
 from ui.shell.screen import fitted_geometry
 from ui.shell.step_controls import install_step_controls
+from ui.shell.theme_choice import install_theme_choice
 from ui.shell.units_hookup import install_units_view
+from ui.shell.user_dirs import user_settings
 from ui.training.bridge import TrainingBridge
 from ui.training.controller import TrainingController
 from ui.training.inspection import InspectorFeed
@@ -114,11 +117,13 @@ class MainWindow(QMainWindow):
                                  self.panel_tabs, self.toolbar)
         # ----- the parts that act on them -------------------------------------------
         self.file_menu = FileMenu(self.menus.file, Document(
-            path=lambda: self.project_path, confirm_discard=self.confirm_discard,
+            path=lambda: self.project_path, confirm_discard=self.confirm_replace,
             open_design=self.open_path, new_from_preset=self.new_from_preset,
             project=self._project_to_save, saved=self.mark_clean,
             trained_session=self.trained_session, set_dataset=self.set_dataset),
             self.status_label, self, self.close)
+        self.run_guard = RunGuard(self, lambda: self.session, self._run_can_be_saved,
+                                  self.file_menu.save)
         self.training = TrainingBridge(self.controller, self.panels, self.toolbar.run,
                                        self.status_label, self.progress,
                                        session=self._current_session, renew=self._renew,
@@ -147,7 +152,8 @@ class MainWindow(QMainWindow):
         self.data_hookup = DataHookup(
             self.data_controls, DataHost(
                 self.stack, lambda: self.spec, lambda: (self.dataset, self.dataset_choice),
-                self.show_data, lambda: self.session, self.status_label, self._show_probe),
+                self.show_data, lambda: self.session, self.status_label, self._show_probe,
+                lambda: self.run_guard.confirm()),
             find_panel(self.panels, BoundaryPanel), self.inspector.probe, self.session_changed)
         self._connect()
         self.install(open_preset(preset or load_preset()))
@@ -157,7 +163,10 @@ class MainWindow(QMainWindow):
             lambda: (self.title, self.project_path), self.controller.event,
             self.controller.state_changed)
         self.autosave.failed.connect(self.status_label.setText)
-        self.recent = install_recent_files(self.file_menu.recent_menu, self.open_if_discarded)
+        self.settings = user_settings()
+        self.recent = install_recent_files(self.file_menu.recent_menu, self.open_if_discarded,
+                                           self.settings)
+        self.theme = install_theme_choice(self.menus.view, self.settings)
         install_drop([self, self.canvas.view.viewport()], self.open_if_discarded,
                      lambda path: self.file_menu.load_data(str(path)))
         install_help_menu(self.menuBar(), self, self.backend_in_use, self.new_from_preset)
@@ -219,6 +228,8 @@ class MainWindow(QMainWindow):
         menus.presentation.toggled.connect(self.presentation.set_active)
         menus.train_or_pause.triggered.connect(lambda: self.training.train_or_pause())
         menus.experiments.triggered.connect(lambda: self.experiments.show())
+        menus.undo.triggered.connect(lambda: self.undo())
+        menus.redo.triggered.connect(lambda: self.redo())
 
     def _show_probe(self) -> None:
         """Bring the inspector's "Evaluate an input" box into view."""
@@ -274,13 +285,13 @@ class MainWindow(QMainWindow):
         self.install(opened)
 
     def new_from_preset(self, preset: Preset) -> None:
-        if self.confirm_discard():
+        if self.confirm_replace():
             self.open_preset(preset)
         else:
             self.lesson_box.show_current()
 
     def _reopen_lesson_file(self, path: str) -> None:
-        if not (self.confirm_discard() and self.open_path(path)):
+        if not (self.confirm_replace() and self.open_path(path)):
             self.lesson_box.show_current()
 
     def open_path(self, name: str) -> bool:
@@ -299,9 +310,14 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, "Cannot open", f"Cannot open '{name}': {problem}")
         return False
 
-    def set_dataset(self, dataset: Dataset, choice: DatasetChoice) -> None:
+    def set_dataset(self, dataset: Dataset, choice: DatasetChoice) -> bool:
         """Train on ``dataset``, in one undo step; an input shape that cannot take it is
-        changed in the same step."""
+        changed in the same step. False (and nothing changed) when a trained run would be
+        lost and the user kept it."""
+        if not self.run_guard.confirm():
+            self.dataset_chooser.show_source(self.dataset_choice.source
+                                             if self.dataset_choice else "")
+            return False
         shape = suggested_input_shape(self.spec, dataset.sample_shape)
         self.stack.beginMacro(f"Use the dataset {Path(choice.source).name}")
         if shape != self.spec.input_shape:
@@ -309,6 +325,7 @@ class MainWindow(QMainWindow):
         self.stack.push(SetData(self.show_data, (self.dataset, self.dataset_choice),
                                 (dataset, choice), "Use the dataset"))
         self.stack.endMacro()
+        return True
 
     def show_data(self, dataset: Dataset | None, choice: DatasetChoice | None) -> None:
         """Put this data on screen and start a fresh session on it (undo commands call it)."""
@@ -317,6 +334,15 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.reset()
         self.data_changed.emit()
+
+    def undo(self) -> bool:
+        """Edit ▸ Undo, after asking if it would throw a trained run away."""
+        return self.run_guard.undo_or_redo(self.stack.undo, self.stack.redo,
+                                           self.session_is_stale)
+
+    def redo(self) -> bool:
+        return self.run_guard.undo_or_redo(self.stack.redo, self.stack.undo,
+                                           self.session_is_stale)
 
     def _on_spec_changed(self) -> None:
         if self.session_is_stale() and not self.controller.running:
@@ -348,13 +374,15 @@ class MainWindow(QMainWindow):
         return not self.stack.isClean() or self.dataset_modified
 
     def open_if_discarded(self, name: str | Path) -> bool:
-        """Open a file (recent or dropped) after asking about unsaved changes."""
-        return self.confirm_discard() and self.open_path(str(name))
+        """Open a file (recent or dropped) after asking about unsaved changes or a trained run."""
+        return self.confirm_replace() and self.open_path(str(name))
 
     def mark_clean(self, path: Path) -> None:
         self.project_path, self.title = path, path.stem
         self.dataset_modified = False
         self.stack.setClean()
+        if self._run_can_be_saved():     # the run went into the file with the design
+            self.run_guard.mark_kept()
         self._update_title()
         self.recent.add(path)
 
@@ -379,16 +407,30 @@ class MainWindow(QMainWindow):
     def _project_to_save(self) -> tuple[Project, bool]:
         """The project Save writes, and whether it leaves out a run it cannot save now (the
         weights of a run in progress, or of a design that has changed since)."""
-        include_run = self.controller.state != "running" and not self.session_is_stale()
+        include_run = self._run_can_be_saved()
         project = capture_project(self.spec, self.dataset_choice, self.session, include_run)
         return project, not include_run and self.session is not None
+
+    def _run_can_be_saved(self) -> bool:
+        """Whether Save writes the session's run now (not while it runs, nor once the design
+        has changed since it was built)."""
+        return self.controller.state != "running" and not self.session_is_stale()
+
+    def confirm_replace(self) -> bool:
+        """Before another design, lesson or project replaces this one: ask about unsaved
+        changes (which covers the trained run too), else about a trained run that would be
+        lost (:class:`RunGuard`). False means the user cancelled."""
+        if self.is_modified():
+            return self.confirm_discard()
+        return self.run_guard.confirm()
 
     def confirm_discard(self) -> bool:
         """Ask what to do with unsaved changes; False means the user cancelled."""
         if not self.is_modified():
             return True
+        run = " and its trained run" if self.run_guard.at_stake() is not None else ""
         answer = QMessageBox.question(
-            self, "Unsaved changes", f"Save the changes to '{self.title}' first?",
+            self, "Unsaved changes", f"Save the changes to '{self.title}'{run} first?",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:
@@ -436,6 +478,7 @@ class MainWindow(QMainWindow):
         self.progress.setValue(0)
         if restored and self.session is not None:
             show_replay(self.session, self.panels, self.progress, self.status_label)
+            self.run_guard.mark_kept()       # read from its file: nothing to lose yet
         self.training.on_state(self.controller.state)
         self.session_changed.emit(self.session)
         self._on_state(self.controller.state)

@@ -9,7 +9,7 @@ instead of re-flowing. Turning it off undoes exactly what turning it on did.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
 from ui.canvas.view import DesignView
@@ -45,6 +45,10 @@ class Presentation:
         self.view.zoom(CANVAS_ZOOM if on else 1 / CANVAS_ZOOM)
         width = round(self.dock_width * (CANVAS_ZOOM if on else 1.0))
         self.window.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
+        # Lay the window out for the new sizes now, not at the next turn of the event loop:
+        # a picture taken right after the switch shows it settled.
+        QApplication.sendPostedEvents()        # the font and style changes posted
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)   # the layouts they ask
 
 
 def refresh_style_sheets(root: QWidget) -> None:

@@ -1,6 +1,7 @@
-"""Plot items and labels that follow the plot scale of :mod:`ui.style.theme`: made at scale 1,
-drawn at the current scale, and redrawn by :func:`ui.style.theme.restyle` (which also
-re-applies the style sheets of :func:`styled` widgets, so their text follows the app font)."""
+"""Plot items and labels that follow the plot scale and the theme of :mod:`ui.style.theme`: made
+at scale 1 in light-theme colours, drawn at the current scale in the current theme's colours, and
+redrawn by :func:`ui.style.theme.restyle` (which also re-applies the style sheets of
+:func:`styled` widgets, so their text follows the app font and the theme)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from ui.style.theme import (
     keep_style,
     plot_font,
     plot_scale,
+    themed_color,
+    themed_css,
 )
 
 
@@ -24,8 +27,20 @@ def scaled_label(label: Any, base_pt: float = LABEL_FONT_PT) -> Any:
 
 
 def scaled_text(text: Any, base_pt: float = TICK_FONT_PT, bold: bool = False) -> Any:
-    """A pyqtgraph ``TextItem`` in a plot, ``base_pt`` points at scale 1."""
+    """A pyqtgraph ``TextItem`` in a plot, ``base_pt`` points at scale 1 (its colour is the
+    caller's: text on a heat map picks it by the cell's shade)."""
     keep_style(text, "font", lambda item: item.setFont(plot_font(base_pt, bold)))
+    return text
+
+
+def themed_text(text: Any, base_pt: float = TICK_FONT_PT, bold: bool = False) -> Any:
+    """A :func:`scaled_text` on the plot's own background: its colour, as made (for the light
+    theme), drawn in the current theme's."""
+    from PySide6.QtGui import QColor
+
+    color = QColor(text.color)
+    scaled_text(text, base_pt, bold)
+    keep_style(text, "ink", lambda item: item.setColor(themed_color(color)))
     return text
 
 
@@ -57,15 +72,16 @@ def scaled_lines(item: Any) -> Any:
 
 def scaled_label_css(widget: Any, base_pt: float, css: str = "") -> Any:
     """A QLabel's style sheet: ``base_pt`` points at scale 1, plus ``css``."""
-    keep_style(widget, "css", lambda w: w.setStyleSheet(f"font-size: {css_size(base_pt)}; {css}"))
+    keep_style(widget, "css", lambda w: w.setStyleSheet(
+        f"font-size: {css_size(base_pt)}; {themed_css(css)}"))
     return widget
 
 
 def styled(widget: Any, css: str) -> Any:
-    """A widget's style sheet (colours, borders), applied again on every restyle: Qt keeps the
-    font a styled widget was polished with, so without this its text would not grow with
-    presentation mode's larger application font."""
-    keep_style(widget, "css", lambda w: w.setStyleSheet(css))
+    """A widget's style sheet (colours, borders, for the light theme), applied again on every
+    restyle in the current theme's colours: Qt keeps the font a styled widget was polished
+    with, so without this its text would not grow with presentation mode's larger font."""
+    keep_style(widget, "css", lambda w: w.setStyleSheet(themed_css(css)))
     return widget
 
 

@@ -150,3 +150,14 @@ def test_styled_labels_the_lesson_text_and_the_canvas_callout_grow(window, qtbot
     window.menus.presentation.setChecked(False)
     assert [label.font().pointSize() for label in labels] == before
     assert note.boundingRect().height() == height
+
+
+def test_a_picture_right_after_the_switch_shows_it_settled(window, qapp) -> None:
+    """Nothing waits for the event loop: the menus have the larger font and the lesson's
+    title its new height at once (a grab right after the switch showed a half-done layout)."""
+    window.show()
+    qapp.processEvents()
+    window.menus.presentation.setChecked(True)
+    assert window.menuBar().fontInfo().pointSize() == qapp.font().pointSize()
+    title = window.inspector.title
+    assert title.height() >= title.heightForWidth(title.width())

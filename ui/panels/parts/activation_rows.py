@@ -12,7 +12,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFontMetrics
 
 from ui.panels.parts.mosaic import Mosaic, grid_shape, tile
-from ui.style.scaled import scaled_label, scaled_text
+from ui.style.scaled import scaled_label, scaled_text, themed_text
 from ui.style.theme import (
     ACTIVATION_CMAP,
     MAX_LABELLED_CLASSES,
@@ -177,7 +177,7 @@ class OutputRow:
             [list(zip(x.tolist(), self.names, strict=True)) if labelled else []])
         self.texts = []
         for i in x if labelled else ():
-            text = scaled_text(pg.TextItem("", color=(30, 30, 30), anchor=(0.5, 1.0)))
+            text = themed_text(pg.TextItem("", color=(30, 30, 30), anchor=(0.5, 1.0)))
             text.setPos(float(i), 0.0)
             self.plot.addItem(text)
             self.texts.append(text)
