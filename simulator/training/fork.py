@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from simulator.backend import Array
 from simulator.errors import ModelFileError, SpecError
@@ -119,6 +121,25 @@ class ForkSettings:
         return NetworkSpec.from_dict(data)
 
 
+@dataclass
+class ForkRun:
+    """A fork as a project keeps it: the parent's step it left from, what it changed, its
+    history (the parent's up to that step, then its own) and its weights when it stopped.
+    Only this is saved, not the fork's timeline, so a project stays small."""
+
+    parent_step: int
+    settings: ForkSettings
+    history: dict[str, list[float | None]] = field(default_factory=dict)
+    weights: dict[str, np.ndarray] | None = None
+
+    @classmethod
+    def of(cls, parent_step: int, settings: ForkSettings, trainer: Trainer) -> ForkRun:
+        """The record of ``trainer``, a fork of a run from its step ``parent_step``."""
+        return cls(int(parent_step), settings,
+                   {k: list(v) for k, v in trainer.history.items()},
+                   trainer.network.get_weights())
+
+
 def _finite(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -165,4 +186,4 @@ def _data(parent: Trainer) -> tuple[Array, Array, Array | None, Array | None]:
     return parent.x_train, parent.y_train, parent.x_val, parent.y_val
 
 
-__all__ = ["ForkSettings", "fork_state", "fork_trainer", "start_fork"]
+__all__ = ["ForkRun", "ForkSettings", "fork_state", "fork_trainer", "start_fork"]
