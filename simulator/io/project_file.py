@@ -14,9 +14,9 @@ A zip archive, written reproducibly and atomically like the model file:
     in ``trainer.npz`` (optimizer slots, random generator states, epoch, step, callbacks).
 ``forks`` in ``project.json`` + ``forks.npz`` (format 3, when the run was forked)
     One entry per fork (:class:`~simulator.training.fork.ForkRun`, at most
-    :data:`MAX_FORKS`): ``{"parent_step", "settings", "history"}``, and its weights in
-    ``forks.npz`` keyed ``"<fork index>/layer.key"``. Each fork's weights must fit the design
-    with its settings applied. A project without forks is written as format 2, as before.
+    :data:`MAX_FORKS`): ``{"parent_step", "parent_epoch", "settings", "history"}``, and its
+    weights in ``forks.npz`` keyed ``"<fork index>/layer.key"``. Each fork's weights must fit
+    the design with its settings applied. A project without forks is written as format 2, as before.
 
 Loading checks everything, including that the weights fit the design and that the dataset
 options are ones a file may choose (:mod:`simulator.data.stored_options`: never a safety
@@ -154,7 +154,8 @@ def save_project(path: str | os.PathLike[str], project: Project) -> Path:
         "settings": project.settings,
     }
     if project.forks:
-        data["forks"] = [{"parent_step": fork.parent_step, "settings": fork.settings.to_dict(),
+        data["forks"] = [{"parent_step": fork.parent_step, "parent_epoch": fork.parent_epoch,
+                          "settings": fork.settings.to_dict(),
                           "history": {k: [_number(v) for v in values]
                                       for k, values in fork.history.items()}}
                          for fork in project.forks]
@@ -245,14 +246,13 @@ def _forks(value: Any, weights: dict[str, np.ndarray], spec: NetworkSpec, what: 
     for i, entry in enumerate(value):
         where = f"{what}: fork {i + 1}"
         entry = require_dict(entry, where)
-        unknown = sorted(set(entry) - {"parent_step", "settings", "history"})
+        unknown = sorted(set(entry) - {"parent_step", "parent_epoch", "settings", "history"})
         if unknown:
             raise ModelFileError(f"{where}: unknown keys {unknown}")
-        step = entry.get("parent_step")
-        if isinstance(step, bool) or not isinstance(step, int) or step < 0:
-            raise ModelFileError(f"{where}: 'parent_step' must be a whole number, 0 or more")
+        step, epoch = (_whole(entry.get(key), f"{where}: '{key}'")
+                       for key in ("parent_step", "parent_epoch"))
         settings = ForkSettings.from_dict(entry.get("settings"), f"{where}: settings")
-        fork = ForkRun(step, settings, _history(entry.get("history", {}), where),
+        fork = ForkRun(step, epoch, settings, _history(entry.get("history", {}), where),
                        by_fork.get(i))
         if fork.weights is not None:
             try:
@@ -262,6 +262,12 @@ def _forks(value: Any, weights: dict[str, np.ndarray], spec: NetworkSpec, what: 
             compile_for_weights(design, fork.weights, "numpy", f"{where}: weights")
         forks.append(fork)
     return forks
+
+
+def _whole(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ModelFileError(f"{what} must be a whole number, 0 or more")
+    return value
 
 
 def _history(value: Any, what: str) -> dict[str, list[float | None]]:

@@ -123,19 +123,20 @@ class ForkSettings:
 
 @dataclass
 class ForkRun:
-    """A fork as a project keeps it: the parent's step it left from, what it changed, its
-    history (the parent's up to that step, then its own) and its weights when it stopped.
-    Only this is saved, not the fork's timeline, so a project stays small."""
+    """A fork as a project keeps it: the parent's step (and epoch) it left from, what it
+    changed, its history (the parent's up to there, then its own) and its weights when it
+    stopped. Only this is saved, not the fork's timeline, so a project stays small."""
 
     parent_step: int
+    parent_epoch: int
     settings: ForkSettings
     history: dict[str, list[float | None]] = field(default_factory=dict)
     weights: dict[str, np.ndarray] | None = None
 
     @classmethod
-    def of(cls, parent_step: int, settings: ForkSettings, trainer: Trainer) -> ForkRun:
-        """The record of ``trainer``, a fork of a run from its step ``parent_step``."""
-        return cls(int(parent_step), settings,
+    def of(cls, parent: Checkpoint, settings: ForkSettings, trainer: Trainer) -> ForkRun:
+        """The record of ``trainer``, a fork of a run from its checkpoint ``parent``."""
+        return cls(parent.step, parent.epoch, settings,
                    {k: list(v) for k, v in trainer.history.items()},
                    trainer.network.get_weights())
 

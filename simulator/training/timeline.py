@@ -21,6 +21,8 @@ seed gives the same frames.
 Between runs (never while the trainer trains) :meth:`Timeline.go_to` puts the trainer at a
 frame, keeping the live run aside, and :meth:`Timeline.go_live` puts the live run back. A run
 trained on from a frame replaces the frames after it (the future it had is no longer the run's).
+A frame is only kept when an epoch has ended since the frame the trainer stands at, so running
+the probes between runs (to redraw a view) or after a stop in the middle of an epoch adds none.
 """
 
 from __future__ import annotations
@@ -110,6 +112,22 @@ class Timeline:
         """The frame the trainer was put at with :meth:`go_to`; None at the live run."""
         return self._position
 
+    @property
+    def live_step(self) -> int:
+        """The step of the live run (kept aside while the trainer is at a frame)."""
+        return self.trainer.step if self._live is None else self._live.step
+
+    def live_is_last_frame(self) -> bool:
+        """Whether the live run is the latest frame itself: not a run stopped in the middle
+        of an epoch, nor one whose best weights were put back when it ended."""
+        last = self.frames[-1].checkpoint
+        if self.live_step != last.step:
+            return False
+        weights = (self.trainer.network.get_weights() if self._live is None
+                   else self._live.weights)
+        return weights.keys() == last.weights.keys() and all(
+            np.array_equal(weights[k], v) for k, v in last.weights.items())
+
     def checkpoint(self, index: int) -> Checkpoint:
         """Frame ``index`` as a complete checkpoint (its history included): load its weights
         and state into a trainer of the same design to continue from there exactly."""
@@ -135,12 +153,15 @@ class Timeline:
         trainer = self.trainer
         if trainer.completed_epochs != trainer.epoch:
             return None                       # in the middle of an epoch: not resumable
+        length = _length(trainer.history)
         with self._lock:
+            here = self._frames[-1 if self._position is None else self._position]
+            if length <= here.history_length:
+                return None    # no epoch ended since (a probe run between runs, a stop)
             if self._position is not None:    # trained on from a frame: a new future
                 del self._frames[self._position + 1:]
                 self._position, self._live = None, None
-            last = self._frames[-1].step if self._frames else None
-            if last is not None and trainer.step - last < self.every:
+            if trainer.step - self._frames[-1].step < self.every:
                 return None
             self._append(take_checkpoint(trainer), trainer.history)
             return {"frames": len(self._frames), "step": trainer.step}
@@ -157,7 +178,7 @@ class Timeline:
 
     def _append(self, checkpoint: Checkpoint, history: dict[str, list[float]]) -> None:
         self._history = {k: list(v) for k, v in history.items()}
-        length = max((len(v) for v in self._history.values()), default=0)
+        length = _length(self._history)
         bare = replace(checkpoint, state=dict(checkpoint.state, history={}))
         self._frames.append(Frame(bare, length, frame_bytes(bare)))
         self._thin()
@@ -191,6 +212,10 @@ class Timeline:
         with self._lock:
             self._live, self._position = None, None
         return True
+
+
+def _length(history: dict[str, list[float]]) -> int:
+    return max((len(v) for v in history.values()), default=0)
 
 
 def load_checkpoint(trainer: Trainer, checkpoint: Checkpoint) -> None:

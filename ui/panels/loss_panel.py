@@ -16,7 +16,7 @@ from ui.panels.base import Panel
 from ui.panels.parts.growing import GrowingArray
 from ui.style.plots import Notice, finite_points, live_plot
 from ui.style.scaled import scaled_lines
-from ui.style.theme import COLORS, add_legend
+from ui.style.theme import COLORS, add_legend, series_color
 from ui.training.replay import Replay
 from ui.training.session import TrainingSession
 from ui.training.worker import BatchChunk
@@ -127,6 +127,19 @@ class LossPanel(Panel):
         self._smooth.clear()
         self._smooth.extend(self._loss.values)
         self.smooth_curve.setData(self._x.values, self._smooth.values, connect="finite")
+
+    def show_forks(self, forks: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
+        """Draw forked runs beside this one: (name, epochs, losses) each, a faint dashed
+        series in the legend; [] removes them."""
+        for curve in getattr(self, "_forks", []):
+            self.legend.removeItem(curve)
+            self.plot.removeItem(curve)
+        self._forks = []
+        for i, (name, x, y) in enumerate(forks):
+            curve = scaled_lines(self.plot.plot(*finite_points(x, y), name=name, pen=pg.mkPen(
+                series_color(3 + i), width=2, style=Qt.PenStyle.DashLine)))
+            curve.setOpacity(0.6)
+            self._forks.append(curve)
 
     def on_done(self, event: Any) -> None:
         if isinstance(event, Failed):

@@ -172,7 +172,8 @@ def recovery_project(spec: NetworkSpec, choice: DatasetChoice | None,
         return None
     if running and checkpoint is not None and not stale:
         history: dict[str, list[float | None]] = {k: list(v) for k, v in checkpoint.history.items()}
-        return Project(spec.copy(), choice, checkpoint.weights, checkpoint.state, history)
+        return Project(spec.copy(), choice, checkpoint.weights, checkpoint.state, history,
+                       forks=list(session.forks) if session is not None else [])
     return capture_project(spec, choice, session, include_run=not running and not stale)
 
 

@@ -78,8 +78,10 @@ def capture_project(spec: NetworkSpec, choice: DatasetChoice | None, session: An
                     include_run: bool) -> Project:
     """The project to save: the design, the data choice and, if wanted, the trained run."""
     if include_run and session is not None and session.trainer.step > 0:
-        return Project.capture(spec, dataset=choice, network=session.network,
-                               trainer=session.trainer)
+        project = Project.capture(spec, dataset=choice, network=session.network,
+                                  trainer=session.trainer)
+        project.forks = list(getattr(session, "forks", []))
+        return project
     return Project.capture(spec, dataset=choice)
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -64,6 +65,7 @@ from ui.shell.presets import Preset, available_presets, load_preset
 from ui.shell.recent_files import install_recent_files
 from ui.shell.screen import fitted_geometry
 from ui.shell.step_controls import install_step_controls
+from ui.shell.timeline_bar import install_timeline
 from ui.shell.units_hookup import install_units_view
 from ui.training.bridge import TrainingBridge
 from ui.training.controller import TrainingController
@@ -100,6 +102,8 @@ class MainWindow(QMainWindow):
         self.panel_tabs = PanelTabs(self.panels)
         self.status_label = QLabel("Ready")
         self.progress = QProgressBar()
+        self.timeline = install_timeline(self.controller, lambda: self.session, self.panels,
+                                         self.status_label, self.progress, self.session_changed)
         self.side_docks = self._lay_out()
         self.toolbar = build_toolbar(available_presets())
         self.addToolBar(self.toolbar.bar)
@@ -157,7 +161,13 @@ class MainWindow(QMainWindow):
         left; the status line and progress bar below. Returns the docks."""
         central = QSplitter(Qt.Orientation.Horizontal)
         central.addWidget(self.canvas)
-        central.addWidget(self.panel_tabs)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.panel_tabs, 1)
+        column.addWidget(self.timeline.bar)
+        central.addWidget(right)
         central.setStretchFactor(0, 1)
         central.setStretchFactor(1, 1)
         central.setSizes([1000 - RIGHT_WIDTH, RIGHT_WIDTH])
@@ -446,7 +456,11 @@ class MainWindow(QMainWindow):
         if project is None or session is None or project.weights is None:
             return False
         session.network.set_weights(project.weights)
-        return project.restore_trainer(session.trainer)
+        restored = project.restore_trainer(session.trainer)
+        if restored and session.timeline is not None:
+            session.timeline.restart()        # the saved run is the timeline's first frame
+            session.forks = list(project.forks)
+        return restored
 
     def backend_in_use(self) -> str:
         session = self.session

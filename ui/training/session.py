@@ -11,7 +11,9 @@ the sample last chosen by dataset index, see :class:`ChosenSample`; ``{}`` befor
 them), ``typed`` (every unit's z and a for the input last typed in the inspector; ``{}``
 before any), ``decision`` (networks with 2 inputs) or ``curve`` (networks with 1 input and
 1 output), and ``checkpoint`` (a :class:`~simulator.training.checkpoint.Checkpoint` at the
-first epoch end after ``session.checkpoints.request()``, else None; the autosave asks for it).
+first epoch end after ``session.checkpoints.request()``, else None; the autosave asks for it)
+and ``timeline`` (the run's :class:`~simulator.training.timeline.Timeline`, which keeps a
+resumable frame at epoch ends; ``{"frames", "step"}`` when it kept one, else None).
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ from simulator.errors import DataError
 from simulator.network import Network, compile_network
 from simulator.spec import NetworkSpec
 from simulator.training.checkpoint import CheckpointProbe
+from simulator.training.fork import ForkRun
 from simulator.training.probes import default_probes, layer_outputs, layer_values
+from simulator.training.timeline import Timeline
 from simulator.training.trainer import Trainer, TrainerControl
 from simulator.training.units import units_probe
 
@@ -95,6 +99,10 @@ class TrainingSession:
     typed: ChosenSample = field(default_factory=ChosenSample)
     #: The ``checkpoint`` probe: ``request()`` it for a copy of the run at the next epoch end.
     checkpoints: CheckpointProbe | None = None
+    #: The run's frames (the ``timeline`` probe), for the scrubber, forks and animations.
+    timeline: Timeline | None = None
+    #: Runs forked from this one (saved in the project).
+    forks: list[ForkRun] = field(default_factory=list)
 
     @property
     def task(self) -> str:
@@ -270,11 +278,13 @@ def build_session(spec: NetworkSpec, dataset: Dataset, backend: str = "numpy") -
                       snapshot_interval=SNAPSHOT_INTERVAL)
     checkpoints = CheckpointProbe(trainer)
     trainer.probes["checkpoint"] = checkpoints  # type: ignore[assignment]  # a probe of its own kind
+    timeline = Timeline(trainer)
+    trainer.probes["timeline"] = timeline  # type: ignore[assignment]  # a probe of its own kind
     return TrainingSession(
         spec, dataset, network, trainer, x_train, y_train, bounds,
         x_val=np.asarray(x_val) if has_val else None,
         y_val=np.asarray(y_val) if has_val else None,
         sample_x=sample_x, sample_y=sample_y, curve_range=curve_range,
         preprocessor=prepared.preprocessor, chosen=chosen, typed=typed,
-        checkpoints=checkpoints,
+        checkpoints=checkpoints, timeline=timeline,
     )

@@ -26,9 +26,9 @@ def _project_with_a_fork() -> tuple[Project, ForkRun]:
     settings = ForkSettings(learning_rate=0.001, l2=0.01)
     fork = fork_trainer(trainer, timeline.checkpoint(1), settings)
     run(fork, 2)
-    record = ForkRun.of(timeline.frames[1].step, settings, fork)
+    record = ForkRun.of(timeline.checkpoint(1), settings, fork)
     project = Project.capture(trainer.network.spec, dataset=CHOICE, trainer=trainer)
-    project.forks = [record, ForkRun(0, ForkSettings(optimizer="sgd"), {"loss": [1.0]})]
+    project.forks = [record, ForkRun(0, 0, ForkSettings(optimizer="sgd"), {"loss": [1.0]})]
     return project, record
 
 
@@ -44,8 +44,8 @@ def test_forks_round_trip(forked: Path) -> None:
     assert "forks.npz" in members_of(forked)
     assert len(back.forks) == 2
     first = back.forks[0]
-    assert (first.parent_step, first.settings, first.history) == (
-        record.parent_step, record.settings, record.history)
+    assert (first.parent_step, first.parent_epoch, first.settings, first.history) == (
+        record.parent_step, 1, record.settings, record.history)
     assert first.weights is not None
     assert all(np.array_equal(first.weights[k], v) for k, v in record.weights.items())
     assert back.forks[1].weights is None
@@ -69,6 +69,7 @@ def _edit_forks(path: Path, edit) -> Path:
     (lambda d: d.update(forks=[{}] * 33), "at most 32 forks"),
     (lambda d: d["forks"][1].update(parent_step=-1), "fork 2: 'parent_step'"),
     (lambda d: d["forks"][1].update(parent_step=True), "fork 2: 'parent_step'"),
+    (lambda d: d["forks"][0].pop("parent_epoch"), "fork 1: 'parent_epoch'"),
     (lambda d: d["forks"][0].update(extra=1), "fork 1: unknown keys \\['extra'\\]"),
     (lambda d: d["forks"][0].update(settings={"optimizer": "magic"}), "fork 1: settings"),
     (lambda d: d["forks"][0].update(settings={"dropout": 0.5}), "no Dropout layer"),

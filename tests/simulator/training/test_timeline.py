@@ -126,3 +126,41 @@ def test_restart_starts_from_a_loaded_run_and_bad_arguments_are_refused() -> Non
         Timeline(trainer, every=0)
     with pytest.raises(DataError, match="budget"):
         Timeline(trainer, budget_bytes=0)
+
+
+def test_probing_between_runs_adds_no_frame_and_keeps_the_future() -> None:
+    timeline, trainer = _timed()
+    run(trainer, epochs=3)
+    steps = timeline.steps
+    trainer.snapshot()                      # e.g. a view redrawn after the run
+    assert timeline.steps == steps
+    timeline.go_to(1)
+    trainer.snapshot()                      # the view redrawn at frame 1
+    assert timeline.steps == steps
+    assert timeline.position == 1
+    timeline.go_live()
+    trainer.control.stop()
+    for event in trainer.run():             # stopped within the first batch of epoch 4
+        del event
+    trainer.snapshot()
+    assert timeline.steps == steps
+
+
+def test_the_live_run_is_the_last_frame_unless_stopped_in_an_epoch() -> None:
+    timeline, trainer = _timed(early_stopping=None)
+    run(trainer, epochs=2)
+    assert timeline.live_is_last_frame()
+    assert timeline.live_step == trainer.step
+    timeline.go_to(0)
+    assert timeline.live_is_last_frame()
+    assert timeline.live_step == timeline.frames[-1].step
+    timeline.go_live()
+    events = trainer.run()
+    for event in events:
+        if type(event).__name__ == "BatchEnd":
+            break                            # one batch into epoch 3, then stopped
+    trainer.control.stop()
+    for event in events:
+        del event
+    assert trainer.step == timeline.frames[-1].step + 1
+    assert not timeline.live_is_last_frame()
