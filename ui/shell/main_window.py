@@ -53,6 +53,7 @@ from ui.panels.parts.export import install_exports
 from ui.panels.parts.sample_link import SampleLink
 from ui.panels.restore import show_replay
 from ui.shell.actions import SPEEDS, build_menus, build_toolbar
+from ui.shell.animation import install_animation_export
 from ui.shell.autosave import RecoveryInfo, install_autosave, recovery_project
 from ui.shell.drop import install_drop
 from ui.shell.errors import describe
@@ -155,6 +156,8 @@ class MainWindow(QMainWindow):
                      lambda path: self.file_menu.load_data(str(path)))
         install_help_menu(self.menuBar(), self, self.backend_in_use, self.new_from_preset)
         install_exports(self.file_menu.slides_menu, self.panels, self)
+        self.animation = install_animation_export(self.file_menu.slides_menu, self.timeline,
+                                                  self.animated_panel, self)
 
     def _lay_out(self) -> list[QDockWidget]:
         """The canvas and the panels in the middle; the palette and the editors docked on the
@@ -461,6 +464,17 @@ class MainWindow(QMainWindow):
             session.timeline.restart()        # the saved run is the timeline's first frame
             session.forks = list(project.forks)
         return restored
+
+    def animated_panel(self) -> Panel:
+        """The panel an animation of the run shows: the decision boundary (or the fitted
+        curve) when the design has one, else the panel at the front of the first stack."""
+        session = self.session
+        if session is not None and (session.grid_bounds is not None
+                                    or session.curve_range is not None):
+            boundary = find_panel(self.panels, BoundaryPanel)
+            self.panel_tabs.show_panel(boundary)
+            return boundary
+        return self.panel_tabs.in_view()[0]
 
     def backend_in_use(self) -> str:
         session = self.session

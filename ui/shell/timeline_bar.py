@@ -49,8 +49,11 @@ from ui.training.timeline import (
     fork_events,
     position_step,
     positions,
+    redraw,
     scrub_to,
 )
+
+STOPPED = "The paused run was stopped to show the timeline."
 
 
 class TimelineBar(QWidget):
@@ -211,36 +214,43 @@ class TimelineHookup(QObject):
             self._fork_ended(event)
 
     # ----- scrubbing -----------------------------------------------------------------------
-    def _make_idle(self) -> bool:
+    def make_idle(self) -> bool:
         """Stop a paused run so its trainer can be moved; False while one trains."""
         if self.controller.state == "running":
             return False
         if self.controller.running:
             self.controller.shutdown()
-            self.status.setText("The paused run was stopped to show the timeline; Train goes "
-                                "on from the step shown.")
+            self.status.setText(STOPPED)
         return True
+
+    @property
+    def position(self) -> int:
+        """The scrubber's position now."""
+        return self.bar.slider.value()
 
     def scrub(self, position: int) -> None:
         """Put the session at ``position`` and redraw every panel as the run was there."""
         session = self.session()
-        if session is None or session.timeline is None or not self._make_idle():
+        if session is None or session.timeline is None or not self.make_idle():
             self.refresh()
             return
-        replay = scrub_to(session, position)
-        for panel in self.panels:
-            panel.reset(session)
-            if replay is not None:
-                panel.restore(replay)
+        redraw(self.panels, session, scrub_to(session, position))
         self.progress.setMaximum(max(session.spec.training.epochs, 1))
         self.progress.setValue(min(session.trainer.completed_epochs, self.progress.maximum()))
         self.refresh()
+        stopped = STOPPED + " " if self.status.text() == STOPPED else ""
+        if session.timeline.position is None:
+            shown = f"the live run, {self.bar.label.text().replace(' (live)', '')}"
+        else:
+            shown = (f"the run as it was at {self.bar.label.text()}; Train goes on from here, "
+                     "the right end of the timeline is the live run")
+        self.status.setText(f"{stopped}Showing {shown}")
         self.draw_forks()
 
     # ----- forks ---------------------------------------------------------------------------
     def ask_fork(self, position: int) -> None:
         session = self.session()
-        if session is None or session.timeline is None or not self._make_idle():
+        if session is None or session.timeline is None or not self.make_idle():
             return
         if len(session.forks) >= MAX_FORKS:
             QMessageBox.information(self.bar.window(), "Fork", f"This run has {MAX_FORKS} "
@@ -258,7 +268,7 @@ class TimelineHookup(QObject):
     def start_fork(self, frame: int, settings: ForkSettings) -> bool:
         """Train a fork of the session's run from ``frame`` with ``settings``."""
         session = self.session()
-        if session is None or not self._make_idle():
+        if session is None or not self.make_idle():
             return False
         number = len(session.forks)
         try:

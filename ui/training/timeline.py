@@ -3,8 +3,9 @@
 :func:`scrub_to` puts the session's trainer (weights and state) at a frame of its
 :class:`~simulator.training.timeline.Timeline`, or back at the live run for the last position,
 and returns the :class:`~ui.training.replay.Replay` that redraws every panel as the run stood
-there: the history up to that step, and the probes (boundary, histograms, feature maps) run on
-the frame's weights. It runs in the GUI thread, so only while no worker trains the session.
+there (:func:`redraw`): the history up to that step, and the probes (boundary, histograms,
+feature maps) run on the frame's weights. It runs in the GUI thread, so only while no worker
+trains the session.
 
 :func:`fork_events` is the work of a fork, for the controller's thread: a trainer that goes on
 from a frame with other settings (:mod:`simulator.training.fork`), yielding a
@@ -16,10 +17,11 @@ end. They are not a run's ``EpochEnd``/``Finished``, so the panels that draw the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from simulator.training.events import EpochEnd, Failed, Finished, TrainerControl
+from simulator.training.events import EpochEnd, Failed, Finished, Snapshot, TrainerControl
 from simulator.training.fork import ForkRun, ForkSettings, fork_trainer
 from ui.training.replay import Replay, replay_of
 from ui.training.session import TrainingSession
@@ -52,6 +54,23 @@ def scrub_to(session: TrainingSession, position: int) -> Replay | None:
         else:
             timeline.go_to(position)
     return replay_of(session)
+
+
+def redraw(panels: Sequence[Any], session: TrainingSession, replay: Replay | None) -> None:
+    """Draw ``session`` as it stands in ``panels`` (``reset`` / ``restore`` /
+    ``on_event``): from the replay, or at step 0 (no replay) from the untrained network's
+    probes alone, so a boundary shows where the run started."""
+    snapshot = None
+    if replay is None:
+        live = session.trainer.snapshot()
+        snapshot = Snapshot(live.epoch, live.step,
+                            {k: v for k, v in live.data.items() if k != "gradients"})
+    for panel in panels:
+        panel.reset(session)
+        if replay is not None:
+            panel.restore(replay)
+        else:
+            panel.on_event(snapshot)
 
 
 @dataclass(frozen=True)
@@ -101,4 +120,5 @@ def fork_events(session: TrainingSession, frame: int, settings: ForkSettings, nu
     return events(), trainer.control
 
 
-__all__ = ["ForkEnded", "ForkEpoch", "fork_events", "position_step", "positions", "scrub_to"]
+__all__ = ["ForkEnded", "ForkEpoch", "fork_events", "position_step", "positions", "redraw",
+           "scrub_to"]

@@ -8,6 +8,7 @@ import pytest
 from simulator.training.fork import ForkSettings
 from simulator.training.trainer import Snapshot
 from tests.ui.shell.test_file_menu import train_a_little
+from ui.panels.boundary_panel import BoundaryPanel
 from ui.panels.catalog import find_panel
 from ui.panels.loss_panel import LossPanel
 from ui.training.timeline import ForkEnded, ForkEpoch
@@ -47,6 +48,8 @@ def test_the_slider_moved_to_a_frame_puts_the_session_there(trained) -> None:
     bar.slider.setValue(0)
     assert window.session.trainer.step == 0
     assert loss.validation_losses.size == 0
+    boundary = find_panel(window.panels, BoundaryPanel)   # the untrained network's boundary
+    assert boundary.image.image is not None
 
 
 def test_the_slider_cannot_move_while_training(main_window, qtbot) -> None:
