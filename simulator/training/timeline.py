@@ -117,6 +117,11 @@ class Timeline:
         """The step of the live run (kept aside while the trainer is at a frame)."""
         return self.trainer.step if self._live is None else self._live.step
 
+    def live_checkpoint(self) -> Checkpoint:
+        """The live run (also while the trainer is at a frame): what saving a project keeps.
+        Only while no thread trains the trainer."""
+        return self._live if self._live is not None else take_checkpoint(self.trainer)
+
     def live_is_last_frame(self) -> bool:
         """Whether the live run is the latest frame itself: not a run stopped in the middle
         of an epoch, nor one whose best weights were put back when it ended."""

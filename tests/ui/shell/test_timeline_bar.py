@@ -96,3 +96,20 @@ def test_a_fork_trains_beside_the_run_and_is_kept(trained, qtbot) -> None:
     project, _ = window._project_to_save()
     assert len(project.forks) == 1
     assert "fork 1" in window.status_label.text().lower()
+
+
+def test_saving_while_scrubbed_back_keeps_the_whole_run(trained, dialogs, tmp_path) -> None:
+    from simulator.io import load_project
+
+    window = trained
+    live_step, live = window.session.trainer.step, window.session.network.get_weights()
+    history = dict(window.session.trainer.history)
+    window.timeline.bar.slider.setValue(1)
+    dialogs.paths = [str(tmp_path / "run.bpproj")]
+    assert window.file_menu.save_as()
+    project = load_project(tmp_path / "run.bpproj")
+    assert project.trainer_state["step"] == live_step
+    assert _same(project.weights, live)
+    assert project.history == history
+    assert len(history["loss"]) >= 3
+    assert window.session.trainer.step == window.session.timeline.frames[1].step  # still shown
