@@ -113,3 +113,21 @@ def test_saving_while_scrubbed_back_keeps_the_whole_run(trained, dialogs, tmp_pa
     assert project.history == history
     assert len(history["loss"]) >= 3
     assert window.session.trainer.step == window.session.timeline.frames[1].step  # still shown
+
+
+def test_a_reopened_project_draws_its_forks_beside_the_run(main_window, tmp_path) -> None:
+    from simulator.io import save_project
+    from tests.simulator.io.test_project_forks import _project_with_a_fork
+
+    project, record = _project_with_a_fork()
+    path = save_project(tmp_path / "forked.bpproj", project)
+    window = main_window
+    assert window.open_path(str(path))
+    assert len(window.session.forks) == 2
+    loss = find_panel(window.panels, LossPanel)
+    assert len(loss._forks) == 2
+    x, y = loss._forks[0].getData()
+    assert x[0] == record.parent_epoch
+    np.testing.assert_allclose(y, record.history["loss"][record.parent_epoch - 1:])
+    assert not window.timeline.bar.isHidden()          # the reopened run is the first frame
+    assert window.session.timeline.steps == [window.session.trainer.step]
