@@ -146,8 +146,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.install(open_preset(preset or load_preset()))
         self.autosave = install_autosave(
-            self, self._recovery_project, lambda: self.session,
-            lambda: self.controller.state == "running",
+            self, self._recovery_project, lambda: self.session, self.session_training,
             lambda: (self.title, self.project_path), self.controller.event,
             self.controller.state_changed)
         self.autosave.failed.connect(self.status_label.setText)
@@ -346,7 +345,7 @@ class MainWindow(QMainWindow):
 
     def _recovery_project(self, checkpoint: Checkpoint | None) -> Project | None:
         return recovery_project(self.spec, self.dataset_choice, self.session,
-                                running=self.controller.state == "running",
+                                running=self.session_training(),
                                 stale=self.session_is_stale(), modified=self.is_modified(),
                                 checkpoint=checkpoint)
 
@@ -365,7 +364,7 @@ class MainWindow(QMainWindow):
     def _project_to_save(self) -> tuple[Project, bool]:
         """The project Save writes, and whether it leaves out a run it cannot save now (the
         weights of a run in progress, or of a design that has changed since)."""
-        include_run = self.controller.state != "running" and not self.session_is_stale()
+        include_run = not self.session_training() and not self.session_is_stale()
         project = capture_project(self.spec, self.dataset_choice, self.session, include_run)
         return project, not include_run and self.session is not None
 
@@ -488,9 +487,14 @@ class MainWindow(QMainWindow):
         """The session whose weights can be exported now (trained, current, not running)."""
         session = self.session
         if (session is None or session.trainer.step == 0 or self.session_is_stale()
-                or self.controller.state == "running"):
+                or self.session_training()):
             return None
         return session
+
+    def session_training(self) -> bool:
+        """Whether the session's run is training now (not a fork of it, which trains a
+        network of its own)."""
+        return self.controller.state == "running" and not self.timeline.forking
 
     def train(self) -> None:
         self.training.train()

@@ -185,16 +185,22 @@ class TimelineHookup(QObject):
 
     def refresh(self) -> None:
         session = self.session()
-        count = positions(session)
+        training = self.controller.state == "running" and not self.forking
+        count = positions(session, training)
         if session is None or session.timeline is None or count == 0:
             self.bar.show_range(0, 0, "", False)
             return
         timeline = session.timeline
         at = count - 1 if timeline.position is None else timeline.position
-        self.bar.show_range(count, at, self._describe(session, at),
+        self.bar.show_range(count, at, self._describe(session, at, count),
                             self.controller.state != "running")
 
-    def _describe(self, session: TrainingSession, position: int) -> str:
+    @property
+    def forking(self) -> bool:
+        """Whether the training thread trains a fork (the session's own run stands still)."""
+        return self._fork is not None
+
+    def _describe(self, session: TrainingSession, position: int, count: int) -> str:
         timeline = session.timeline
         assert timeline is not None
         step = position_step(session, position)
@@ -202,7 +208,7 @@ class TimelineHookup(QObject):
             epoch = timeline.frames[position].epoch
         else:
             epoch = session.trainer.completed_epochs
-        live = " (live)" if position == positions(session) - 1 else ""
+        live = " (live)" if position == count - 1 else ""
         return f"epoch {epoch} · step {step}{live}"
 
     def _on_event(self, event: Any) -> None:

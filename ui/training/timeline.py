@@ -27,14 +27,15 @@ from ui.training.replay import Replay, replay_of
 from ui.training.session import TrainingSession
 
 
-def positions(session: TrainingSession | None) -> int:
+def positions(session: TrainingSession | None, training: bool = False) -> int:
     """Positions of the scrubber: one per frame, plus one for the live run when it is not the
     last frame itself (a run stopped in the middle of an epoch, or one whose best weights were
-    put back); 0 when there is nothing to scrub (no run yet)."""
+    put back, or one ``training`` now: its weights are not read then); 0 when there is nothing
+    to scrub (no run yet)."""
     timeline = None if session is None else session.timeline
     if timeline is None or timeline.live_step == 0:
         return 0
-    return len(timeline) + (0 if timeline.live_is_last_frame() else 1)
+    return len(timeline) + (1 if training or not timeline.live_is_last_frame() else 0)
 
 
 def position_step(session: TrainingSession, position: int) -> int:

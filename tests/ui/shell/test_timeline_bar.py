@@ -79,6 +79,10 @@ def test_a_fork_trains_beside_the_run_and_is_kept(trained, qtbot) -> None:
                           check_params_cb=lambda e: isinstance(e, ForkEpoch)):
         assert window.timeline.start_fork(1, ForkSettings(learning_rate=0.001))
     assert not window.timeline.bar.slider.isEnabled()
+    during, left_out = window._project_to_save()   # a fork trains its own network: the run
+    assert not left_out                              # itself can be saved meanwhile
+    assert _same(during.weights, parent)
+    assert window.trained_session() is session
     with qtbot.waitSignal(window.controller.event, timeout=30_000,
                           check_params_cb=lambda e: isinstance(e, ForkEnded)) as ended:
         window.controller.stop()
