@@ -17,6 +17,7 @@ import contextlib
 import os
 import sys
 import time
+from typing import Any
 
 #: Share of the available memory one allocation plan may take.
 SHARE = 0.75
@@ -69,6 +70,17 @@ def budget() -> int:
     if now - _last_reading["at"] > READING_LIFETIME:
         _last_reading.update(at=now, bytes=available_bytes())
     return max(int(_last_reading["bytes"] * SHARE), MIN_BUDGET)
+
+
+def array_bytes(tree: Any) -> int:
+    """Bytes of the arrays (anything with ``nbytes``) in a tree of dicts, lists and tuples."""
+    if hasattr(tree, "nbytes") and not isinstance(tree, int | float | complex):
+        return int(tree.nbytes)
+    if isinstance(tree, dict):
+        return sum(array_bytes(value) for value in tree.values())
+    if isinstance(tree, list | tuple):
+        return sum(array_bytes(value) for value in tree)
+    return 0
 
 
 def human_bytes(n: int | float) -> str:

@@ -51,6 +51,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                              "for every start)")
     parser.add_argument("--presentation", action="store_true",
                         help="start in presentation mode (larger text, for a projector)")
+    parser.add_argument("--scrub", type=int, metavar="STEP",
+                        help="with --screenshot and --train-seconds: show the run's timeline "
+                             "at the last frame at or before STEP")
     parser.add_argument("--size", type=_size, metavar="WxH",
                         help="window size (default: 1280x800, or the whole screen if that is "
                              "smaller; a picture is 1280x800)")
@@ -113,13 +116,15 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
     if args.presentation:
         window.menus.presentation.setChecked(True)
     if args.screenshot:
-        return _screenshot(app, window, Path(args.screenshot), args.train_seconds)
+        return _screenshot(app, window, Path(args.screenshot), args.train_seconds, args.scrub)
     offer_recovery(window, window.autosave.store, window.restore_recovery)
     return app.exec()
 
 
-def _screenshot(app: QApplication, window, out: Path, train_seconds: float) -> int:
-    """Optionally train for a while, then save ``window.grab()`` and return.
+def _screenshot(app: QApplication, window, out: Path, train_seconds: float,
+                scrub: int | None = None) -> int:
+    """Optionally train for a while (and scrub its timeline back to step ``scrub``), then save
+    ``window.grab()`` and return.
 
     A local event loop (not ``app.exec``/``app.quit``) so that the application can go on
     running other event loops afterwards (the tests call this several times in one process).
@@ -129,6 +134,10 @@ def _screenshot(app: QApplication, window, out: Path, train_seconds: float) -> i
 
     def save() -> None:
         app.processEvents()
+        timeline = window.session.timeline if window.session is not None else None
+        if scrub is not None and timeline is not None:
+            window.timeline.scrub(timeline.index_at(scrub))
+            app.processEvents()
         if not window.grab().save(str(out)):
             print(f"backprop-studio: error: could not write {out}", file=sys.stderr)
             result["code"] = 1

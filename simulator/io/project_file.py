@@ -13,6 +13,11 @@ A zip archive, written reproducibly and atomically like the model file:
 ``trainer.json`` + ``trainer.npz`` (when a run can be resumed)
     ``Trainer.state_dict()`` with every array replaced by ``{"__array__": key}`` and stored
     in ``trainer.npz`` (optimizer slots, random generator states, epoch, step, callbacks).
+``forks`` in ``project.json`` + ``forks.npz`` (format 3, when the run was forked)
+    One entry per fork (:class:`~simulator.training.fork.ForkRun`, at most
+    :data:`MAX_FORKS`): ``{"parent_step", "parent_epoch", "settings", "history"}``, and its
+    weights in ``forks.npz`` keyed ``"<fork index>/layer.key"``. Each fork's weights must fit
+    the design with its settings applied. A project without forks is written as format 2, as before.
 
 Loading checks everything, including that the weights fit the design and that the dataset
 options are ones a file may choose (:mod:`simulator.data.stored_options`: never a safety
@@ -52,14 +57,20 @@ from simulator.io.common import (
 )
 from simulator.network import Network
 from simulator.spec import MAX_JSON_BYTES, NetworkSpec
+from simulator.training.fork import ForkRun, ForkSettings
 from simulator.version import __version__
 
 __all__ = ["DatasetChoice", "Project", "join_arrays", "load_project", "save_project",
            "split_arrays"]
 
-#: 2: Dense weights ``[units][inputs]``; 1: ``[inputs][units]`` (read by transposing).
-FORMAT_VERSION = 2
-MEMBERS = ("project.json", "trainer.json", "trainer.npz", "weights.npz")
+#: 3: forks; 2: Dense weights ``[units][inputs]``; 1: ``[inputs][units]`` (read by
+#: transposing).
+FORMAT_VERSION = 3
+#: The format of a project that has no forks (readable by the versions before forks).
+WITHOUT_FORKS = 2
+FORKS_SINCE = 3
+MAX_FORKS = 32
+MEMBERS = ("project.json", "trainer.json", "trainer.npz", "weights.npz", "forks.npz")
 JSON_LIMITS = {"project.json": MAX_JSON_BYTES, "trainer.json": MAX_JSON_BYTES}
 MAX_SOURCE_CHARS = 4096
 
@@ -114,6 +125,8 @@ class Project:
     trainer_state: dict[str, Any] | None = None
     history: dict[str, list[float | None]] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
+    #: Runs forked from this one (:mod:`simulator.training.fork`).
+    forks: list[ForkRun] = field(default_factory=list)
 
     @classmethod
     def capture(cls, spec: NetworkSpec, *, dataset: DatasetChoice | None = None,
@@ -145,22 +158,35 @@ class Project:
 
 def save_project(path: str | os.PathLike[str], project: Project) -> Path:
     """Write ``project`` to a ``.bpproj`` file, atomically, after loading it back in memory."""
+    if len(project.forks) > MAX_FORKS:
+        raise ModelFileError(f"a project keeps at most {MAX_FORKS} forks, this one has "
+                             f"{len(project.forks)}; remove some before saving")
     data = {
-        "format_version": FORMAT_VERSION,
+        "format_version": FORMAT_VERSION if project.forks else WITHOUT_FORKS,
         "app_version": __version__,
         "network": project.spec.to_dict(),
         "dataset": None if project.dataset is None else project.dataset.to_dict(),
         "history": {k: [_number(v) for v in values] for k, values in project.history.items()},
         "settings": project.settings,
     }
+    if project.forks:
+        data["forks"] = [{"parent_step": fork.parent_step, "parent_epoch": fork.parent_epoch,
+                          "settings": fork.settings.to_dict(),
+                          "history": {k: [_number(v) for v in values]
+                                      for k, values in fork.history.items()}}
+                         for fork in project.forks]
     members = {"project.json": _dump(data, "project")}
+    fork_weights = {f"{i}/{key}": value for i, fork in enumerate(project.forks)
+                    for key, value in (fork.weights or {}).items()}
+    if fork_weights:
+        members["forks.npz"] = safe_npz.write_npz(fork_weights)
     if project.weights is not None:
         members["weights.npz"] = safe_npz.write_npz(project.weights)
     if project.trainer_state is not None:
         tree, arrays = split_arrays(project.trainer_state)
         members["trainer.json"] = _dump(tree, "training state")
         members["trainer.npz"] = safe_npz.write_npz(arrays, safe_npz.NUMERIC_DTYPES)
-    stored = {"weights.npz", "trainer.npz"}
+    stored = {"weights.npz", "trainer.npz", "forks.npz"}
     blob = safe_zip.write_zip(members, stored=stored)
     name = Path(path).name
     try:
@@ -186,8 +212,8 @@ def _read(source: bytes | BinaryIO, what: str) -> Project:
         raise ModelFileError(f"{what} holds only half of the training state")
     data = require_dict(parse_json(members["project.json"], f"{what}: project.json"), what)
     version = check_format_version(data.get("format_version"), what, FORMAT_VERSION)
-    unknown = sorted(set(data) - {"format_version", "app_version", "network", "dataset",
-                                  "history", "settings"})
+    known = {"format_version", "app_version", "network", "dataset", "history", "settings"}
+    unknown = sorted(set(data) - known - ({"forks"} if version >= FORKS_SINCE else set()))
     if unknown:
         raise ModelFileError(f"{what}: unknown keys {unknown} in project.json")
     spec = parse_spec(older_formats.mark_design_version(data.get("network"), version),
@@ -214,7 +240,50 @@ def _read(source: bytes | BinaryIO, what: str) -> Project:
             network = network or compile_checked(spec, "numpy", what)
             project.trainer_state = older_formats.trainer_state_as_rows(project.trainer_state,
                                                                         network)
+    if "forks" in data or "forks.npz" in members:
+        fork_weights = (safe_npz.read_npz(members["forks.npz"], f"{what}: forks.npz")
+                        if "forks.npz" in members else {})
+        project.forks = _forks(data.get("forks", []), fork_weights, spec, what)
     return project
+
+
+def _forks(value: Any, weights: dict[str, np.ndarray], spec: NetworkSpec, what: str
+           ) -> list[ForkRun]:
+    """The forks of ``project.json`` with their weights from ``forks.npz``, each checked."""
+    if not isinstance(value, list) or len(value) > MAX_FORKS:
+        raise ModelFileError(f"{what}: 'forks' must be a list of at most {MAX_FORKS} forks")
+    by_fork: dict[int, dict[str, np.ndarray]] = {}
+    for key, array in weights.items():
+        index, _, name = key.partition("/")
+        if not index.isdigit() or int(index) >= len(value) or not name:
+            raise ModelFileError(f"{what}: forks.npz holds '{key}', which belongs to no fork")
+        by_fork.setdefault(int(index), {})[name] = array
+    forks = []
+    for i, entry in enumerate(value):
+        where = f"{what}: fork {i + 1}"
+        entry = require_dict(entry, where)
+        unknown = sorted(set(entry) - {"parent_step", "parent_epoch", "settings", "history"})
+        if unknown:
+            raise ModelFileError(f"{where}: unknown keys {unknown}")
+        step, epoch = (_whole(entry.get(key), f"{where}: '{key}'")
+                       for key in ("parent_step", "parent_epoch"))
+        settings = ForkSettings.from_dict(entry.get("settings"), f"{where}: settings")
+        fork = ForkRun(step, epoch, settings, _history(entry.get("history", {}), where),
+                       by_fork.get(i))
+        if fork.weights is not None:
+            try:
+                design = settings.apply(spec)
+            except BackpropError as exc:
+                raise ModelFileError(f"{where}: {exc}") from None
+            compile_for_weights(design, fork.weights, "numpy", f"{where}: weights")
+        forks.append(fork)
+    return forks
+
+
+def _whole(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ModelFileError(f"{what} must be a whole number, 0 or more")
+    return value
 
 
 def _history(value: Any, what: str) -> dict[str, list[float | None]]:

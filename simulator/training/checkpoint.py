@@ -2,10 +2,11 @@
 
 A :class:`Checkpoint` is a self-contained copy (NumPy arrays and plain data only) of everything
 needed to resume exactly: the weights and :meth:`Trainer.state_dict`. A
-:class:`CheckpointProbe` is a probe (see :mod:`simulator.training.probes`): the trainer calls it
-at every snapshot, in the training thread, and it answers ``None`` unless a checkpoint was
-requested (from any thread, with :meth:`CheckpointProbe.request`) and the trainer stands at an
-epoch boundary, the one point where a resumed run continues bit for bit. So an interface can
+:class:`CheckpointProbe` is an epoch probe (``trainer.epoch_probes["checkpoint"]``): the trainer
+calls it at every epoch end, in the training thread, and it answers ``None`` unless a
+checkpoint was requested (from any thread, with :meth:`CheckpointProbe.request`); what it takes
+comes in the trainer's ``Kept`` event. An epoch end is the one point where a resumed run
+continues bit for bit. So an interface can
 ask for a checkpoint while a run goes on without ever reading arrays that are being updated.
 """
 

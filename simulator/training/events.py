@@ -56,6 +56,16 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class Kept:
+    """What the epoch probes kept at an epoch end (``Trainer.epoch_probes``: a checkpoint, a
+    timeline frame); only the probes that kept something, so most epochs yield none."""
+
+    epoch: int
+    step: int
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Finished:
     reason: str         # "completed", "stopped", "early_stopping"
     epochs_completed: int
@@ -72,7 +82,7 @@ class Failed:
     history: dict[str, list[float]] = field(default_factory=dict)
 
 
-Event = Started | BatchEnd | EpochEnd | Snapshot | Finished | Failed
+Event = Started | BatchEnd | EpochEnd | Snapshot | Kept | Finished | Failed
 
 
 class TrainerControl:

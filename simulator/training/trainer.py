@@ -2,7 +2,7 @@
 
     trainer = Trainer(network, config, x_train, y_train, x_val, y_val)
     for event in trainer.run():
-        ...                  # Started, BatchEnd, EpochEnd, Snapshot, Finished or Failed
+        ...                  # Started, BatchEnd, EpochEnd, Snapshot, Kept, Finished or Failed
 
 ``loss`` is the data loss alone, on the training and the validation side alike; a weight
 penalty (L1/L2) is reported beside it as ``penalty`` (its mean over the epoch's batches), while
@@ -41,6 +41,7 @@ from simulator.training.events import (
     Event,
     Failed,
     Finished,
+    Kept,
     Snapshot,
     Started,
     TrainerControl,
@@ -54,7 +55,7 @@ from simulator.training.metrics import (
 )
 from simulator.training.probes import Probe
 
-__all__ = ["BatchEnd", "Callback", "EpochEnd", "Event", "Failed", "Finished", "Probe",
+__all__ = ["BatchEnd", "Callback", "EpochEnd", "Event", "Failed", "Finished", "Kept", "Probe",
            "Snapshot", "Started", "Trainer", "TrainerControl"]
 
 #: Version of the :meth:`Trainer.state_dict` layout.
@@ -75,6 +76,7 @@ class Trainer:
         control: TrainerControl | None = None,
         callbacks: list[Callback] | None = None,
         probes: dict[str, Probe] | None = None,
+        epoch_probes: dict[str, Probe] | None = None,
         snapshot_interval: float = 0.1,
         optimizer: Optimizer | None = None,
     ) -> None:
@@ -98,6 +100,10 @@ class Trainer:
         self.control = control or TrainerControl()
         self.callbacks = callbacks_from_config(config) + list(callbacks or [])
         self.probes = dict(probes or {})
+        #: Probes called at every epoch end, where a run resumes exactly (a checkpoint, a
+        #: timeline frame), however the snapshots are paced; what they return that is not
+        #: None comes in a :class:`Kept` event just before the ``EpochEnd``.
+        self.epoch_probes: dict[str, Any] = dict(epoch_probes or {})
         self.snapshot_interval = snapshot_interval
         #: Whether :meth:`run` takes its own snapshots (``paced_run`` turns it off while it
         #: takes them at its own pace; the probes stay where everyone reads them).
@@ -374,6 +380,10 @@ class Trainer:
         self._in_epoch = False
         for callback in self.callbacks:
             callback.on_epoch_end(self, epoch, logs)
+        kept = {name: value for name, probe in self.epoch_probes.items()
+                if (value := probe(self.network)) is not None}
+        if kept:        # before the EpochEnd, so a step that pauses there has it already
+            yield Kept(epoch, self.step, kept)
         yield EpochEnd(epoch, dict(logs), logs["learning_rate"], confusion, self._take_notes())
         if self.probes and self.takes_snapshots:
             yield self.snapshot()

@@ -31,3 +31,17 @@ def test_a_bad_project_argument_fails_with_a_message(qapp, tmp_path: Path, capsy
     assert "cannot open" in capsys.readouterr().err
     assert run_gui(["no_such_lesson", "--screenshot", str(tmp_path / "shot.png")]) == 1
     assert not (tmp_path / "shot.png").exists()
+
+
+def test_a_picture_can_show_the_run_scrubbed_back(qapp, tmp_path: Path, monkeypatch) -> None:
+    from ui.shell.timeline_bar import TimelineHookup
+
+    shown: list[int] = []
+    scrub = TimelineHookup.scrub
+    monkeypatch.setattr(TimelineHookup, "scrub",
+                        lambda self, position: shown.append(position) or scrub(self, position))
+    out = tmp_path / "shot.png"
+    assert run_gui(["xor", "--screenshot", str(out), "--train-seconds", "1.5",
+                    "--scrub", "0"]) == 0
+    assert shown == [0]
+    assert QImage(str(out)).width() > 0

@@ -21,6 +21,7 @@ from ui.panels.base import Panel
 from ui.panels.parts.envelope import Envelope
 from ui.style.plots import (
     Notice,
+    finite_points,
     legend_below,
     live_plot,
     reset_view,
@@ -28,7 +29,7 @@ from ui.style.plots import (
     show_series,
 )
 from ui.style.scaled import scaled_lines
-from ui.style.theme import COLORS
+from ui.style.theme import COLORS, series_color
 from ui.training.replay import Replay
 from ui.training.session import TrainingSession
 from ui.training.worker import BatchChunk, epoch_ends
@@ -67,6 +68,7 @@ class LossPanel(Panel):
         layout.addWidget(self.plot, 1)
         self._loss, self._smooth, self._val = Envelope(), Envelope(), Envelope(256)
         self._penalty = Envelope(256)
+        self._forks: list[pg.PlotDataItem] = []      # forked runs' curves (show_forks)
         self._steps_per_epoch = 1
         self._ema: float | None = None
         #: The curves to hand new points at the next redraw ("batches", "validation", "penalty").
@@ -160,6 +162,19 @@ class LossPanel(Panel):
         self._smooth.extend(self._loss.x, self._loss.values)
         self._dirty.add("batches")
         self.refresh()
+
+    def show_forks(self, forks: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
+        """Draw forked runs beside this one: (name, epochs, losses) each, a faint dashed
+        series in the legend; [] removes them."""
+        for curve in self._forks:
+            self.legend.removeItem(curve)
+            self.plot.removeItem(curve)
+        self._forks = []
+        for i, (name, x, y) in enumerate(forks):
+            curve = scaled_lines(self.plot.plot(*finite_points(x, y), name=name, pen=pg.mkPen(
+                series_color(3 + i), width=2, style=Qt.PenStyle.DashLine)))
+            curve.setOpacity(0.6)
+            self._forks.append(curve)
 
     def on_done(self, event: Any) -> None:
         if isinstance(event, Failed):

@@ -33,7 +33,7 @@ from simulator.errors import BackpropError
 from simulator.io import DatasetChoice, Project, load_project, save_project
 from simulator.spec import NetworkSpec
 from simulator.training.checkpoint import Checkpoint
-from simulator.training.events import Snapshot
+from simulator.training.events import Kept
 from ui.shell.errors import describe
 from ui.shell.files import capture_project
 from ui.training.session import TrainingSession
@@ -172,7 +172,8 @@ def recovery_project(spec: NetworkSpec, choice: DatasetChoice | None,
         return None
     if running and checkpoint is not None and not stale:
         history: dict[str, list[float | None]] = {k: list(v) for k, v in checkpoint.history.items()}
-        return Project(spec.copy(), choice, checkpoint.weights, checkpoint.state, history)
+        return Project(spec.copy(), choice, checkpoint.weights, checkpoint.state, history,
+                       forks=list(session.forks) if session is not None else [])
     return capture_project(spec, choice, session, include_run=not running and not stale)
 
 
@@ -197,7 +198,7 @@ class Autosaver(QObject):
         self.timer.start()
 
     def watch(self, events: SignalInstance, state_changed: SignalInstance) -> None:
-        """Training events (checkpoints arrive in snapshots) and state changes (run ended)."""
+        """Training events (checkpoints arrive in Kept events) and state changes (run ended)."""
         events.connect(self._on_event)
         state_changed.connect(self._on_state)
 
@@ -209,7 +210,7 @@ class Autosaver(QObject):
         self.save_now()
 
     def _on_event(self, event: object) -> None:
-        if isinstance(event, Snapshot):
+        if isinstance(event, Kept):
             checkpoint = event.data.get("checkpoint")
             if isinstance(checkpoint, Checkpoint):
                 self.save_now(checkpoint)

@@ -76,10 +76,19 @@ def open_project(project: Project, title: str, path: Path | None) -> Opened:
 
 def capture_project(spec: NetworkSpec, choice: DatasetChoice | None, session: Any,
                     include_run: bool) -> Project:
-    """The project to save: the design, the data choice and, if wanted, the trained run."""
+    """The project to save: the design, the data choice and, if wanted, the trained run (the
+    live run, with its forks, also while the timeline shows an earlier step)."""
     if include_run and session is not None and session.trainer.step > 0:
-        return Project.capture(spec, dataset=choice, network=session.network,
-                               trainer=session.trainer)
+        timeline = getattr(session, "timeline", None)
+        if timeline is not None and timeline.position is not None:
+            live = timeline.live_checkpoint()      # scrubbed back: the whole run is saved
+            project = Project(spec.copy(), choice, live.weights, live.state,
+                              {k: list(v) for k, v in live.history.items()})
+        else:
+            project = Project.capture(spec, dataset=choice, network=session.network,
+                                      trainer=session.trainer)
+        project.forks = list(getattr(session, "forks", []))
+        return project
     return Project.capture(spec, dataset=choice)
 
 

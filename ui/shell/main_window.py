@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -54,6 +55,7 @@ from ui.panels.parts.export import install_exports
 from ui.panels.parts.sample_link import SampleLink
 from ui.panels.restore import show_replay
 from ui.shell.actions import SPEEDS, build_menus, build_toolbar
+from ui.shell.animation import install_animation_export
 from ui.shell.autosave import RecoveryInfo, install_autosave, recovery_project
 from ui.shell.data_hookup import DataHookup, DataHost
 from ui.shell.drop import install_drop
@@ -69,6 +71,7 @@ from ui.shell.run_guard import RunGuard
 from ui.shell.screen import fitted_geometry
 from ui.shell.step_controls import install_step_controls
 from ui.shell.theme_choice import install_theme_choice
+from ui.shell.timeline_bar import install_timeline
 from ui.shell.units_hookup import install_units_view
 from ui.shell.user_dirs import user_settings
 from ui.training.bridge import TrainingBridge
@@ -108,6 +111,8 @@ class MainWindow(QMainWindow):
         self.panel_tabs = PanelTabs(self.panels)
         self.status_label = QLabel("Ready")
         self.progress = QProgressBar()
+        self.timeline = install_timeline(self.controller, lambda: self.session, self.panels,
+                                         self.status_label, self.progress, self.session_changed)
         self.side_docks = self._lay_out()
         self.toolbar = build_toolbar(available_presets())
         self.addToolBar(self.toolbar.bar)
@@ -158,8 +163,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.install(open_preset(preset or load_preset()))
         self.autosave = install_autosave(
-            self, self._recovery_project, lambda: self.session,
-            lambda: self.controller.state == "running",
+            self, self._recovery_project, lambda: self.session, self.session_training,
             lambda: (self.title, self.project_path), self.controller.event,
             self.controller.state_changed)
         self.autosave.failed.connect(self.status_label.setText)
@@ -171,13 +175,21 @@ class MainWindow(QMainWindow):
                      lambda path: self.file_menu.load_data(str(path)))
         install_help_menu(self.menuBar(), self, self.backend_in_use, self.new_from_preset)
         install_exports(self.file_menu.slides_menu, self.panels, self)
+        self.animation = install_animation_export(self.file_menu.slides_menu, self.timeline,
+                                                  self.animated_panel, self)
 
     def _lay_out(self) -> list[QDockWidget]:
         """The canvas and the panels in the middle; the palette and the editors docked on the
         left; the status line and progress bar below. Returns the docks."""
         central = QSplitter(Qt.Orientation.Horizontal)
         central.addWidget(self.canvas)
-        central.addWidget(self.panel_tabs)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.panel_tabs, 1)
+        column.addWidget(self.timeline.bar)
+        central.addWidget(right)
         central.setStretchFactor(0, 1)
         central.setStretchFactor(1, 1)
         central.setSizes([1000 - RIGHT_WIDTH, RIGHT_WIDTH])
@@ -388,7 +400,7 @@ class MainWindow(QMainWindow):
 
     def _recovery_project(self, checkpoint: Checkpoint | None) -> Project | None:
         return recovery_project(self.spec, self.dataset_choice, self.session,
-                                running=self.controller.state == "running",
+                                running=self.session_training(),
                                 stale=self.session_is_stale(), modified=self.is_modified(),
                                 checkpoint=checkpoint)
 
@@ -414,7 +426,7 @@ class MainWindow(QMainWindow):
     def _run_can_be_saved(self) -> bool:
         """Whether Save writes the session's run now (not while it runs, nor once the design
         has changed since it was built)."""
-        return self.controller.state != "running" and not self.session_is_stale()
+        return not self.session_training() and not self.session_is_stale()
 
     def confirm_replace(self) -> bool:
         """Before another design, lesson or project replaces this one: ask about unsaved
@@ -516,7 +528,22 @@ class MainWindow(QMainWindow):
         if project is None or session is None or project.weights is None:
             return False
         session.network.set_weights(project.weights)
-        return project.restore_trainer(session.trainer)
+        restored = project.restore_trainer(session.trainer)
+        if restored and session.timeline is not None:
+            session.timeline.restart()        # the saved run is the timeline's first frame
+            session.forks = list(project.forks)
+        return restored
+
+    def animated_panel(self) -> Panel:
+        """The panel an animation of the run shows: the decision boundary (or the fitted
+        curve) when the design has one, else the panel at the front of the first stack."""
+        session = self.session
+        if session is not None and (session.grid_bounds is not None
+                                    or session.curve_range is not None):
+            boundary = find_panel(self.panels, BoundaryPanel)
+            self.panel_tabs.show_panel(boundary)
+            return boundary
+        return self.panel_tabs.in_view()[0]
 
     def backend_in_use(self) -> str:
         session = self.session
@@ -530,9 +557,14 @@ class MainWindow(QMainWindow):
         """The session whose weights can be exported now (trained, current, not running)."""
         session = self.session
         if (session is None or session.trainer.step == 0 or self.session_is_stale()
-                or self.controller.state == "running"):
+                or self.session_training()):
             return None
         return session
+
+    def session_training(self) -> bool:
+        """Whether the session's run is training now (not a fork of it, which trains a
+        network of its own)."""
+        return self.controller.state == "running" and not self.timeline.forking
 
     def train(self) -> None:
         self.training.train()

@@ -10,9 +10,12 @@ the sample last chosen by dataset index, see :class:`ChosenSample`; ``{}`` befor
 :mod:`simulator.training.units`), ``parameters`` (every layer's parameters as users read
 them), ``typed`` (every unit's z and a for the input last typed in the inspector; ``{}``
 before any), ``decision`` (networks with 2 inputs: over the area the boundary plot shows, see
-:class:`SharedBounds`) or ``curve`` (networks with 1 input and 1 output), and ``checkpoint``
-(a :class:`~simulator.training.checkpoint.Checkpoint` at the first epoch end after
-``session.checkpoints.request()``, else None; the autosave asks for it).
+:class:`SharedBounds`) or ``curve`` (networks with 1 input and 1 output). Two epoch probes
+(``Trainer.epoch_probes``, called at every epoch end whatever the snapshots' pace, their results
+in ``Kept`` events): ``checkpoint`` (a :class:`~simulator.training.checkpoint.Checkpoint` at
+the first epoch end after ``session.checkpoints.request()``; the autosave asks for it) and
+``timeline`` (the run's :class:`~simulator.training.timeline.Timeline`, which keeps a resumable
+frame at epoch ends; ``{"frames", "step"}`` when it kept one).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from simulator.errors import DataError
 from simulator.network import Network, compile_network
 from simulator.spec import NetworkSpec
 from simulator.training.checkpoint import CheckpointProbe
+from simulator.training.fork import ForkRun
 from simulator.training.probes import (
     Bounds,
     default_probes,
@@ -41,6 +45,7 @@ from simulator.training.probes import (
     layer_values,
     network_lock,
 )
+from simulator.training.timeline import Timeline
 from simulator.training.trainer import Trainer, TrainerControl
 from simulator.training.units import units_probe
 
@@ -130,6 +135,10 @@ class TrainingSession:
     checkpoints: CheckpointProbe | None = None
     #: The area the ``decision`` probe covers (networks with 2 inputs).
     grid_area: SharedBounds | None = None
+    #: The run's frames (the ``timeline`` probe), for the scrubber, forks and animations.
+    timeline: Timeline | None = None
+    #: Runs forked from this one (saved in the project).
+    forks: list[ForkRun] = field(default_factory=list)
 
     @property
     def task(self) -> str:
@@ -322,12 +331,13 @@ def build_session(spec: NetworkSpec, dataset: Dataset, backend: str = "numpy") -
                       control=TrainerControl(), probes=probes,
                       snapshot_interval=SNAPSHOT_INTERVAL)
     checkpoints = CheckpointProbe(trainer)
-    trainer.probes["checkpoint"] = checkpoints  # type: ignore[assignment]  # a probe of its own kind
+    timeline = Timeline(trainer)
+    trainer.epoch_probes.update(checkpoint=checkpoints, timeline=timeline)
     return TrainingSession(
         spec, dataset, network, trainer, x_train, y_train, bounds,
         x_val=np.asarray(x_val) if has_val else None,
         y_val=np.asarray(y_val) if has_val else None,
         sample_x=sample_x, sample_y=sample_y, curve_range=curve_range,
         preprocessor=prepared.preprocessor, chosen=chosen, typed=typed,
-        checkpoints=checkpoints, grid_area=area,
+        checkpoints=checkpoints, grid_area=area, timeline=timeline,
     )

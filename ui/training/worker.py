@@ -34,6 +34,7 @@ from threadpoolctl import threadpool_limits
 from simulator.training.trainer import (
     BatchEnd,
     EpochEnd,
+    Kept,
     Snapshot,
     TrainerControl,
 )
@@ -83,12 +84,14 @@ def epoch_ends(event: EpochEnd) -> tuple[EpochEnd, ...]:
 
 
 class Coalescer:
-    """The events gathered between two sends: every batch and epoch end, the newest snapshot."""
+    """The events gathered between two sends: every batch and epoch end, the newest snapshot,
+    and what the epoch probes kept (the newest of each kind: one ``Kept``)."""
 
     def __init__(self) -> None:
         self._batches: list[BatchEnd] = []
         self._epochs: list[EpochEnd] = []
         self._snapshot: Snapshot | None = None
+        self._kept: Kept | None = None
 
     def add(self, event: Any) -> bool:
         """Gather ``event`` if it is a batch end, an epoch end or a snapshot (True); any other
@@ -99,13 +102,17 @@ class Coalescer:
             self._epochs.append(event)
         elif isinstance(event, Snapshot):
             self._snapshot = event
+        elif isinstance(event, Kept):
+            older = {} if self._kept is None else self._kept.data
+            self._kept = Kept(event.epoch, event.step, {**older, **event.data})
         else:
             return False
         return True
 
     def take(self) -> list[Any]:
         """What is waiting, in the order to send it: a :class:`BatchChunk`, an
-        :class:`EpochEnds`, the newest ``Snapshot`` (each only if any); then empty."""
+        :class:`EpochEnds`, a ``Kept``, the newest ``Snapshot`` (each only if any); then
+        empty."""
         sent: list[Any] = []
         if self._batches:
             buffer, self._batches = self._batches, []
@@ -116,6 +123,9 @@ class Coalescer:
         if self._epochs:
             epochs, self._epochs = self._epochs, []
             sent.append(EpochEnds.of(epochs))
+        if self._kept is not None:
+            sent.append(self._kept)
+            self._kept = None
         if self._snapshot is not None:
             sent.append(self._snapshot)
             self._snapshot = None

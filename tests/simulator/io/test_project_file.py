@@ -139,7 +139,7 @@ def edit_json(path: Path, name: str, edit) -> Path:
 
 
 @pytest.mark.parametrize(("edit", "message"), [
-    (lambda d: d.update(format_version=3), "newer version of Backprop Studio \\(format 3\\)"),
+    (lambda d: d.update(format_version=4), "newer version of Backprop Studio \\(format 4\\)"),
     (lambda d: d.update(extra=1), "unknown keys \\['extra'\\]"),
     (lambda d: d["network"]["layers"][0].update(type="os.system"), "unknown layer type"),
     (lambda d: d.update(dataset={"source": "", "options": {}}), "'source'"),

@@ -5,34 +5,35 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.training.checkpoint import Checkpoint, CheckpointProbe
-from simulator.training.trainer import EpochEnd, Snapshot
+from simulator.training.probes import paced_run
+from simulator.training.trainer import EpochEnd, Kept
 from tests.simulator.training.test_trainer import DROPOUT, RESUME, make_trainer, run
 
 
 def test_no_checkpoint_unless_requested() -> None:
     trainer = make_trainer(RESUME, layers=DROPOUT)
-    trainer.probes["checkpoint"] = CheckpointProbe(trainer)
-    snapshots = [e for e in trainer.run() if isinstance(e, Snapshot)]
-    assert snapshots
-    assert all(s.data["checkpoint"] is None for s in snapshots)
+    trainer.epoch_probes["checkpoint"] = CheckpointProbe(trainer)
+    assert not [e for e in trainer.run() if isinstance(e, Kept)]
 
 
 def test_a_requested_checkpoint_comes_at_the_next_epoch_end_and_resumes_exactly() -> None:
     straight = make_trainer(RESUME, layers=DROPOUT)
     run(straight)
+    # Paced as in the app, with snapshots so rare that none falls on an epoch end: the
+    # checkpoint still comes at the epoch end.
     trainer = make_trainer(RESUME, layers=DROPOUT, snapshot_interval=0.0)
+    trainer.probes["weights"] = lambda _net: {}
     probe = CheckpointProbe(trainer)
-    trainer.probes["checkpoint"] = probe
+    trainer.epoch_probes["checkpoint"] = probe
     taken: list[Checkpoint] = []
     epoch_ends = 0
-    for event in trainer.run():
+    for event in paced_run(trainer, interval=3600.0):
         if isinstance(event, EpochEnd):
             epoch_ends += 1
-        if isinstance(event, Snapshot):
-            if event.data["checkpoint"] is not None:
-                taken.append(event.data["checkpoint"])
-            elif epoch_ends == 1 and not probe.requested and not taken:
-                probe.request()              # asked mid-epoch 2: answered at its end
+            if epoch_ends == 1:
+                probe.request()              # asked after epoch 1: answered at epoch 2's end
+        if isinstance(event, Kept):
+            taken.append(event.data["checkpoint"])
     assert [c.epoch for c in taken] == [2]
     checkpoint = taken[0]
     assert checkpoint.step == 2 * trainer.steps_per_epoch
@@ -48,12 +49,12 @@ def test_a_requested_checkpoint_comes_at_the_next_epoch_end_and_resumes_exactly(
 def test_a_checkpoint_is_a_copy() -> None:
     trainer = make_trainer(RESUME, layers=DROPOUT, snapshot_interval=0.0)
     probe = CheckpointProbe(trainer)
-    trainer.probes["checkpoint"] = probe
+    trainer.epoch_probes["checkpoint"] = probe
     probe.request()
     events = trainer.run()
     checkpoint = None
     for event in events:
-        if isinstance(event, Snapshot) and event.data["checkpoint"] is not None:
+        if isinstance(event, Kept):
             checkpoint = event.data["checkpoint"]
             break
     assert checkpoint is not None

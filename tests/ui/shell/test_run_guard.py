@@ -215,7 +215,8 @@ def test_shaping_the_data_after_training_asks_first(main_window, monkeypatch, qt
     window.data_hookup.set_validation(0.3)
     qtbot.wait(10)
     assert len(asked) == 2
-    assert window.session is session and _same(_weights(window), weights)
+    assert window.session is session
+    assert _same(_weights(window), weights)
     assert window.dataset_choice == choice
     assert window.spec.training.validation_split != 0.3
     _answer(monkeypatch, "discard")
