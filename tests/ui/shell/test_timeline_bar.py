@@ -49,6 +49,7 @@ def test_the_slider_moved_to_a_frame_puts_the_session_there(trained) -> None:
     assert window.session.trainer.step == 0
     assert loss.validation_losses.size == 0
     boundary = find_panel(window.panels, BoundaryPanel)   # the untrained network's boundary
+    boundary.catch_up()                  # (drawn when in view; the window is not shown here)
     assert boundary.image.image is not None
 
 
