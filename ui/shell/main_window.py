@@ -62,6 +62,7 @@ from ui.shell.panel_tabs import PanelTabs
 from ui.shell.presentation import Presentation
 from ui.shell.presets import Preset, available_presets, load_preset
 from ui.shell.recent_files import install_recent_files
+from ui.shell.reference_hookup import install_reference
 from ui.shell.screen import fitted_geometry
 from ui.shell.step_controls import install_step_controls
 from ui.shell.units_hookup import install_units_view
@@ -134,6 +135,9 @@ class MainWindow(QMainWindow):
             self.panels, self.session_changed, session=lambda: self.session,
             spec=lambda: self.spec, stop_training=self.stop_training)
         self.units_view, self.units_action = units.view, units.action
+        self.reference = install_reference(self.menus.training, self.panels, self.controller,
+                                           self.status_label, self.session_changed,
+                                           session=lambda: self.session)
         maps = find_panel(self.panels, ActivationsPanel)
         self.sample_link = SampleLink(find_panel(self.panels, DataPanel), maps, self.controller,
                                       lambda: self.session,
