@@ -1,10 +1,13 @@
-"""Weight histograms per layer, small multiples updated in place, with the start for reference.
+"""Weight histograms per layer, small multiples updated in place, with the start for reference;
+under them, for a network with Conv2D layers, each layer's kernels as images.
 
 Reads ``Snapshot.data["weights"]`` (:func:`simulator.training.probes.weight_stats`):
 ``{"layer.param": {"counts", "edges", "mean", "std", "norm"}}``, histograms the worker computed:
-drawing one is setting a few dozen bars. The small plots are made once and reused from one
-design to the next (taking plot items out of a pyqtgraph scene for good can leave it pointing
-at deleted ones).
+drawing one is setting a few dozen bars; and ``Snapshot.data["kernels"]``
+(:func:`simulator.training.probes.conv_kernels`), drawn by
+:class:`ui.panels.parts.kernel_tiles.KernelImages` (one image per layer). The small plots are
+made once and reused from one design to the next (taking plot items out of a pyqtgraph scene
+for good can leave it pointing at deleted ones).
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
+from simulator.layers.conv import Conv2D
 from simulator.training.trainer import Snapshot
 from ui.panels.base import Panel
+from ui.panels.parts.kernel_tiles import KernelImages
 from ui.style.plots import Notice, light_grid
 from ui.style.scaled import scaled_label_css, scaled_lines
 from ui.style.theme import COLORS, TICK_FONT_PT, axis_label, series_color, set_title, style_plot
@@ -91,11 +96,30 @@ class WeightsPanel(Panel):
         controls = QHBoxLayout()
         controls.addWidget(legend, 1)
         controls.addWidget(self.bias_box)
+        self.kernel_view = pg.GraphicsLayoutWidget()
+        self.kernel_view.setMinimumHeight(120)
+        self.kernels = KernelImages(self.kernel_view)
+        kernel_legend = QLabel("Conv filters, one tile per kernel: red positive, blue negative, "
+                               "white 0 (scale per layer).")
+        kernel_legend.setWordWrap(True)
+        scaled_label_css(kernel_legend, 10, "color: #444444;")
+        self.kernel_area = QWidget()
+        kernel_layout = QVBoxLayout(self.kernel_area)
+        kernel_layout.setContentsMargins(0, 0, 0, 0)
+        kernel_layout.addWidget(kernel_legend)
+        kernel_layout.addWidget(self.kernel_view, 1)
+        self.kernel_area.hide()
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.addWidget(self.view)
+        self.split.addWidget(self.kernel_area)
+        self.split.setChildrenCollapsible(False)
+        self.split.setStretchFactor(0, 1)
+        self.split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(controls)
         layout.addWidget(self.notice)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.split, 1)
         self.histograms: dict[str, _Histogram] = {}
         #: Every small plot made so far, in order (the first ``len(histograms)`` are shown).
         self._pool: list[_Histogram] = []
@@ -103,12 +127,19 @@ class WeightsPanel(Panel):
         self._last: dict[str, dict[str, Any]] | None = None
         #: The first histogram seen of every tensor (drawn as the dashed outline).
         self.first: dict[str, dict[str, Any]] = {}
+        #: The last ``kernels`` payload (Conv2D kernels), drawn by ``self.kernels``.
+        self._kernels: dict[str, dict[str, Any]] | None = None
 
     def reset(self, session: TrainingSession | None) -> None:
         self._last = None
         self.first = {}
         names = [] if session is None else list(session.network.param_slices)
         self._build(names)
+        self._kernels = None
+        convolutions = [] if session is None else [
+            node.name for node in session.network.nodes if isinstance(node.layer, Conv2D)]
+        self.kernels.build(convolutions)
+        self.kernel_area.setVisible(bool(convolutions))
         self.notice.show_text("Weight histograms appear when training starts."
                               if self.histograms or session is None else
                               "This network has no weights.")
@@ -139,6 +170,9 @@ class WeightsPanel(Panel):
         self.refresh()
 
     def on_event(self, event: Any) -> None:
+        if isinstance(event, Snapshot) and "kernels" in event.data:
+            self._kernels = event.data["kernels"]
+            self.refresh()
         if isinstance(event, Snapshot) and "weights" in event.data:
             stats = event.data["weights"]
             self._last = stats
@@ -147,6 +181,8 @@ class WeightsPanel(Panel):
             self.refresh()
 
     def redraw(self) -> None:
+        if self._kernels is not None:
+            self.kernels.show(self._kernels)
         stats = self._last
         if stats is None:
             return
