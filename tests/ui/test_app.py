@@ -31,3 +31,26 @@ def test_a_bad_project_argument_fails_with_a_message(qapp, tmp_path: Path, capsy
     assert "cannot open" in capsys.readouterr().err
     assert run_gui(["no_such_lesson", "--screenshot", str(tmp_path / "shot.png")]) == 1
     assert not (tmp_path / "shot.png").exists()
+
+
+def test_a_panel_and_presentation_mode_can_be_chosen(qapp, tmp_path: Path, capsys,
+                                                     monkeypatch) -> None:
+    from ui.shell.main_window import MainWindow
+
+    seen: list[tuple[list[str], bool]] = []
+    original = MainWindow.closeEvent
+
+    def record(window, event):        # what the window showed when the picture was taken
+        seen.append(([p.title for p in window.panel_tabs.in_view()],
+                     window.presentation.active))
+        original(window, event)
+
+    monkeypatch.setattr(MainWindow, "closeEvent", record)
+    out = tmp_path / "shot.png"
+    assert run_gui(["digits_cnn", "--screenshot", str(out), "--panel", "weights",
+                    "--presentation"]) == 0
+    assert len(seen) == 1
+    assert "Weights" in seen[0][0]
+    assert seen[0][1]
+    assert run_gui(["xor", "--screenshot", str(out), "--panel", "Nope"]) == 2
+    assert "no panel is called 'Nope'" in capsys.readouterr().err

@@ -1,5 +1,6 @@
 """Weight histograms per layer, small multiples updated in place, with the start for reference;
-under them, for a network with Conv2D layers, each layer's kernels as images.
+for a network with Conv2D layers, each layer's kernels as images instead ("filters as images",
+on by default for them).
 
 Reads ``Snapshot.data["weights"]`` (:func:`simulator.training.probes.weight_stats`):
 ``{"layer.param": {"counts", "edges", "mean", "std", "norm"}}``, histograms the worker computed:
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from simulator.layers.conv import Conv2D
 from simulator.training.trainer import Snapshot
@@ -32,6 +33,12 @@ from ui.training.session import TrainingSession
 def is_weight(name: str) -> bool:
     """Weight matrices and kernels (``"dense.W"``), not biases or normalisation scales."""
     return name.rsplit(".", 1)[-1] == "W"
+
+
+HISTOGRAM_LEGEND = ("How many weights have each value (under each: mean ± standard "
+                    "deviation); dashed: before training.")
+KERNEL_LEGEND = ("Each kernel as an image: red +, blue −, white 0 (± the layer's largest "
+                 "weight); many channels: a row each.")
 
 
 class _Histogram:
@@ -89,37 +96,31 @@ class WeightsPanel(Panel):
         self.bias_box = QCheckBox("biases too")
         self.bias_box.toggled.connect(self._rebuild_from_last)
         self.notice = Notice("Weight histograms appear when training starts.")
-        legend = QLabel("How many weights have each value (under each: mean ± standard "
-                        "deviation); dashed: before training.")
-        legend.setWordWrap(True)
-        scaled_label_css(legend, 10, "color: #444444;")
+        self.legend = QLabel(HISTOGRAM_LEGEND)
+        self.legend.setWordWrap(True)
+        scaled_label_css(self.legend, 10, "color: #444444;")
+        # A network with Conv2D layers shows its kernels as images, in place of the
+        # histograms (at 1280 × 720 a panel is too short for both to be readable).
+        self.filters_box = QCheckBox("filters as images")
+        self.filters_box.setChecked(True)
+        self.filters_box.setToolTip("Each Conv2D layer's kernels as small images, instead of "
+                                    "the histograms")
+        self.filters_box.hide()
+        self.filters_box.toggled.connect(self._show_mode)
         controls = QHBoxLayout()
-        controls.addWidget(legend, 1)
+        controls.addWidget(self.legend, 1)
         controls.addWidget(self.bias_box)
+        controls.addWidget(self.filters_box)
         self.kernel_view = pg.GraphicsLayoutWidget()
-        self.kernel_view.setMinimumHeight(120)
+        self.kernel_view.setMinimumHeight(160)
+        self.kernel_view.hide()
         self.kernels = KernelImages(self.kernel_view)
-        kernel_legend = QLabel("Conv filters, one tile per kernel: red positive, blue negative, "
-                               "white 0 (scale per layer).")
-        kernel_legend.setWordWrap(True)
-        scaled_label_css(kernel_legend, 10, "color: #444444;")
-        self.kernel_area = QWidget()
-        kernel_layout = QVBoxLayout(self.kernel_area)
-        kernel_layout.setContentsMargins(0, 0, 0, 0)
-        kernel_layout.addWidget(kernel_legend)
-        kernel_layout.addWidget(self.kernel_view, 1)
-        self.kernel_area.hide()
-        self.split = QSplitter(Qt.Orientation.Vertical)
-        self.split.addWidget(self.view)
-        self.split.addWidget(self.kernel_area)
-        self.split.setChildrenCollapsible(False)
-        self.split.setStretchFactor(0, 1)
-        self.split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(controls)
         layout.addWidget(self.notice)
-        layout.addWidget(self.split, 1)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.kernel_view, 1)
         self.histograms: dict[str, _Histogram] = {}
         #: Every small plot made so far, in order (the first ``len(histograms)`` are shown).
         self._pool: list[_Histogram] = []
@@ -139,11 +140,24 @@ class WeightsPanel(Panel):
         convolutions = [] if session is None else [
             node.name for node in session.network.nodes if isinstance(node.layer, Conv2D)]
         self.kernels.build(convolutions)
-        self.kernel_area.setVisible(bool(convolutions))
+        self.filters_box.setVisible(bool(convolutions))
+        self._show_mode()
         self.notice.show_text("Weight histograms appear when training starts."
                               if self.histograms or session is None else
                               "This network has no weights.")
         self.behind = False
+
+    def showing_filters(self) -> bool:
+        """True while the kernels are shown as images (instead of the histograms)."""
+        return bool(self.kernels.names) and self.filters_box.isChecked()
+
+    def _show_mode(self) -> None:
+        filters = self.showing_filters()
+        self.kernel_view.setVisible(filters)
+        self.view.setVisible(not filters)
+        self.bias_box.setVisible(not filters)
+        self.legend.setText(KERNEL_LEGEND if filters else HISTOGRAM_LEGEND)
+        self.refresh()
 
     def _shown(self, names: list[str]) -> list[str]:
         return [n for n in names if self.bias_box.isChecked() or is_weight(n)]
@@ -181,7 +195,7 @@ class WeightsPanel(Panel):
             self.refresh()
 
     def redraw(self) -> None:
-        if self._kernels is not None:
+        if self._kernels is not None and self.showing_filters():
             self.kernels.show(self._kernels)
         stats = self._last
         if stats is None:

@@ -68,7 +68,9 @@ def test_conv_kernels_are_drawn_as_tiles_of_the_engines_values(qtbot, cnn_sessio
     qtbot.addWidget(panel)
     panel.reset(cnn_session)
     assert panel.kernels.names == ["conv1", "conv2"]
-    assert not panel.kernel_area.isHidden()
+    assert panel.showing_filters()                   # by default, in place of histograms
+    assert panel.view.isHidden()
+    assert not panel.kernel_view.isHidden()
     snapshot = cnn_session.trainer.snapshot()
     panel.on_event(snapshot)
     for name in ("conv1", "conv2"):
@@ -105,9 +107,26 @@ def test_a_hidden_panel_draws_no_kernels_until_shown(qtbot, cnn_session) -> None
     assert panel.kernels.images["conv1"].image is not None
 
 
+def test_the_histograms_come_back_when_filters_are_unticked(qtbot, cnn_session) -> None:
+    panel = WeightsPanel()
+    qtbot.addWidget(panel)
+    panel.reset(cnn_session)
+    panel.filters_box.setChecked(False)
+    assert not panel.showing_filters()
+    assert panel.kernel_view.isHidden()
+    assert not panel.view.isHidden()
+    panel.on_event(cnn_session.trainer.snapshot())
+    assert panel.kernels.tiles == {}                 # not drawn while not shown
+    assert "conv1.W" in panel.histograms
+    panel.filters_box.setChecked(True)
+    assert set(panel.kernels.tiles) == {"conv1", "conv2"}
+
+
 def test_a_dense_network_has_no_kernel_area(qtbot, spiral_session) -> None:
     panel = WeightsPanel()
     qtbot.addWidget(panel)
     panel.reset(spiral_session)
     assert panel.kernels.names == []
-    assert panel.kernel_area.isHidden()
+    assert panel.kernel_view.isHidden()
+    assert panel.filters_box.isHidden()
+    assert not panel.view.isHidden()

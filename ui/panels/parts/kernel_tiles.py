@@ -89,15 +89,13 @@ def symmetric_limit(values: np.ndarray) -> float:
 
 
 def describe(name: str, tiles: KernelTiles, total_filters: int) -> str:
-    """The title over a layer's image: its name, what the tiles are, the colour scale."""
+    """The title over a layer's image: its name, its kernels' count and size (many channels:
+    one row of tiles per input channel)."""
     shown = (f"{tiles.filters} filters" if tiles.filters == total_filters
-             else f"the first {tiles.filters} of {total_filters} filters")
-    channel = "channel" if tiles.channels == 1 else "channels"
-    if tiles.side_by_side:
-        layout = (f"{shown} × {tiles.channels} {channel}" if tiles.channels > 1 else shown)
-    else:
-        layout = f"{shown} (columns) × {tiles.channels} input channels (rows)"
-    return f"<b>{name}</b>: {layout}, {tiles.kernel_height}×{tiles.kernel_width}"
+             else f"first {tiles.filters} of {total_filters} filters")
+    if tiles.channels > 1:
+        shown += f" × {tiles.channels} channels"
+    return f"<b>{name}</b>: {shown}, {tiles.kernel_height}×{tiles.kernel_width}"
 
 
 class KernelImages:
@@ -153,4 +151,10 @@ class KernelImages:
             height, width = picture.shape
             image.setRect(QRectF(0, 0, width, height))
             self._boxes[name].setRange(xRange=(0, width), yRange=(0, height), padding=0.02)
-            self._titles[name].setText(f"{describe(name, tiles, total)}; ±{limit:.2g}")
+            # Height shared out by what each image needs at the same width (a strip of
+            # first-layer filters needs little, a channels × filters block much more).
+            row = 2 * self._names.index(name) + 1
+            self.view.ci.layout.setRowStretchFactor(row, max(1, round(100 * height / width)))
+            title = self._titles[name]
+            title.setText(f"{describe(name, tiles, total)}, ±{limit:.2g}")
+            title.setMinimumWidth(0)     # a long title is cut at the edge, never the image
