@@ -1,4 +1,4 @@
 """The main window and what hangs on it: the toolbar and menus, the Lesson box, the panel tabs,
 the File menu's dialogs and the reading of design files, lessons (presets), presentation mode,
-fitting the window to the screen, and the words for an error.
+fitting the window to the screen, keeping a run as a reference, and the words for an error.
 """
