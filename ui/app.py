@@ -1,5 +1,5 @@
-"""Start the app: ``backprop-studio [PROJECT] [--theme T] [--presentation] [--screenshot OUT.png
-[--train-seconds S]]``.
+"""Start the app: ``backprop-studio [PROJECT] [--theme T] [--presentation] [--panel TITLE]
+[--screenshot OUT.png [--train-seconds S] [--scrub STEP]]``.
 
 While the app runs, :mod:`ui.error_log` catches every exception nobody else did: it is logged
 with its traceback and shown in one line, and the app stays up. A PROJECT that cannot be opened
@@ -57,6 +57,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--size", type=_size, metavar="WxH",
                         help="window size (default: 1280x800, or the whole screen if that is "
                              "smaller; a picture is 1280x800)")
+    parser.add_argument("--panel", metavar="TITLE",
+                        help="bring this panel to the front, by its tab's title (such as "
+                             "Weights or Loss)")
     return parser.parse_args(argv)
 
 
@@ -105,6 +108,17 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
                                                              message[0].upper() + message[1:]))
     if args.theme:
         window.theme.set_choice(args.theme, remember=False)
+    if args.panel is not None:
+        titles = {panel.title.lower(): panel for panel in window.panels}
+        chosen = titles.get(args.panel.strip().lower())
+        if chosen is None:
+            print(f"backprop-studio: error: no panel is called '{args.panel}'; the panels are: "
+                  + ", ".join(panel.title for panel in window.panels), file=sys.stderr)
+            window.stack.clear()
+            window.close()
+            window.deleteLater()
+            return 2
+        window.panel_tabs.show_panel(chosen)
     size = args.size or (SCREENSHOT_SIZE if args.screenshot else None)
     if size is not None:
         window.resize(*size)

@@ -21,6 +21,8 @@ Payloads (``name`` is ``"layer.param"``, e.g. ``"dense_1.W"``)::
                       weights ``[units][inputs]``; tensors over a size limit left out)
     layer_values      {"input": {"a": x}, layer: {"z": pre-activation, "a": output}}
                       (``z`` only for layers with an activation; batch axis kept)
+    conv_kernels      {conv layer: {"kernels": (F', C, kh, kw), "filters": F}}   (every
+                      Conv2D layer's kernels; the first F' of its F filters that fit a bound)
 
 Histogram edges are symmetric, ``[-L, L]`` with ``L`` the smallest power of two covering the
 largest magnitude, so they stay put from one snapshot to the next until the values outgrow them.
@@ -46,6 +48,7 @@ import numpy as np
 from simulator.backend import Array, to_numpy
 from simulator.checks import integer
 from simulator.errors import DataError
+from simulator.layers.conv import Conv2D
 from simulator.network import Network
 from simulator.training.events import BatchEnd, EpochEnd, Event, Failed, Finished
 
@@ -57,6 +60,9 @@ Bounds = tuple[float, float, float, float]
 DEFAULT_BINS = 32
 #: Largest parameter tensor whose values every snapshot carries (``parameter_values``).
 MAX_PARAMETER_VALUES = 4096
+#: Most kernel values ``conv_kernels`` sends per Conv2D layer (its first filters that fit): the
+#: digits CNN's 32 × 16 × 3 × 3 = 4608 all go, and no layer's cost grows beyond this.
+MAX_KERNEL_VALUES = 16384
 #: Largest share of a paced run's time its snapshots may take.
 SNAPSHOT_BUDGET = 0.05
 _LOCKS: weakref.WeakKeyDictionary[Network, threading.Lock] = weakref.WeakKeyDictionary()
@@ -127,6 +133,24 @@ def parameter_values(network: Network, max_values: int = MAX_PARAMETER_VALUES
                  if value.size <= max_values}
         if shown:
             result[node.name] = shown
+    return result
+
+
+def conv_kernels(network: Network, max_values: int = MAX_KERNEL_VALUES
+                 ) -> dict[str, dict[str, Any]]:
+    """Every Conv2D layer's kernels now, as NumPy copies ``(filters, channels, kh, kw)``:
+    ``W[f, c]`` is the kernel filter ``f`` slides over input channel ``c``. A layer with more
+    than ``max_values`` values sends its first filters that fit (at least one); ``filters``
+    is how many it has."""
+    max_values = integer(max_values, "max_values", low=1)
+    result = {}
+    for node in network.nodes:
+        if isinstance(node.layer, Conv2D):
+            kernels = node.layer.params["W"]
+            per_filter = max(1, int(np.prod(kernels.shape[1:])))
+            keep = max(1, min(kernels.shape[0], max_values // per_filter))
+            result[node.name] = {"kernels": np.array(to_numpy(kernels[:keep]), dtype=np.float64),
+                                 "filters": float(kernels.shape[0])}
     return result
 
 
@@ -230,7 +254,8 @@ def default_probes(network: Network, x_sample_batch: Any, *, bins: int = DEFAULT
                    grid_transform: Callable[[np.ndarray], np.ndarray] | None = None
                    ) -> dict[str, Probe]:
     """The probes the app shows: ``weights``, ``gradients``, ``activations``, ``sample``,
-    ``parameters`` and, for 2-input networks with ``grid_bounds``, ``decision``.
+    ``parameters``, for networks with Conv2D layers ``kernels`` and, for 2-input networks
+    with ``grid_bounds``, ``decision``.
 
     ``x_sample_batch`` are network inputs (already preprocessed); the first ``probe_size``
     of them form the fixed activation batch and ``sample_index`` picks the sample whose
@@ -248,6 +273,8 @@ def default_probes(network: Network, x_sample_batch: Any, *, bins: int = DEFAULT
         "sample": lambda net: sample_activations(net, sample),
         "parameters": lambda net: parameter_values(net),
     }
+    if any(isinstance(node.layer, Conv2D) for node in network.nodes):
+        probes["kernels"] = lambda net: conv_kernels(net)
     if grid_bounds is not None and tuple(network.spec.input_shape) == (2,):
         area = grid_bounds if callable(grid_bounds) else (lambda: grid_bounds)
         grid_points(area(), grid_resolution)  # fail now, not in the worker thread

@@ -45,3 +45,26 @@ def test_a_picture_can_show_the_run_scrubbed_back(qapp, tmp_path: Path, monkeypa
                     "--scrub", "0"]) == 0
     assert shown == [0]
     assert QImage(str(out)).width() > 0
+
+
+def test_a_panel_and_presentation_mode_can_be_chosen(qapp, tmp_path: Path, capsys,
+                                                     monkeypatch) -> None:
+    import ui.app
+
+    seen: list[tuple[list[str], bool]] = []
+    original = ui.app._screenshot
+
+    def record(app, window, *args):     # what the window showed when the picture was taken
+        seen.append(([p.title for p in window.panel_tabs.in_view()],
+                     window.presentation.active))
+        return original(app, window, *args)
+
+    monkeypatch.setattr(ui.app, "_screenshot", record)
+    out = tmp_path / "shot.png"
+    assert run_gui(["digits_cnn", "--screenshot", str(out), "--panel", "weights",
+                    "--presentation"]) == 0
+    assert len(seen) == 1
+    assert "Weights" in seen[0][0]
+    assert seen[0][1]
+    assert run_gui(["xor", "--screenshot", str(out), "--panel", "Nope"]) == 2
+    assert "no panel is called 'Nope'" in capsys.readouterr().err

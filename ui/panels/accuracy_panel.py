@@ -1,7 +1,8 @@
 """Accuracy per epoch on the training and validation sets (or a regression set's metric).
 
 Every reset starts from the accuracy axis (a regression run before changes the label for its
-own run only) and from an empty view; the curves are bounded-cost envelopes.
+own run only) and from an empty view; the curves are bounded-cost envelopes. A run kept as a
+reference (:mod:`ui.panels.parts.reference`) shows its curves faintly behind.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QVBoxLayout
 from simulator.training.trainer import EpochEnd
 from ui.panels.base import Panel
 from ui.panels.parts.envelope import Envelope
+from ui.panels.parts.reference import ReferenceGhosts
 from ui.style.plots import (
     Notice,
     legend_below,
@@ -70,6 +72,9 @@ class AccuracyPanel(Panel):
         layout.addWidget(self.plot, 1)
         self.metric_name: str | None = None
         self._train, self._val = Envelope(256), Envelope(256)
+        self.reference = ReferenceGhosts(self.plot, self.legend, {
+            "train": (self._train, COLORS["train"]),
+            "validation": (self._val, COLORS["val"])}, self.refresh)
 
     @property
     def train_values(self) -> np.ndarray:
@@ -102,6 +107,7 @@ class AccuracyPanel(Panel):
             self.plot.setYRange(0, 100, padding=0.06)   # room for the 0 and 100 labels
         self.notice.show_text("")
         self.behind = False
+        self.reference.follow(session)
 
     def on_event(self, event: Any) -> None:
         if not isinstance(event, EpochEnd):
@@ -119,6 +125,7 @@ class AccuracyPanel(Panel):
     def redraw(self) -> None:
         show_series(self.train_curve, self._train, symbol="o")
         show_series(self.val_curve, self._val, symbol="o")
+        self.reference.redraw()
         settle_view(self.plot)
 
     def _choose(self, metrics: dict[str, float]) -> None:

@@ -3,7 +3,8 @@ an L1/L2 regularizer also the weight penalty per epoch, its own series (the loss
 data loss alone, so training and validation compare like with like).
 
 The curves are :class:`ui.panels.parts.envelope.Envelope` series: however long the run, a
-redraw hands pyqtgraph a bounded number of points.
+redraw hands pyqtgraph a bounded number of points. A run kept as a reference
+(:mod:`ui.panels.parts.reference`) shows its smoothed and validation curves faintly behind.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout
 from simulator.training.trainer import EpochEnd, Failed, Started
 from ui.panels.base import Panel
 from ui.panels.parts.envelope import Envelope
+from ui.panels.parts.reference import ReferenceGhosts
 from ui.style.plots import (
     Notice,
     finite_points,
@@ -69,6 +71,9 @@ class LossPanel(Panel):
         self._loss, self._smooth, self._val = Envelope(), Envelope(), Envelope(256)
         self._penalty = Envelope(256)
         self._forks: list[pg.PlotDataItem] = []      # forked runs' curves (show_forks)
+        self.reference = ReferenceGhosts(self.plot, self.legend, {
+            "train (smoothed)": (self._smooth, COLORS["train"]),
+            "validation": (self._val, COLORS["val"])}, self.refresh)
         self._steps_per_epoch = 1
         self._ema: float | None = None
         #: The curves to hand new points at the next redraw ("batches", "validation", "penalty").
@@ -105,6 +110,7 @@ class LossPanel(Panel):
             curve.setData([], [])
         reset_view(self.plot, x_range=(0.0, float(epochs)))
         self.behind = False
+        self.reference.follow(session)
 
     def on_event(self, event: Any) -> None:
         if isinstance(event, Started):
@@ -152,6 +158,7 @@ class LossPanel(Panel):
         if "penalty" in self._dirty:
             show_series(self.penalty_curve, self._penalty)
         self._dirty.clear()
+        self.reference.redraw()
         settle_view(self.plot)
 
     def restore(self, replay: Replay) -> None:

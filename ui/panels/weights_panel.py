@@ -1,10 +1,14 @@
-"""Weight histograms per layer, small multiples updated in place, with the start for reference.
+"""Weight histograms per layer, small multiples updated in place, with the start for reference;
+for a network with Conv2D layers, each layer's kernels as images instead ("filters as images",
+on by default for them).
 
 Reads ``Snapshot.data["weights"]`` (:func:`simulator.training.probes.weight_stats`):
 ``{"layer.param": {"counts", "edges", "mean", "std", "norm"}}``, histograms the worker computed:
-drawing one is setting a few dozen bars. The small plots are made once and reused from one
-design to the next (taking plot items out of a pyqtgraph scene for good can leave it pointing
-at deleted ones).
+drawing one is setting a few dozen bars; and ``Snapshot.data["kernels"]``
+(:func:`simulator.training.probes.conv_kernels`), drawn by
+:class:`ui.panels.parts.kernel_tiles.KernelImages` (one image per layer). The small plots are
+made once and reused from one design to the next (taking plot items out of a pyqtgraph scene
+for good can leave it pointing at deleted ones).
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout
 
+from simulator.layers.conv import Conv2D
 from simulator.training.trainer import Snapshot
 from ui.panels.base import Panel
+from ui.panels.parts.kernel_tiles import KernelImages
 from ui.style.plots import Notice, light_grid
 from ui.style.scaled import scaled_label_css, scaled_lines
 from ui.style.theme import COLORS, TICK_FONT_PT, axis_label, series_color, set_title, style_plot
@@ -27,6 +33,12 @@ from ui.training.session import TrainingSession
 def is_weight(name: str) -> bool:
     """Weight matrices and kernels (``"dense.W"``), not biases or normalisation scales."""
     return name.rsplit(".", 1)[-1] == "W"
+
+
+HISTOGRAM_LEGEND = ("How many weights have each value (under each: mean ± standard "
+                    "deviation); dashed: before training.")
+KERNEL_LEGEND = ("Each kernel as an image: red +, blue −, white 0 (± the layer's largest "
+                 "weight); many channels: a row each.")
 
 
 class _Histogram:
@@ -84,18 +96,31 @@ class WeightsPanel(Panel):
         self.bias_box = QCheckBox("biases too")
         self.bias_box.toggled.connect(self._rebuild_from_last)
         self.notice = Notice("Weight histograms appear when training starts.")
-        legend = QLabel("How many weights have each value (under each: mean ± standard "
-                        "deviation); dashed: before training.")
-        legend.setWordWrap(True)
-        scaled_label_css(legend, 10, "color: #444444;")
+        self.legend = QLabel(HISTOGRAM_LEGEND)
+        self.legend.setWordWrap(True)
+        scaled_label_css(self.legend, 10, "color: #444444;")
+        # A network with Conv2D layers shows its kernels as images, in place of the
+        # histograms (at 1280 × 720 a panel is too short for both to be readable).
+        self.filters_box = QCheckBox("filters as images")
+        self.filters_box.setChecked(True)
+        self.filters_box.setToolTip("Each Conv2D layer's kernels as small images, instead of "
+                                    "the histograms")
+        self.filters_box.hide()
+        self.filters_box.toggled.connect(self._show_mode)
         controls = QHBoxLayout()
-        controls.addWidget(legend, 1)
+        controls.addWidget(self.legend, 1)
         controls.addWidget(self.bias_box)
+        controls.addWidget(self.filters_box)
+        self.kernel_view = pg.GraphicsLayoutWidget()
+        self.kernel_view.setMinimumHeight(160)
+        self.kernel_view.hide()
+        self.kernels = KernelImages(self.kernel_view)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(controls)
         layout.addWidget(self.notice)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.kernel_view, 1)
         self.histograms: dict[str, _Histogram] = {}
         #: Every small plot made so far, in order (the first ``len(histograms)`` are shown).
         self._pool: list[_Histogram] = []
@@ -103,16 +128,36 @@ class WeightsPanel(Panel):
         self._last: dict[str, dict[str, Any]] | None = None
         #: The first histogram seen of every tensor (drawn as the dashed outline).
         self.first: dict[str, dict[str, Any]] = {}
+        #: The last ``kernels`` payload (Conv2D kernels), drawn by ``self.kernels``.
+        self._kernels: dict[str, dict[str, Any]] | None = None
 
     def reset(self, session: TrainingSession | None) -> None:
         self._last = None
         self.first = {}
         names = [] if session is None else list(session.network.param_slices)
         self._build(names)
+        self._kernels = None
+        convolutions = [] if session is None else [
+            node.name for node in session.network.nodes if isinstance(node.layer, Conv2D)]
+        self.kernels.build(convolutions)
+        self.filters_box.setVisible(bool(convolutions))
+        self._show_mode()
         self.notice.show_text("Weight histograms appear when training starts."
                               if self.histograms or session is None else
                               "This network has no weights.")
         self.behind = False
+
+    def showing_filters(self) -> bool:
+        """True while the kernels are shown as images (instead of the histograms)."""
+        return bool(self.kernels.names) and self.filters_box.isChecked()
+
+    def _show_mode(self) -> None:
+        filters = self.showing_filters()
+        self.kernel_view.setVisible(filters)
+        self.view.setVisible(not filters)
+        self.bias_box.setVisible(not filters)
+        self.legend.setText(KERNEL_LEGEND if filters else HISTOGRAM_LEGEND)
+        self.refresh()
 
     def _shown(self, names: list[str]) -> list[str]:
         return [n for n in names if self.bias_box.isChecked() or is_weight(n)]
@@ -139,6 +184,9 @@ class WeightsPanel(Panel):
         self.refresh()
 
     def on_event(self, event: Any) -> None:
+        if isinstance(event, Snapshot) and "kernels" in event.data:
+            self._kernels = event.data["kernels"]
+            self.refresh()
         if isinstance(event, Snapshot) and "weights" in event.data:
             stats = event.data["weights"]
             self._last = stats
@@ -147,6 +195,8 @@ class WeightsPanel(Panel):
             self.refresh()
 
     def redraw(self) -> None:
+        if self._kernels is not None and self.showing_filters():
+            self.kernels.show(self._kernels)
         stats = self._last
         if stats is None:
             return

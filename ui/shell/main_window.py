@@ -67,6 +67,7 @@ from ui.shell.panel_tabs import PanelTabs
 from ui.shell.presentation import Presentation
 from ui.shell.presets import Preset, available_presets, load_preset
 from ui.shell.recent_files import install_recent_files
+from ui.shell.reference_hookup import install_reference
 from ui.shell.run_guard import RunGuard
 from ui.shell.screen import fitted_geometry
 from ui.shell.step_controls import install_step_controls
@@ -150,6 +151,9 @@ class MainWindow(QMainWindow):
             spec=lambda: self.spec, stop_training=self.stop_training)
         self.units_view, self.units_action = units.view, units.action
         self.inspection.typed_shown.append(self.units_view.show_values)
+        self.reference = install_reference(self.menus.training, self.panels, self.controller,
+                                           self.status_label, self.session_changed,
+                                           session=lambda: self.session)
         maps = find_panel(self.panels, ActivationsPanel)
         self.sample_link = SampleLink(find_panel(self.panels, DataPanel), maps, self.controller,
                                       lambda: self.session,

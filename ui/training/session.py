@@ -8,7 +8,8 @@ the feature-map panel can switch samples at once, even while paused), ``chosen``
 the sample last chosen by dataset index, see :class:`ChosenSample`; ``{}`` before any),
 ``units`` (small dense networks: every connection's weight and every unit's heat map, see
 :mod:`simulator.training.units`), ``parameters`` (every layer's parameters as users read
-them), ``typed`` (every unit's z and a for the input last typed in the inspector; ``{}``
+them), ``kernels`` (networks with Conv2D layers: their kernels, for the Weights panel's
+filter images), ``typed`` (every unit's z and a for the input last typed in the inspector; ``{}``
 before any), ``decision`` (networks with 2 inputs: over the area the boundary plot shows, see
 :class:`SharedBounds`) or ``curve`` (networks with 1 input and 1 output). Two epoch probes
 (``Trainer.epoch_probes``, called at every epoch end whatever the snapshots' pace, their results

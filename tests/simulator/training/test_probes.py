@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 
 from resources import resource_path
-from simulator.errors import DataError
+from simulator.errors import DataError, SpecError
 from simulator.network import compile_network
 from simulator.spec import NetworkSpec
 from simulator.training.probes import (
     activation_stats,
+    conv_kernels,
     decision_grid,
     default_probes,
     gradient_stats,
@@ -311,3 +312,21 @@ def test_grid_bounds_may_follow_a_plot() -> None:
     grid = probes["decision"](net)
     np.testing.assert_array_equal(grid["bounds"], [-3.0, 3.0, 0.0, 1.0])
     assert grid["xs"][-1] == 3.0
+
+
+def test_conv_kernels_are_the_layers_kernels_bounded_by_whole_filters() -> None:
+    net = net_from([{"type": "Conv2D", "name": "conv", "filters": 6, "kernel_size": 3},
+                    {"type": "Flatten"}, {"type": "Dense", "name": "out", "units": 2}], [2, 5, 5])
+    kernels = next(n.layer.params["W"] for n in net.nodes if n.name == "conv")
+    data = conv_kernels(net)
+    assert set(data) == {"conv"}                       # Dense layers have no kernels
+    assert data["conv"]["filters"] == 6.0
+    np.testing.assert_array_equal(data["conv"]["kernels"], kernels)
+    assert data["conv"]["kernels"] is not kernels      # a copy, not the training array
+    bounded = conv_kernels(net, max_values=40)         # 18 values a filter: two fit
+    np.testing.assert_array_equal(bounded["conv"]["kernels"], kernels[:2])
+    assert conv_kernels(net, max_values=5)["conv"]["kernels"].shape == (1, 2, 3, 3)
+    probes = default_probes(net, np.zeros((4, 2, 5, 5)))
+    np.testing.assert_array_equal(probes["kernels"](net)["conv"]["kernels"], kernels)
+    with pytest.raises(SpecError):
+        conv_kernels(net, max_values=0)

@@ -61,3 +61,72 @@ def test_reset_without_session_is_empty(qtbot) -> None:
     panel.reset(None)
     assert panel.histograms == {}
     assert distinct_colors(pixels(panel)) > 1
+
+
+def test_conv_kernels_are_drawn_as_tiles_of_the_engines_values(qtbot, cnn_session) -> None:
+    panel = WeightsPanel()
+    qtbot.addWidget(panel)
+    panel.reset(cnn_session)
+    assert panel.kernels.names == ["conv1", "conv2"]
+    assert panel.showing_filters()                   # by default, in place of histograms
+    assert panel.view.isHidden()
+    assert not panel.kernel_view.isHidden()
+    snapshot = cnn_session.trainer.snapshot()
+    panel.on_event(snapshot)
+    for name in ("conv1", "conv2"):
+        engine = next(node.layer.params["W"] for node in cnn_session.network.nodes
+                      if node.name == name)
+        tiles = panel.kernels.tiles[name]
+        drawn = panel.kernels.images[name].image
+        np.testing.assert_array_equal(drawn, tiles.image)
+        for f in range(engine.shape[0]):
+            for c in range(engine.shape[1]):
+                np.testing.assert_array_equal(tiles.kernel(f, c), engine[f, c])
+        limit = float(np.abs(engine).max())
+        assert panel.kernels.images[name].levels.tolist() == [-limit, limit]   # centred on 0
+    assert panel.kernels.tiles["conv1"].side_by_side            # 1 input channel
+    assert not panel.kernels.tiles["conv2"].side_by_side        # 4 channels: rows
+    assert distinct_colors(pixels(panel)) > 10
+
+
+def test_a_hidden_panel_draws_no_kernels_until_shown(qtbot, cnn_session) -> None:
+    from PySide6.QtWidgets import QTabWidget
+
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    panel = WeightsPanel()
+    tabs.addTab(panel, "weights")
+    tabs.addTab(WeightsPanel(), "other")
+    tabs.show()
+    panel.reset(cnn_session)
+    tabs.setCurrentIndex(1)
+    panel.on_event(cnn_session.trainer.snapshot())
+    assert panel.kernels.images["conv1"].image is None
+    assert panel.kernels.tiles == {}
+    tabs.setCurrentIndex(0)
+    assert panel.kernels.images["conv1"].image is not None
+
+
+def test_the_histograms_come_back_when_filters_are_unticked(qtbot, cnn_session) -> None:
+    panel = WeightsPanel()
+    qtbot.addWidget(panel)
+    panel.reset(cnn_session)
+    panel.filters_box.setChecked(False)
+    assert not panel.showing_filters()
+    assert panel.kernel_view.isHidden()
+    assert not panel.view.isHidden()
+    panel.on_event(cnn_session.trainer.snapshot())
+    assert panel.kernels.tiles == {}                 # not drawn while not shown
+    assert "conv1.W" in panel.histograms
+    panel.filters_box.setChecked(True)
+    assert set(panel.kernels.tiles) == {"conv1", "conv2"}
+
+
+def test_a_dense_network_has_no_kernel_area(qtbot, spiral_session) -> None:
+    panel = WeightsPanel()
+    qtbot.addWidget(panel)
+    panel.reset(spiral_session)
+    assert panel.kernels.names == []
+    assert panel.kernel_view.isHidden()
+    assert panel.filters_box.isHidden()
+    assert not panel.view.isHidden()

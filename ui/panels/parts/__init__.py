@@ -1,3 +1,4 @@
-"""Pieces the live panels share: growing arrays, image mosaics, activation rows, dataset
-views and the link that shows one chosen sample.
+"""Pieces the live panels share: growing arrays and envelopes, image mosaics and conv kernel
+tiles, activation rows, dataset views, the link that shows one chosen sample, and the run kept
+as a reference on the loss and accuracy plots.
 """
