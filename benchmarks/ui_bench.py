@@ -36,6 +36,7 @@ throughput at Full speed >= 0.85x headless; first window within 2 s.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -206,8 +207,7 @@ def lesson_preset(key: str, epochs: int) -> Any:
     preset = load_preset(key)
     network = json.loads(json.dumps(preset.network))
     network.setdefault("training", {})["epochs"] = int(epochs)
-    preset.network = network
-    return preset
+    return dataclasses.replace(preset, network=network)
 
 
 def headless_rate(key: str, epochs: int, seconds: float) -> tuple[float, int]:
@@ -262,7 +262,8 @@ def arrange(window: Any, panel: Any | None) -> Callable[[], None]:
     if panel is None:
         return lambda: None
     window.panel_tabs.show_panel(panel)
-    hidden = [tabs for tabs in window.panel_tabs.stacks if tabs.indexOf(panel) < 0]
+    hidden = [tabs for tabs in window.panel_tabs.stacks
+              if panel not in window.panel_tabs.panels_of(tabs)]
     for tabs in hidden:
         tabs.hide()
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ui.training.resume_prompt import answer_of
+
 DISCARD, SAVE = "discard", "save"
 
 
@@ -28,10 +30,6 @@ def discard_dialog(parent: QWidget | None, epochs_done: int, can_save: bool) -> 
 def ask_discard(parent: QWidget | None, epochs_done: int, can_save: bool) -> str | None:
     """DISCARD, SAVE (only offered when ``can_save``) or None (cancelled); the tests replace
     this function."""
-    box = discard_dialog(parent, epochs_done, can_save)
-    box.exec()
-    clicked = box.clickedButton()
-    role = box.buttonRole(clicked) if clicked is not None else None
-    box.deleteLater()
-    return {QMessageBox.ButtonRole.DestructiveRole: DISCARD,
-            QMessageBox.ButtonRole.AcceptRole: SAVE}.get(role)
+    return answer_of(discard_dialog(parent, epochs_done, can_save),
+                     {QMessageBox.ButtonRole.DestructiveRole: DISCARD,
+                      QMessageBox.ButtonRole.AcceptRole: SAVE})

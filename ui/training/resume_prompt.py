@@ -23,12 +23,18 @@ def resume_dialog(parent: QWidget | None, epochs_done: int, planned: int) -> QMe
     return box
 
 
-def ask_resume(parent: QWidget | None, epochs_done: int, planned: int) -> str | None:
-    """CONTINUE, RESTART or None (cancelled); the tests replace this function."""
-    box = resume_dialog(parent, epochs_done, planned)
+def answer_of(box: QMessageBox, answers: dict[QMessageBox.ButtonRole, str]) -> str | None:
+    """Show ``box`` and return the answer of the role of the button clicked (None for any
+    other: Cancel, Escape, closing it)."""
     box.exec()
     clicked = box.clickedButton()
     role = box.buttonRole(clicked) if clicked is not None else None
     box.deleteLater()
-    return {QMessageBox.ButtonRole.AcceptRole: CONTINUE,
-            QMessageBox.ButtonRole.DestructiveRole: RESTART}.get(role)
+    return answers.get(role) if role is not None else None
+
+
+def ask_resume(parent: QWidget | None, epochs_done: int, planned: int) -> str | None:
+    """CONTINUE, RESTART or None (cancelled); the tests replace this function."""
+    return answer_of(resume_dialog(parent, epochs_done, planned),
+                     {QMessageBox.ButtonRole.AcceptRole: CONTINUE,
+                      QMessageBox.ButtonRole.DestructiveRole: RESTART})
