@@ -37,9 +37,10 @@ class Checkpoint:
         return {k: list(v) for k, v in self.state.get("history", {}).items()}
 
 
-def take_checkpoint(trainer: Trainer) -> Checkpoint:
-    """A copy of ``trainer``'s run now; call it only from the thread that trains it."""
-    state = trainer.state_dict()        # arrays are copies, the rest is fresh plain data
+def take_checkpoint(trainer: Trainer, *, history: bool = True) -> Checkpoint:
+    """A copy of ``trainer``'s run now (without its history when ``history`` is False); call
+    it only from the thread that trains it."""
+    state = trainer.state_dict(history=history)  # arrays are copies, the rest fresh plain data
     return Checkpoint(int(state["epoch"]), int(state["step"]), trainer.network.get_weights(),
                       state)
 

@@ -85,6 +85,7 @@ class Timeline:
         self._first_every = self.every
         self._lock = threading.Lock()
         self._frames: list[Frame] = []
+        self._bytes = 0                       # of the frames, kept as they come and go
         self._history: dict[str, list[float]] = {}
         self._live: Checkpoint | None = None
         self._position: int | None = None
@@ -102,7 +103,8 @@ class Timeline:
 
     @property
     def nbytes(self) -> int:
-        return sum(frame.nbytes for frame in self.frames)
+        with self._lock:
+            return self._bytes
 
     def __len__(self) -> int:
         with self._lock:
@@ -164,38 +166,55 @@ class Timeline:
             here = self._frames[-1 if self._position is None else self._position]
             if length <= here.history_length:
                 return None    # no epoch ended since (a probe run between runs, a stop)
-            if self._position is not None:    # trained on from a frame: a new future
-                del self._frames[self._position + 1:]
+            diverged = self._position is not None
+            if diverged:                      # trained on from a frame: a new future
+                self._keep(self._frames[:self._position + 1])
                 self._position, self._live = None, None
             if trainer.step - self._frames[-1].step < self.every:
+                if diverged:
+                    self._history = {k: list(v) for k, v in trainer.history.items()}
                 return None
-            self._append(take_checkpoint(trainer), trainer.history)
+            self._append(take_checkpoint(trainer, history=False), trainer.history, diverged)
             return {"frames": len(self._frames), "step": trainer.step}
 
     def restart(self) -> None:
         """Forget every frame and start again from the trainer as it is now (a fresh trainer,
         or one a saved run was just loaded into)."""
         with self._lock:
-            self._frames.clear()
+            self._keep([])
             self._history = {}
             self._live, self._position = None, None
             self.every = self._first_every
-            self._append(take_checkpoint(self.trainer), self.trainer.history)
+            self._append(take_checkpoint(self.trainer, history=False), self.trainer.history,
+                         fresh=True)
 
-    def _append(self, checkpoint: Checkpoint, history: dict[str, list[float]]) -> None:
-        self._history = {k: list(v) for k, v in history.items()}
+    def _keep(self, frames: list[Frame]) -> None:
+        self._frames = frames
+        self._bytes = sum(f.nbytes for f in frames)
+
+    def _append(self, checkpoint: Checkpoint, history: dict[str, list[float]],
+                fresh: bool = False) -> None:
+        """Keep a frame; ``history`` is the trainer's, which only grew since the last frame
+        unless ``fresh`` (then it is copied whole: each epoch copies only what it added)."""
+        if fresh:
+            self._history = {k: list(v) for k, v in history.items()}
+        else:
+            for key, values in history.items():
+                mine = self._history.setdefault(key, [])
+                mine.extend(values[len(mine):])
         length = _length(self._history)
         bare = replace(checkpoint, state=dict(checkpoint.state, history={}))
-        self._frames.append(Frame(bare, length, frame_bytes(bare)))
+        frame = Frame(bare, length, frame_bytes(bare))
+        self._frames.append(frame)
+        self._bytes += frame.nbytes
         self._thin()
 
     def _thin(self) -> None:
         """Drop every other inner frame (and space new ones twice as far apart) until the
         frames fit the budget or only the first and the latest are left."""
-        while (len(self._frames) > 2
-               and sum(f.nbytes for f in self._frames) > self.budget_bytes):
+        while len(self._frames) > 2 and self._bytes > self.budget_bytes:
             inner = self._frames[1:-1]
-            self._frames = [self._frames[0], *inner[1::2], self._frames[-1]]
+            self._keep([self._frames[0], *inner[1::2], self._frames[-1]])
             self.every *= 2
 
     # ----- scrubbing (between runs, never while the trainer trains) --------------------------

@@ -199,9 +199,10 @@ class Trainer:
         """The learning rate of the next update."""
         return self.learning_rate_at(self.step)
 
-    def state_dict(self) -> dict[str, Any]:
+    def state_dict(self, *, history: bool = True) -> dict[str, Any]:
         """Everything needed to resume exactly, as plain data (weights are *not* included:
-        save them with ``network.get_weights()``)::
+        save them with ``network.get_weights()``; ``history=False`` leaves out the history,
+        for a caller that keeps it itself)::
 
             {"format": 1,
              "epoch": 4,                     # completed epochs
@@ -228,7 +229,7 @@ class Trainer:
             "optimizer": self.optimizer.state_dict(),
             "rng": self.rng.bit_generator.state,
             "layer_rngs": {k: g.bit_generator.state for k, g in _layer_generators(self).items()},
-            "history": {k: list(v) for k, v in self.history.items()},
+            "history": {k: list(v) for k, v in self.history.items()} if history else {},
             "callbacks": [{"type": type(cb).__name__, "state": cb.state_dict()}
                           for cb in self.callbacks],
         }
