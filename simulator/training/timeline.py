@@ -167,7 +167,7 @@ class Timeline:
             if length <= here.history_length:
                 return None    # no epoch ended since (a probe run between runs, a stop)
             diverged = self._position is not None
-            if diverged:                      # trained on from a frame: a new future
+            if self._position is not None:    # trained on from a frame: a new future
                 self._keep(self._frames[:self._position + 1])
                 self._position, self._live = None, None
             if trainer.step - self._frames[-1].step < self.every:
