@@ -152,6 +152,9 @@ def _screenshot(app: QApplication, window, out: Path, train_seconds: float,
         if scrub is not None and timeline is not None:
             window.timeline.scrub(timeline.index_at(scrub))
             app.processEvents()
+        for panel in window.panel_tabs.in_view():   # a redraw waiting for its turn, now
+            panel.catch_up()
+        app.processEvents()
         if not window.grab().save(str(out)):
             print(f"backprop-studio: error: could not write {out}", file=sys.stderr)
             result["code"] = 1

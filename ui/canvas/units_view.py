@@ -302,6 +302,17 @@ class UnitsView(QGraphicsView):
                     self.labels.append(label)
         self._fit()
 
+    def _declutter_labels(self) -> None:
+        """Write a weight only where it overlaps no weight already written: where lines
+        converge (and at Presentation mode's larger text) the rest are read by hovering."""
+        taken: list[QRectF] = []
+        for label in self.labels:
+            box = label.sceneBoundingRect()
+            free = not any(box.intersects(other) for other in taken)
+            label.setVisible(free)
+            if free:
+                taken.append(box)
+
     @staticmethod
     def _title(column: Column) -> str:
         if column.name == INPUT:
@@ -364,6 +375,7 @@ class UnitsView(QGraphicsView):
                 item.setToolTip(f"{layer} unit {u + 1}{b}")
         for label in self.labels:
             label.refresh()
+        self._declutter_labels()
         grids = data.get("grids")
         self.has_maps = grids is not None
         if grids is None:

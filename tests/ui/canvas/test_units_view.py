@@ -195,3 +195,17 @@ def test_a_hidden_view_keeps_the_payload_and_draws_it_when_shown(xor_window) -> 
     assert view.weights["hidden"]["W"][0, 1] == pytest.approx(2 * before)
     window.units_action.setChecked(True)
     assert view.connection("hidden", 0, 1).weight == pytest.approx(2 * before)
+
+
+def test_the_weights_written_on_the_lines_never_overlap(xor_window) -> None:
+    """Where lines converge the labels would cover each other: only those with room are
+    written (the others are read by hovering), in normal and in Presentation mode."""
+    window = xor_window
+    for presentation in (False, True):
+        window.menus.presentation.setChecked(presentation)
+        view = window.units_view
+        view.show_units(window.session.probe_now("units"))
+        shown = [label.sceneBoundingRect() for label in view.labels if label.isVisible()]
+        assert shown
+        assert not any(a.intersects(b) for i, a in enumerate(shown) for b in shown[i + 1:])
+    window.menus.presentation.setChecked(False)
