@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from simulator.layers.conv import Conv2D
 from simulator.training.trainer import Snapshot
@@ -37,8 +37,7 @@ def is_weight(name: str) -> bool:
 
 HISTOGRAM_LEGEND = ("How many weights have each value (under each: mean ± standard "
                     "deviation); dashed: before training.")
-KERNEL_LEGEND = ("Each kernel as an image: red +, blue −, white 0 (± the layer's largest "
-                 "weight); many channels: a row each.")
+KERNEL_LEGEND = "Kernels: red +, blue −, white 0"
 
 
 class _Histogram:
@@ -104,12 +103,22 @@ class WeightsPanel(Panel):
         self.filters_box = QCheckBox("filters as images")
         self.filters_box.setChecked(True)
         self.filters_box.setToolTip("Each Conv2D layer's kernels as small images, instead of "
-                                    "the histograms")
+                                    "the histograms: red positive, blue negative, white 0, "
+                                    "scaled to ± the layer's largest weight; a layer with "
+                                    "many input channels has a row of kernels per channel")
         self.filters_box.hide()
         self.filters_box.toggled.connect(self._show_mode)
+        # Which Conv2D layer's filters: every one, or one filling the panel (a deep layer's
+        # channels × filters block is too small to read beside the others).
+        self.layer_box = QComboBox()
+        self.layer_box.setToolTip("Show the filters of every Conv2D layer, or of one layer "
+                                  "at the panel's full size")
+        self.layer_box.hide()
+        self.layer_box.activated.connect(lambda _i: self._build_kernels())
         controls = QHBoxLayout()
         controls.addWidget(self.legend, 1)
         controls.addWidget(self.bias_box)
+        controls.addWidget(self.layer_box)
         controls.addWidget(self.filters_box)
         self.kernel_view = pg.GraphicsLayoutWidget()
         self.kernel_view.setMinimumHeight(160)
@@ -139,13 +148,23 @@ class WeightsPanel(Panel):
         self._kernels = None
         convolutions = [] if session is None else [
             node.name for node in session.network.nodes if isinstance(node.layer, Conv2D)]
-        self.kernels.build(convolutions)
+        self.layer_box.clear()
+        if len(convolutions) > 1:
+            self.layer_box.addItem("every layer", convolutions)
+        for name in convolutions:
+            self.layer_box.addItem(name, [name])
+        self._build_kernels()
         self.filters_box.setVisible(bool(convolutions))
         self._show_mode()
         self.notice.show_text("Weight histograms appear when training starts."
                               if self.histograms or session is None else
                               "This network has no weights.")
         self.behind = False
+
+    def _build_kernels(self) -> None:
+        chosen = self.layer_box.currentData()
+        self.kernels.build(list(chosen) if chosen else [])
+        self.refresh()
 
     def showing_filters(self) -> bool:
         """True while the kernels are shown as images (instead of the histograms)."""
@@ -154,6 +173,7 @@ class WeightsPanel(Panel):
     def _show_mode(self) -> None:
         filters = self.showing_filters()
         self.kernel_view.setVisible(filters)
+        self.layer_box.setVisible(filters and self.layer_box.count() > 1)
         self.view.setVisible(not filters)
         self.bias_box.setVisible(not filters)
         self.legend.setText(KERNEL_LEGEND if filters else HISTOGRAM_LEGEND)

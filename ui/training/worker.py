@@ -232,7 +232,8 @@ class TrainingWorker(QObject):
             stepping.wake.clear()
 
     def _run_interjected(self) -> None:
-        while (events := self._stepping.take()) is not None:
+        # A look without the lock first: this runs between every two events.
+        while self._stepping.interjected and (events := self._stepping.take()) is not None:
             self._relay_all(events)
 
     def _relay_all(self, events: Iterator[Any]) -> None:

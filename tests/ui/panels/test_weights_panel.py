@@ -130,3 +130,30 @@ def test_a_dense_network_has_no_kernel_area(qtbot, spiral_session) -> None:
     assert panel.kernel_view.isHidden()
     assert panel.filters_box.isHidden()
     assert not panel.view.isHidden()
+
+
+def test_one_layer_s_filters_can_fill_the_panel(qtbot, cnn_session) -> None:
+    """A deep layer's channels × filters block is too small beside the others: the layer box
+    shows one layer alone (its image the engine's kernels still), or every layer again."""
+    panel = WeightsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(600, 400)
+    panel.show()
+    panel.reset(cnn_session)
+    assert [panel.layer_box.itemText(i) for i in range(panel.layer_box.count())] == [
+        "every layer", "conv1", "conv2"]
+    assert not panel.layer_box.isHidden()
+    panel.on_event(cnn_session.trainer.snapshot())
+    panel.layer_box.setCurrentIndex(2)
+    panel.layer_box.activated.emit(2)
+    panel.catch_up()
+    assert panel.kernels.names == ["conv2"]
+    engine = next(node.layer.params["W"] for node in cnn_session.network.nodes
+                  if node.name == "conv2")
+    tiles = panel.kernels.tiles["conv2"]
+    np.testing.assert_array_equal(tiles.kernel(1, 2), engine[1, 2])
+    panel.layer_box.setCurrentIndex(0)
+    panel.layer_box.activated.emit(0)
+    assert panel.kernels.names == ["conv1", "conv2"]
+    panel.filters_box.setChecked(False)
+    assert panel.layer_box.isHidden()                # histograms: no layer to choose
