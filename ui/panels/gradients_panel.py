@@ -33,6 +33,7 @@ from ui.style.plots import (
 )
 from ui.style.scaled import scaled_label_css, scaled_lines, themed_text
 from ui.style.theme import COLORS, TICK_FONT_PT, series_color, style_plot
+from ui.training.replay import Replay
 from ui.training.session import TrainingSession
 
 DEAD_COLOR = (214, 39, 40)
@@ -72,6 +73,8 @@ class GradientsPanel(Panel):
         layout.addWidget(self.units, 1)
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.norms: dict[str, Envelope] = {}
+        #: What the plot says when it has nothing to draw for a run drawn from its history.
+        self._history_note = ""
         #: Every curve made so far (the first ``len(curves)`` are in use).
         self._pool: list[pg.PlotDataItem] = []
         self._steps: list[int] = []     # the steps of the norms measured so far
@@ -91,6 +94,7 @@ class GradientsPanel(Panel):
         self.bars.setOpts(x=[], height=[])
         self._set_labels([])
         self.notice.show_text("")
+        self._history_note = ""
         epochs = 1.0
         if session is not None:
             self._steps_per_epoch = max(1, session.trainer.steps_per_epoch)
@@ -121,6 +125,7 @@ class GradientsPanel(Panel):
         elif isinstance(event, Snapshot):
             if "gradients" in event.data:
                 self._add_norms(event.step, event.data["gradients"])
+                self._history_note = ""
             if "activations" in event.data:
                 self._units = event.data["activations"]
             if "gradients" in event.data or "activations" in event.data:
@@ -143,7 +148,16 @@ class GradientsPanel(Panel):
         settle_view(self.plot)
         if self._units is not None:
             self._show_units(self._units)
-        self.notice.show_text(self._vanished())
+        self.notice.show_text(self._vanished() or self._history_note)
+
+    def restore(self, replay: Replay) -> None:
+        """A run drawn from its history (reopened, or scrubbed on its timeline) has no
+        gradient norms: only a training step measures them. Say so rather than draw nothing."""
+        super().restore(replay)
+        if not any(np.isfinite(series.values).any() for series in self.norms.values()):
+            self._history_note = ("Gradients are measured while training: a run drawn from "
+                                   "its history has none to show. Train on to see them.")
+            self.notice.show_text(self._history_note)
 
     def _vanished(self) -> str:
         """Which layers' newest gradient is exactly 0 (not drawable on a log scale)."""

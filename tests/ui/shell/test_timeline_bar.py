@@ -136,3 +136,13 @@ def test_a_reopened_project_draws_its_forks_beside_the_run(main_window, tmp_path
     np.testing.assert_allclose(y, record.history["loss"][record.parent_epoch - 1:])
     assert not window.timeline.bar.isHidden()          # the reopened run is the first frame
     assert window.session.timeline.steps == [window.session.trainer.step]
+
+
+def test_a_scrubbed_run_s_gradients_panel_says_why_it_is_empty(trained) -> None:
+    from ui.panels.gradients_panel import GradientsPanel
+
+    window = trained
+    gradients = find_panel(window.panels, GradientsPanel)
+    window.timeline.bar.slider.setValue(1)
+    gradients.catch_up()
+    assert "measured while training" in gradients.notice.text()
