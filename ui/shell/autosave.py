@@ -36,6 +36,7 @@ from simulator.training.checkpoint import Checkpoint
 from simulator.training.events import Kept
 from ui.shell.errors import describe
 from ui.shell.files import capture_project
+from ui.training.resume_prompt import answer_of
 from ui.training.session import TrainingSession
 
 INTERVAL_ENV = "BACKPROP_STUDIO_AUTOSAVE_SECONDS"
@@ -269,13 +270,9 @@ def restore_dialog(parent: QWidget | None, info: RecoveryInfo, project: Project)
 
 def ask_restore(parent: QWidget | None, info: RecoveryInfo, project: Project) -> str:
     """RESTORE, DISCARD or LATER (the tests replace this function)."""
-    box = restore_dialog(parent, info, project)
-    box.exec()
-    clicked = box.clickedButton()
-    role = box.buttonRole(clicked) if clicked is not None else QMessageBox.ButtonRole.RejectRole
-    box.deleteLater()
-    return {QMessageBox.ButtonRole.AcceptRole: RESTORE,
-            QMessageBox.ButtonRole.DestructiveRole: DISCARD}.get(role, LATER)
+    return answer_of(restore_dialog(parent, info, project),
+                     {QMessageBox.ButtonRole.AcceptRole: RESTORE,
+                      QMessageBox.ButtonRole.DestructiveRole: DISCARD}) or LATER
 
 
 def offer_recovery(parent: QWidget | None, store: RecoveryStore,
