@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout
 from simulator.training.trainer import EpochEnd, Failed, Started
 from ui.panels.base import Panel
 from ui.panels.parts.envelope import Envelope
-from ui.panels.parts.reference import ReferenceGhosts
+from ui.panels.parts.reference import ReferenceGhosts, faint_curve
 from ui.style.plots import (
     Notice,
     finite_points,
@@ -178,9 +178,9 @@ class LossPanel(Panel):
             self.plot.removeItem(curve)
         self._forks = []
         for i, (name, x, y) in enumerate(forks):
-            curve = scaled_lines(self.plot.plot(*finite_points(x, y), name=name, pen=pg.mkPen(
-                series_color(3 + i), width=2, style=Qt.PenStyle.DashLine)))
-            curve.setOpacity(0.6)
+            curve = faint_curve(series_color(3 + i), name)
+            curve.setData(*finite_points(x, y))
+            self.plot.addItem(curve)          # (named: it joins the legend)
             self._forks.append(curve)
 
     def on_done(self, event: Any) -> None:

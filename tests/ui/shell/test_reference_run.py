@@ -6,19 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.training.trainer import Finished
+from tests.ui.training_runs import train_to_the_end
 from ui.panels.accuracy_panel import AccuracyPanel
 from ui.panels.catalog import find_panel
 from ui.panels.loss_panel import LossPanel
 from ui.style.plots import full_data
-
-
-def _run(window, qtbot) -> None:
-    window.controller.set_speed(None)
-    with qtbot.waitSignal(window.training_finished, timeout=30_000) as done:
-        window.train()
-    assert isinstance(done.args[0], Finished)
-    qtbot.waitUntil(lambda: not window.controller.running, timeout=5_000)
 
 
 def _legend_texts(panel) -> list[str]:
@@ -34,7 +26,7 @@ def kept(main_window, qtbot):
     window.spec.training.batch_size = 4
     window.reset()
     assert not window.reference.keep.isEnabled()        # nothing trained yet
-    _run(window, qtbot)
+    train_to_the_end(window, qtbot)
     assert window.reference.keep.isEnabled()
     assert not window.reference.clear.isEnabled()
     window.reference.keep.trigger()
@@ -54,7 +46,7 @@ def test_the_reference_survives_a_second_run_beside_it(kept, qtbot) -> None:
     window.spec.training.batch_size = 8         # the second run differs (and says how)
     window.reset()
     assert loss.smoothed_losses.size == 0       # Reset empties the live curves only
-    _run(window, qtbot)
+    train_to_the_end(window, qtbot)
     ghosts = loss.reference
     np.testing.assert_array_equal(ghosts.series["train (smoothed)"].values, first_smooth)
     np.testing.assert_array_equal(ghosts.series["validation"].values, first_val)

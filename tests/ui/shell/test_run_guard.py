@@ -8,18 +8,10 @@ import pytest
 
 from simulator.data import load_dataset
 from simulator.io import DatasetChoice
-from simulator.training.trainer import Finished
+from tests.ui.training_runs import train_to_the_end
 from ui.design.commands import EditLayer, MoveLayers
 from ui.shell.presets import load_preset
 from ui.training import discard_prompt
-
-
-def _train(window, qtbot) -> None:
-    window.controller.set_speed(None)
-    with qtbot.waitSignal(window.training_finished, timeout=30_000) as done:
-        window.train()
-    assert isinstance(done.args[0], Finished)
-    qtbot.waitUntil(lambda: not window.controller.running, timeout=5_000)
 
 
 @pytest.fixture
@@ -34,7 +26,7 @@ def short_run(main_window):
 
 @pytest.fixture
 def trained(short_run, qtbot):
-    _train(short_run, qtbot)
+    train_to_the_end(short_run, qtbot)
     return short_run
 
 
@@ -132,7 +124,7 @@ def test_an_undo_after_training_asks_and_cancel_keeps_design_and_weights(
     window = short_run
     window.stack.push(EditLayer(window.spec, "neuron", {"activation": "tanh"}))
     qtbot.waitUntil(lambda: not window.session_is_stale())     # rebuilt for the edit
-    _train(window, qtbot)
+    train_to_the_end(window, qtbot)
     asked = _answer(monkeypatch, None)
     session, weights, index = window.session, _weights(window), window.stack.index()
     window.menus.undo.trigger()
@@ -149,7 +141,7 @@ def test_discard_on_an_undo_takes_the_step_and_resets(short_run, qtbot, monkeypa
     window = short_run
     window.stack.push(EditLayer(window.spec, "neuron", {"activation": "tanh"}))
     qtbot.waitUntil(lambda: not window.session_is_stale())
-    _train(window, qtbot)
+    train_to_the_end(window, qtbot)
     asked = _answer(monkeypatch, discard_prompt.DISCARD)
     old = window.session
     window.menus.undo.trigger()
@@ -208,7 +200,7 @@ def test_shaping_the_data_after_training_asks_first(main_window, monkeypatch, qt
     assert window.open_path("xor")
     window.spec.training.epochs = 2
     window.reset()
-    _train(window, qtbot)
+    train_to_the_end(window, qtbot)
     asked = _answer(monkeypatch, None)
     session, weights, choice = window.session, _weights(window), window.dataset_choice
     window.data_hookup.set_option("noise", 0.3)

@@ -43,6 +43,17 @@ ALWAYS_NAMED = ("optimizer", "learning rate")
 _ACTIVATIONS = ("Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softmax")
 
 
+def faint_curve(color: Any, name: str | None = None) -> pg.PlotDataItem:
+    """Another run's curve (a kept reference, a fork): ``color`` faint and dashed, below the
+    live curves."""
+    faint = pg.mkColor(color)
+    faint.setAlpha(GHOST_ALPHA)
+    curve = scaled_lines(pg.PlotDataItem(pen=pg.mkPen(faint, width=2,
+                                                      style=Qt.PenStyle.DashLine), name=name))
+    curve.setZValue(GHOST_Z)
+    return curve
+
+
 def run_facets(spec: NetworkSpec, learning_rate: float | None = None) -> dict[str, str]:
     """The settings that tell runs apart, each as the legend writes it. ``learning_rate`` is
     the rate the run used (a live change reaches the trainer, not the design); by default
@@ -153,11 +164,7 @@ class ReferenceGhosts:
         self.series: dict[str, Envelope] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
         for name, (_live, color) in series.items():
-            faint = pg.mkColor(color)
-            faint.setAlpha(GHOST_ALPHA)
-            curve = scaled_lines(pg.PlotDataItem(
-                pen=pg.mkPen(faint, width=2, style=Qt.PenStyle.DashLine)))
-            curve.setZValue(GHOST_Z)
+            curve = faint_curve(color)
             plot.addItem(curve)
             self.curves[name] = curve
         self._legend_curve = next(iter(self.curves.values()))
