@@ -10,9 +10,10 @@ from simulator.training.timeline import Timeline
 from tests.simulator.training.test_trainer import DROPOUT, RESUME, make_trainer, run
 
 
-def _timed(every: int = 1, budget: int = 2**30, **training: object) -> tuple[Timeline, object]:
+def _timed(every: int = 1, budget: int = 2**30, max_frames: int = 10_000,
+           **training: object) -> tuple[Timeline, object]:
     trainer = make_trainer({**RESUME, **training}, layers=DROPOUT, snapshot_interval=0.0)
-    timeline = Timeline(trainer, every=every, budget_bytes=budget)
+    timeline = Timeline(trainer, every=every, budget_bytes=budget, max_frames=max_frames)
     trainer.epoch_probes["timeline"] = timeline
     return timeline, trainer
 
@@ -96,6 +97,33 @@ def test_thinning_keeps_the_budget_the_first_and_the_latest() -> None:
                      full.checkpoint(full.steps.index(step)).weights)
 
 
+def test_the_frame_count_is_bounded_and_few_frames_are_ever_taken(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tiny network's frames fit any byte budget: the count bounds them too, thinned as the
+    bytes are, and frames are copied only where they will be kept (not at every epoch end)."""
+    import simulator.training.timeline as timeline_module
+
+    copies = []
+    take = timeline_module.take_checkpoint
+    monkeypatch.setattr(timeline_module, "take_checkpoint",
+                        lambda *a, **k: copies.append(1) or take(*a, **k))
+    full, trainer = _timed(epochs=40)
+    run(trainer)
+    copies.clear()
+    few, trainer = _timed(epochs=40, max_frames=5)
+    run(trainer)
+    assert len(full) == 41
+    assert len(few) <= 5
+    assert few.steps[0] == 0
+    assert 0 <= full.steps[-1] - few.steps[-1] < few.every     # the latest: the next is due
+    gaps = np.diff(few.steps[:-1])
+    assert gaps.max() <= 2 * gaps.min()
+    assert len(copies) < 20                     # not one at each of the 40 epoch ends
+    for index, step in enumerate(few.steps):
+        assert _same(few.checkpoint(index).weights,
+                     full.checkpoint(full.steps.index(step)).weights)
+
+
 def test_a_budget_too_small_for_two_frames_still_keeps_the_first_and_the_latest() -> None:
     timeline, trainer = _timed(budget=1)
     run(trainer)
@@ -126,6 +154,8 @@ def test_restart_starts_from_a_loaded_run_and_bad_arguments_are_refused() -> Non
         Timeline(trainer, every=0)
     with pytest.raises(DataError, match="budget"):
         Timeline(trainer, budget_bytes=0)
+    with pytest.raises(DataError, match="frames at most"):
+        Timeline(trainer, max_frames=2)
 
 
 def test_probing_between_runs_adds_no_frame_and_keeps_the_future() -> None:
