@@ -18,8 +18,8 @@ arrays: weights, buffers, optimizer slots) or number more than ``max_frames``, e
 frame between the first and the last is dropped and ``every`` doubles, so the frames keep
 covering the whole run evenly; the first and the latest frames are always kept (even when those
 two alone exceed the budget). The count matters for small networks: their frames are tiny, and
-copying one at every epoch end took 4 % of the spiral lesson's training time (profiled), for a slider with
-more positions than it has pixels. The same seed gives the same frames.
+copying one at every epoch end took 4 % of the spiral lesson's training time (profiled), for
+a slider with more positions than it has pixels. The same seed gives the same frames.
 
 Between runs (never while the trainer trains) :meth:`Timeline.go_to` puts the trainer at a
 frame, keeping the live run aside, and :meth:`Timeline.go_live` puts the live run back. A run
