@@ -258,4 +258,5 @@ def load_checkpoint(trainer: Trainer, checkpoint: Checkpoint) -> None:
     trainer.network.set_weights(checkpoint.weights)
 
 
-__all__ = ["DEFAULT_BUDGET", "DEFAULT_MAX_FRAMES", "Frame", "Timeline", "frame_bytes", "load_checkpoint"]
+__all__ = ["DEFAULT_BUDGET", "DEFAULT_MAX_FRAMES", "Frame", "Timeline", "frame_bytes",
+           "load_checkpoint"]

@@ -7,18 +7,20 @@ shown. Every update calls :meth:`Panel.refresh`, which draws now or remembers to
 at most :attr:`Panel.max_redraw_hz` times a second (a later update waits for the next turn,
 which then draws everything that came), so a panel's drawing cannot take the interface thread
 (and, through the GIL, the training) however fast updates come.
+
+The turns (:class:`ui.training.pacing.Turns`) follow the interface thread's load
+(:data:`ui.training.pacing.PACE`): while drawing takes too much of it, at Full speed, every
+panel draws less often rather than slowing the training.
 """
 
 from __future__ import annotations
 
-import math
-from time import monotonic
 from typing import Any
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
+from ui.training.pacing import PACE, RedrawPace, Turns
 from ui.training.replay import Replay
 from ui.training.session import TrainingSession
 from ui.training.worker import BatchChunk
@@ -30,15 +32,15 @@ class Panel(QWidget):
     title = "Panel"
     #: Redraws a second at most, for a panel in a window (a growing curve looks as live at 10).
     max_redraw_hz = 10.0
+    #: What spaces the redraws further apart while the interface thread is busy.
+    pace: RedrawPace = PACE
 
     def __init__(self) -> None:
         super().__init__()
         #: Something changed while the panel was out of view: it redraws when shown.
         self.behind = False
-        self._last_redraw = -math.inf
-        self._turn = QTimer(self)          # the next redraw, when one had to wait
-        self._turn.setSingleShot(True)
-        self._turn.timeout.connect(self.refresh)
+        self.turns = Turns(self._turn, lambda: self.pace.period(1.0 / self.max_redraw_hz),
+                           self)
 
     def reset(self, session: TrainingSession | None) -> None:
         """A new session was built (or None: nothing to show)."""
@@ -73,23 +75,25 @@ class Panel(QWidget):
         at its next turn if not, or when it is shown if it is out of view."""
         if not self.in_view():
             self.behind = True
-            return
-        wait = self._last_redraw + 1.0 / self.max_redraw_hz - monotonic()
-        if wait > 0 and not self.isWindow():      # on its own, a panel draws every update
-            if not self._turn.isActive():
-                self._turn.start(math.ceil(1000 * wait))
-            return
-        self._draw()
+        elif self.isWindow():                     # on its own, a panel draws every update
+            self.turns.now()
+        else:
+            self.turns.due()
 
     def catch_up(self) -> None:
         """Draw now what is waiting, in view or not (an export reads what is drawn)."""
-        if self.behind or self._turn.isActive():
+        if self.behind or self.turns.waiting:
+            self.turns.cancel()
             self._draw()
 
+    def _turn(self) -> None:
+        if self.in_view():
+            self._draw()
+        else:                    # hidden since the update: it draws when shown
+            self.behind = True
+
     def _draw(self) -> None:
-        self._turn.stop()
         self.behind = False
-        self._last_redraw = monotonic()
         self.redraw()
 
     def redraw(self) -> None:
@@ -99,4 +103,4 @@ class Panel(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.behind:          # shown: draw what it missed at once (a tab switch shows it)
-            self._draw()
+            self.turns.now()

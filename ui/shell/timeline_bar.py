@@ -42,6 +42,7 @@ from ui.panels.base import Panel
 from ui.panels.loss_panel import LossPanel
 from ui.shell.errors import describe
 from ui.training.controller import TrainingController
+from ui.training.pacing import PACE, Turns
 from ui.training.session import TrainingSession
 from ui.training.timeline import (
     ForkEnded,
@@ -54,6 +55,8 @@ from ui.training.timeline import (
 )
 
 STOPPED = "The paused run was stopped to show the timeline."
+#: Seconds between two updates of the bar for the frames a run keeps, at least.
+FRAME_PERIOD = 0.2
 
 
 class TimelineBar(QWidget):
@@ -171,17 +174,24 @@ class TimelineHookup(QObject):
         self.bar, self.controller, self.session = bar, controller, session
         self.panels, self.loss, self.status, self.progress = list(panels), loss, status, progress
         self._fork: tuple[int, list[float], list[float]] | None = None
+        #: A frame kept during a run lengthens the bar at most five times a second (a small
+        #: network keeps one at nearly every send).
+        self._frame_turns = Turns(self.refresh, lambda: PACE.period(FRAME_PERIOD), self)
         bar.moved.connect(self.scrub)
         bar.fork_requested.connect(self.ask_fork)
-        controller.state_changed.connect(lambda _state: self.refresh())
+        controller.state_changed.connect(lambda _state: self._now())
         controller.event.connect(self._on_event)
         session_changed.connect(lambda _session: self.session_changed())
 
     # ----- showing the bar ---------------------------------------------------------------
     def session_changed(self) -> None:
         self._fork = None
-        self.refresh()
+        self._now()
         self.draw_forks()
+
+    def _now(self) -> None:
+        self._frame_turns.cancel()
+        self.refresh()
 
     def refresh(self) -> None:
         session = self.session()
@@ -213,7 +223,7 @@ class TimelineHookup(QObject):
 
     def _on_event(self, event: Any) -> None:
         if isinstance(event, Kept) and "timeline" in event.data:
-            self.refresh()
+            self._frame_turns.due()
         elif isinstance(event, ForkEpoch):
             self._fork_epoch(event)
         elif isinstance(event, ForkEnded):

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QTabWidget
 
 from simulator.training.trainer import EpochEnd, Snapshot, Started
 from tests.ui.panels.conftest import chunk
-from ui.panels import base
 from ui.panels.accuracy_panel import AccuracyPanel
 from ui.panels.catalog import default_panels
 from ui.panels.data_panel import DataPanel
@@ -21,6 +20,7 @@ from ui.panels.loss_panel import LossPanel
 from ui.panels.lr_panel import LearningRatePanel
 from ui.panels.parts.envelope import DEFAULT_BUCKETS
 from ui.panels.step_panel import StepPanel
+from ui.training import pacing
 from ui.training.worker import EpochEnds
 
 #: pyqtgraph calls that put something new on screen.
@@ -132,10 +132,11 @@ def test_an_update_costs_the_same_however_long_the_run(qtbot, spiral_session, dr
 def test_a_panel_in_a_window_redraws_at_most_at_its_rate_and_misses_nothing(
         qtbot, spiral_session, monkeypatch) -> None:
     clock = [1000.0]
-    monkeypatch.setattr(base, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(pacing, "monotonic", lambda: clock[0])
     tabs = QTabWidget()
     qtbot.addWidget(tabs)
     loss = LossPanel()
+    loss.pace = pacing.RedrawPace(wall=lambda: clock[0], cpu=lambda: 0.0)   # an idle thread
     tabs.addTab(loss, loss.title)
     loss.reset(spiral_session)
     tabs.show()
@@ -152,6 +153,64 @@ def test_a_panel_in_a_window_redraws_at_most_at_its_rate_and_misses_nothing(
     clock[0] += period
     qtbot.waitUntil(lambda: len(loss.batch_curve.getData()[0]) == 200)   # the next turn
     assert len(redraws) <= 1 + 0.2 / period + 1           # came, and drew all of it
+
+
+def test_a_busy_interface_thread_spaces_the_redraws_out_and_a_quiet_one_brings_them_back(
+        qtbot, spiral_session, monkeypatch) -> None:
+    """The pace follows the thread's CPU share: when each redraw costs 20 ms of the thread's
+    CPU (10 a second: 20 %, twice the share), the redraws space out until the thread is near
+    its 10 % share; when they cost nothing, they come at the panel's own rate again."""
+    clock, cpu = [1000.0], [0.0]
+    monkeypatch.setattr(pacing, "monotonic", lambda: clock[0])
+    pace = pacing.RedrawPace(share=0.1, most=8.0, window=0.5, wall=lambda: clock[0],
+                           cpu=lambda: cpu[0])
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    loss = LossPanel()
+    loss.pace = pace
+    tabs.addTab(loss, loss.title)
+    loss.reset(spiral_session)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    redraws: list[float] = []
+    cost = [0.0]
+    draw = loss.redraw
+
+    def costly() -> None:
+        redraws.append(clock[0])
+        cpu[0] += cost[0]
+        draw()
+
+    monkeypatch.setattr(loss, "redraw", costly)
+
+    def run(seconds: float, redraw_cost: float) -> tuple[list[float], float]:
+        """A send every 10 ms (the timers' turns are taken as they fall due, as the event
+        loop would); the redraws' times and the thread's CPU share over the last second."""
+        redraws.clear()
+        cost[0] = redraw_cost
+        for k in range(round(seconds / 0.01)):
+            if k == round((seconds - 1.0) / 0.01):
+                cpu_then = cpu[0]
+            loss.on_batches(chunk(np.arange(1, 11), np.full(10, 0.5)))
+            clock[0] += 0.01
+            if loss.turns.waiting:
+                loss.turns.due()       # (due now or not: it waits on, or draws)
+        return redraws[:], cpu[0] - cpu_then
+
+    period = 1.0 / loss.max_redraw_hz
+    busy, share = run(6.0, redraw_cost=0.02)
+    assert 0.06 <= share <= 0.13                       # near the 10 % asked for, not 20 %
+    assert pace.stretch > 1.5
+    assert np.all(np.diff(busy[-5:]) >= 1.5 * period - 1e-6)
+    quiet, share = run(3.0, redraw_cost=0.0)
+    assert share == 0.0
+    assert pace.stretch == 1.0
+    assert np.all(np.diff(quiet[-10:]) < period + 0.011)      # the full rate again
+    cost[0] = 1.0
+    run(3.0, redraw_cost=1.0)
+    assert pace.stretch == 8.0                                # never slower than that
+    with pytest.raises(ValueError, match="share"):
+        pacing.RedrawPace(share=0.0)
 
 
 def test_a_panel_on_its_own_draws_every_update(qtbot, spiral_session) -> None:

@@ -1,0 +1,110 @@
+"""How often the interface shows what a run sends: turns, and a pace that follows the load.
+
+The worker sends up to 30 times a second; the interface need not draw that often, and every
+drawing competes with the training for the one interpreter lock. Two pieces keep it in check:
+
+* :class:`Turns`: an action (a panel's redraw, the status line) run at most once per period,
+  the newest state winning: a call before the turn has come is remembered and run, once, when
+  it comes.
+* :class:`RedrawPace`: spaces the turns further apart while the interface thread's own CPU time
+  (``time.thread_time``: drawing, painting, handling the worker's sends) exceeds a share of
+  the time, and back to their own period when it does not. A redraw plus its paint costs
+  10-20 ms for a long loss curve, so at Full speed the spiral lesson trained at 0.6x its speed
+  alone; with the pace, a quiet run, a paced speed or a cheap panel draws at the full rate, and
+  a costly view at Full speed draws less often rather than slowing the training.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from time import monotonic
+
+from PySide6.QtCore import QObject, QTimer
+
+
+class RedrawPace:
+    """How far apart the turns of the interface's drawing are: ``stretch`` times their own
+    period, the stretch following the interface thread's CPU use.
+
+    Every ``window`` seconds (of the calls, which come from the interface thread; longer while
+    the turns are far apart) the share of that time the thread spent on the CPU is compared
+    with ``share``: the stretch is multiplied by their ratio, by no more than 2 or 1/2 at a
+    time, within 1 and ``most``. The drawing is what the stretch spaces out, so a thread kept
+    busy by it settles near the share.
+    """
+
+    def __init__(self, share: float = 0.10, most: float = 8.0, window: float = 0.5,
+                 wall: Callable[[], float] | None = None,
+                 cpu: Callable[[], float] = time.thread_time) -> None:
+        if not (0.0 < share <= 1.0 and most >= 1.0 and window > 0.0):
+            raise ValueError(f"a redraw pace needs 0 < share <= 1, most >= 1 and window > 0, "
+                             f"got {share!r}, {most!r}, {window!r}")
+        self.share, self.most, self.window = share, most, window
+        self._wall = wall or (lambda: monotonic())
+        self._cpu = cpu
+        self.stretch = 1.0
+        self._since: float | None = None
+        self._cpu_since = 0.0
+
+    def restart(self) -> None:
+        """Forget what was measured: the full rate again, measured afresh from the next call."""
+        self.stretch, self._since = 1.0, None
+
+    def period(self, base: float) -> float:
+        """The wait between two turns of an action whose own period is ``base`` seconds."""
+        now = self._wall()
+        if self._since is None:
+            self._since, self._cpu_since = now, self._cpu()
+        elif now - self._since >= max(self.window, 2.0 * base * self.stretch):
+            # (a window holds two turns at least: one without any would read as idle)
+            cpu = self._cpu()
+            used = (cpu - self._cpu_since) / (now - self._since)
+            change = min(2.0, max(0.5, used / self.share))   # at most twice, or half, a window
+            self.stretch = min(self.most, max(1.0, self.stretch * change))
+            self._since, self._cpu_since = now, cpu
+        return base * self.stretch
+
+
+#: The pace of the interface thread's drawing (the panels, the status line).
+PACE = RedrawPace()
+
+
+class Turns(QObject):
+    """Runs ``action`` at most once every ``period()`` seconds: :meth:`due` runs it now if its
+    turn has come, else once when it comes (however many calls came meanwhile)."""
+
+    def __init__(self, action: Callable[[], None], period: Callable[[], float],
+                 parent: QObject | None = None,
+                 clock: Callable[[], float] | None = None) -> None:
+        super().__init__(parent)
+        self._action, self._period = action, period
+        self._clock = clock or (lambda: monotonic())
+        self._last = -math.inf
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.due)
+
+    @property
+    def waiting(self) -> bool:
+        """A call is waiting for its turn."""
+        return self._timer.isActive()
+
+    def due(self) -> None:
+        wait = self._last + self._period() - self._clock()
+        if wait > 0:
+            if not self._timer.isActive():
+                self._timer.start(math.ceil(1000 * wait))
+            return
+        self.now()
+
+    def now(self) -> None:
+        """Run the action now (what waited is in it); the next turn is a period from now."""
+        self._timer.stop()
+        self._last = self._clock()
+        self._action()
+
+    def cancel(self) -> None:
+        """Forget a waiting call (what it would show was overtaken)."""
+        self._timer.stop()
