@@ -182,8 +182,9 @@ def recovery_project(spec: NetworkSpec, choice: DatasetChoice | None,
 
     While a run goes on only a ``checkpoint`` (taken in the training thread) carries the run;
     otherwise the live session is read, as File ▸ Save does. What it returns shares nothing
-    mutable with the window or the run (weights, optimizer slots and histories are copies; the
-    data choice is copied here), so another thread may write it while training goes on.
+    that the window or a run changes in place (weights, optimizer slots and histories are
+    copies, or a checkpoint's, which nobody changes; fork records are never changed either;
+    the data choice is copied here), so another thread may write it while training goes on.
     """
     trained = session is not None and session.trainer.step > 0
     if not modified and not trained:
