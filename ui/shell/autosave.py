@@ -8,6 +8,17 @@ never read from the GUI thread: the autosave asks the session's checkpoint probe
 (:mod:`simulator.training.checkpoint`) for a copy at the next epoch end and writes that. A clean
 exit removes the file; nothing worth saving (an untouched lesson) removes it too.
 
+Where the work runs: the GUI thread only *captures* the project (a copy that shares no array or
+list with the live run, so training may go on meanwhile); serializing it, reading it back and
+replacing the file atomically (:func:`simulator.io.save_project`) run in one background writer
+thread (:class:`RecoveryWriter`), so the end of a run, a checkpoint or the timer never stalls
+the interface. At most one write is in flight; a newer capture replaces one that has not
+started, so the file only ever moves forward. ``saved`` and ``failed`` reach the GUI thread
+queued. :meth:`Autosaver.save_now` is the one synchronous write, for a caller that needs the
+file on disk before it goes on (a restored autosave replaces the orphan it came from). A clean
+exit waits for the write in flight, then removes the file and the lock; a crash or kill
+mid-write leaves the previous file whole (the replace is atomic).
+
 At the next start, a recovery file whose lock is stale (its app died) is offered for restoring,
 with the time it was saved; a second app running at the same time keeps its own file. The file
 is read by the same hostile-safe loader as File ▸ Open; one that cannot be read is moved aside
@@ -17,16 +28,19 @@ to ``damaged/`` and the window stays as it was.
 from __future__ import annotations
 
 import contextlib
+import copy
+import dataclasses
 import os
 import sys
+import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLockFile, QObject, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QLockFile, QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from simulator.errors import BackpropError
@@ -34,6 +48,7 @@ from simulator.io import DatasetChoice, Project, load_project, save_project
 from simulator.spec import NetworkSpec
 from simulator.training.checkpoint import Checkpoint
 from simulator.training.events import Kept
+from ui import error_log
 from ui.shell.errors import describe
 from ui.shell.files import capture_project
 from ui.training.resume_prompt import answer_of
@@ -166,11 +181,16 @@ def recovery_project(spec: NetworkSpec, choice: DatasetChoice | None,
     """What to autosave now, or None when there is nothing to lose.
 
     While a run goes on only a ``checkpoint`` (taken in the training thread) carries the run;
-    otherwise the live session is read, as File ▸ Save does.
+    otherwise the live session is read, as File ▸ Save does. What it returns shares nothing
+    that the window or a run changes in place (weights, optimizer slots and histories are
+    copies, or a checkpoint's, which nobody changes; fork records are never changed either;
+    the data choice is copied here), so another thread may write it while training goes on.
     """
     trained = session is not None and session.trainer.step > 0
     if not modified and not trained:
         return None
+    if choice is not None:
+        choice = dataclasses.replace(choice, options=copy.deepcopy(choice.options))
     if running and checkpoint is not None and not stale:
         history: dict[str, list[float | None]] = {k: list(v) for k, v in checkpoint.history.items()}
         return Project(spec.copy(), choice, checkpoint.weights, checkpoint.state, history,
@@ -178,11 +198,96 @@ def recovery_project(spec: NetworkSpec, choice: DatasetChoice | None,
     return capture_project(spec, choice, session, include_run=not running and not stale)
 
 
+@dataclass(eq=False)
+class RecoveryWrite:
+    """One write of a recovery file (``project`` None: remove it, there is nothing to lose),
+    and how it went once :attr:`done` is set."""
+
+    store: RecoveryStore
+    project: Project | None
+    #: Whether the writer tells the GUI thread (a synchronous caller reports it itself).
+    announce: bool = True
+    done: threading.Event = field(default_factory=threading.Event)
+    path: Path | None = None
+    error: str | None = None
+
+    def run(self) -> None:
+        try:
+            if self.project is None:
+                self.store.discard()
+            else:
+                self.path = self.store.write(self.project)
+        except (BackpropError, OSError) as exc:
+            self.error = f"Autosave failed: {describe(exc)}"
+        except Exception as exc:  # a bug: logged, reported in one line, the writer goes on
+            self.error = f"Autosave failed with {error_log.unexpected(exc)}"
+        finally:
+            self.done.set()
+
+
+class RecoveryWriter:
+    """The one background thread that runs :class:`RecoveryWrite` s, newest only.
+
+    :meth:`submit` hands over a write; one that has not started yet is dropped for it (it is
+    older). The thread starts with the first write and ends when nothing is left, so an app
+    that quits without :meth:`close` still finishes what it was given. ``finished`` is called
+    in that thread after each write.
+    """
+
+    def __init__(self, finished: Callable[[RecoveryWrite], None]) -> None:
+        self._finished = finished
+        self._condition = threading.Condition()
+        self._pending: RecoveryWrite | None = None
+        self._thread: threading.Thread | None = None
+        self.closed = False
+
+    def submit(self, write: RecoveryWrite) -> bool:
+        """Queue ``write`` (False, and nothing happens, once closed)."""
+        with self._condition:
+            if self.closed:
+                return False
+            if self._pending is not None:
+                self._pending.done.set()          # superseded: never written
+            self._pending = write
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="autosave-writer")
+                self._thread.start()
+            return True
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                write, self._pending = self._pending, None
+                if write is None:
+                    self._thread = None
+                    self._condition.notify_all()
+                    return
+            write.run()
+            self._finished(write)
+
+    def wait(self) -> None:
+        """Until every write handed over is done."""
+        with self._condition:
+            while self._thread is not None:
+                self._condition.wait()
+
+    def close(self) -> None:
+        """Take no more writes, drop the one not started, wait for the one in flight."""
+        with self._condition:
+            self.closed = True
+            if self._pending is not None:
+                self._pending.done.set()
+                self._pending = None
+        self.wait()
+
+
 class Autosaver(QObject):
-    """Writes the recovery file on a timer, at requested checkpoints and when a run ends."""
+    """Writes the recovery file on a timer, at requested checkpoints and when a run ends
+    (captured here, written by a :class:`RecoveryWriter`)."""
 
     saved = Signal(object)      # the recovery file's Path
     failed = Signal(str)        # why a write failed (the previous file is intact)
+    _written = Signal(object)   # a RecoveryWrite, from the writer thread
 
     def __init__(self, store: RecoveryStore, capture: Callable[[Checkpoint | None],
                  Project | None], session: Callable[[], TrainingSession | None],
@@ -193,6 +298,9 @@ class Autosaver(QObject):
         self.store = store
         self._capture, self._session, self._running = capture, session, running
         self._title = describe_title
+        self._closed = False
+        self._written.connect(self._announce, Qt.ConnectionType.QueuedConnection)
+        self.writer = RecoveryWriter(self._from_writer)
         self.timer = QTimer(self)
         self.timer.setInterval(int(1000 * (interval_s or interval_seconds())))
         self.timer.timeout.connect(self.tick)
@@ -208,37 +316,69 @@ class Autosaver(QObject):
         if self._running() and session is not None and session.checkpoints is not None:
             session.checkpoints.request()     # written when it arrives, at the epoch end
             return
-        self.save_now()
+        self.save_soon()
 
     def _on_event(self, event: object) -> None:
         if isinstance(event, Kept):
             checkpoint = event.data.get("checkpoint")
             if isinstance(checkpoint, Checkpoint):
-                self.save_now(checkpoint)
+                self.save_soon(checkpoint)
 
     def _on_state(self, state: str) -> None:
         if state == "idle":
-            self.save_now()
+            self.save_soon()
+
+    def save_soon(self, checkpoint: Checkpoint | None = None) -> None:
+        """Capture the project now and write it in the background (``saved`` or ``failed``
+        follow, unless a newer capture replaces this one before its write starts)."""
+        write = self._capture_write(checkpoint, announce=True)
+        if write is not None:
+            self.writer.submit(write)
 
     def save_now(self, checkpoint: Checkpoint | None = None) -> Path | None:
-        """Write the recovery file now (or remove it when there is nothing to lose)."""
+        """Write the recovery file before returning (or remove it when there is nothing to
+        lose); its path, or None. Waits for a write in flight; one not started is dropped."""
+        write = self._capture_write(checkpoint, announce=False)
+        if write is None or not self.writer.submit(write):
+            return None
+        write.done.wait()
+        self._announce(write)
+        return write.path
+
+    def _capture_write(self, checkpoint: Checkpoint | None, *,
+                       announce: bool) -> RecoveryWrite | None:
+        if self._closed:
+            return None            # a clean exit removed the file: nothing may bring it back
         try:
             project = self._capture(checkpoint)
-            if project is None:
-                self.store.discard()
-                return None
-            title, origin = self._title()
-            project.settings[RECOVERY_KEY] = RecoveryInfo(title, datetime.now(),
-                                                          origin).to_dict()
-            path = self.store.write(project)
         except (BackpropError, OSError) as exc:
             self.failed.emit(f"Autosave failed: {describe(exc)}")
             return None
-        self.saved.emit(path)
-        return path
+        if project is not None:
+            title, origin = self._title()
+            project.settings[RECOVERY_KEY] = RecoveryInfo(title, datetime.now(),
+                                                          origin).to_dict()
+        return RecoveryWrite(self.store, project, announce)
+
+    def _from_writer(self, write: RecoveryWrite) -> None:
+        if write.announce:
+            with contextlib.suppress(RuntimeError):     # the window is already gone
+                self._written.emit(write)
+
+    def _announce(self, write: RecoveryWrite) -> None:
+        if self._closed:
+            return
+        if write.error is not None:
+            self.failed.emit(write.error)
+        elif write.path is not None:
+            self.saved.emit(write.path)
 
     def close(self) -> None:
+        """A clean exit: the write in flight ends, then the file and its lock go; nothing is
+        written after this."""
+        self._closed = True
         self.timer.stop()
+        self.writer.close()
         self.store.close()
 
 

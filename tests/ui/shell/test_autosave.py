@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from datetime import datetime
@@ -17,8 +18,9 @@ import numpy as np
 import pytest
 
 from simulator.errors import ModelFileError
-from simulator.io import load_project
+from simulator.io import load_project, project_file
 from simulator.training.trainer import EpochEnd
+from tests.ui.training_runs import train_to_the_end
 from ui.design.commands import EditLayer
 from ui.shell import autosave
 from ui.shell.autosave import RESTORE, RecoveryStore, offer_recovery, restore_dialog
@@ -211,3 +213,161 @@ def test_the_restore_offer_says_what_and_when(tmp_path: Path, main_window) -> No
     assert f"{info.saved_at:%H:%M:%S}" in box.text()
     assert sorted(b.text() for b in box.buttons()) == ["Discard", "Later", "Restore"]
     box.deleteLater()
+
+
+# ----- the background writer -----------------------------------------------------------------
+class Gate:
+    """``save_project`` as the autosave calls it, recording each call's thread and project;
+    with ``hold`` the first write waits in its thread until :attr:`release` is set."""
+
+    def __init__(self, hold: bool) -> None:
+        self.started, self.release, self.finished = (threading.Event(), threading.Event(),
+                                                     threading.Event())
+        self.threads: list[threading.Thread] = []
+        self.units: list[int] = []
+        if not hold:
+            self.release.set()
+
+    def __call__(self, path, project):
+        self.threads.append(threading.current_thread())
+        self.units.append(project.spec.layer("hidden_1").config["units"])
+        self.started.set()
+        assert self.release.wait(30)
+        try:
+            return project_file.save_project(path, project)
+        finally:
+            self.finished.set()
+
+
+def gate(monkeypatch, hold: bool = False) -> Gate:
+    recorder = Gate(hold)
+    monkeypatch.setattr(autosave, "save_project", recorder)
+    return recorder
+
+
+def edit(window, units: int) -> None:
+    window.stack.push(EditLayer(window.spec, "hidden_1", {"units": units}))
+
+
+@pytest.fixture
+def short_run(main_window):
+    """The lesson trained for two epochs only."""
+    main_window.spec.training.epochs = 2
+    main_window.reset()
+    return main_window
+
+
+def test_the_end_of_a_run_is_written_off_the_gui_thread(short_run, qtbot, monkeypatch) -> None:
+    window = short_run
+    recorder = gate(monkeypatch)
+    with qtbot.waitSignal(window.autosave.saved, timeout=30_000) as saved:
+        train_to_the_end(window, qtbot)
+    assert recorder.threads
+    assert threading.main_thread() not in recorder.threads
+    state = load_project(saved.args[0]).trainer_state
+    assert state is not None
+    assert state["step"] == window.session.trainer.step > 0
+
+
+def test_the_recovery_capture_shares_nothing_with_the_live_run(short_run, qtbot) -> None:
+    window = short_run
+    train_to_the_end(window, qtbot)
+    project = window._recovery_project(None)
+    session = window.session
+    live = [value for node in session.network.nodes
+            for value in {**node.layer.params, **node.layer.buffers}.values()]
+    live += list(session.trainer.optimizer.slots.values())
+    copies = list(project.weights.values())
+    copies += list(project.trainer_state["optimizer"]["slots"].values())
+    assert len(copies) == len(live) > 0
+    assert not any(np.shares_memory(a, b) for a in copies for b in live)
+    for key, values in session.trainer.history.items():
+        assert project.history[key] is not values
+        assert project.trainer_state["history"][key] is not values
+    assert project.dataset == window.dataset_choice
+    assert project.dataset.options is not window.dataset_choice.options
+    assert project.forks is not session.forks
+
+
+def test_captures_during_a_write_in_flight_write_only_the_newest_after_it(
+        main_window, qtbot, monkeypatch) -> None:
+    window = main_window
+    recorder = gate(monkeypatch, hold=True)
+    saved: list[Path] = []
+    window.autosave.saved.connect(saved.append)
+    edit(window, 11)
+    window.autosave.save_soon()
+    assert recorder.started.wait(30)          # in flight, held in the writer thread
+    for units in (12, 13, 14):
+        edit(window, units)
+        window.autosave.save_soon()
+    recorder.release.set()
+    window.autosave.writer.wait()
+    qtbot.waitUntil(lambda: len(saved) == 2, timeout=10_000)
+    assert recorder.units == [11, 14]
+    assert load_project(saved[-1]).spec.layer("hidden_1").config["units"] == 14
+
+
+def test_a_clean_exit_waits_for_the_write_in_flight_then_leaves_no_file(
+        main_window, monkeypatch) -> None:
+    window = main_window
+    store, writer = window.autosave.store, window.autosave.writer
+    recorder = gate(monkeypatch, hold=True)
+    edit(window, 11)
+    window.autosave.save_soon()
+    assert recorder.started.wait(30)
+
+    def release_once_closing() -> None:
+        deadline = time.monotonic() + 30
+        while not writer.closed and time.monotonic() < deadline:
+            time.sleep(0.001)
+        recorder.release.set()
+
+    releaser = threading.Thread(target=release_once_closing)
+    releaser.start()
+    window.close()
+    releaser.join()
+    assert recorder.finished.is_set()         # close returned only after the write ended
+    assert not store.path.exists()
+    assert not store.path.with_suffix(".lock").exists()
+    window.autosave._on_state("idle")         # a late state change writes nothing
+    window.autosave.save_soon()
+    assert window.autosave.save_now() is None
+    writer.wait()
+    assert not store.path.exists()
+    assert recorder.units == [11]
+
+
+def test_a_failing_write_reports_and_leaves_the_previous_file_intact(
+        main_window, qtbot, monkeypatch) -> None:
+    window = main_window
+    edit(window, 11)
+    path = window.autosave.save_now()
+    before = path.read_bytes()
+
+    def full_disk(target, _data):
+        raise OSError(28, "No space left on device", str(target))
+
+    monkeypatch.setattr(project_file, "atomic_write", full_disk)
+    edit(window, 12)
+    with qtbot.waitSignal(window.autosave.failed, timeout=30_000) as failed:
+        window.autosave.save_soon()
+    assert failed.args[0].startswith("Autosave failed: No space left on device")
+    assert window.status_label.text() == failed.args[0]
+    assert path.read_bytes() == before
+
+
+def test_a_folder_in_the_recovery_file_s_place_is_reported(main_window, qtbot) -> None:
+    window = main_window
+    store = window.autosave.store
+    store.path.mkdir()
+    (store.path / "kept").write_text("mine")
+    edit(window, 11)
+    with qtbot.waitSignal(window.autosave.failed, timeout=30_000) as failed:
+        window.autosave.save_soon()
+    assert "Autosave failed" in failed.args[0]
+    assert str(store.path) in failed.args[0]
+    assert (store.path / "kept").read_text() == "mine"
+    assert [p.name for p in store.directory.iterdir() if p.name.endswith(".tmp")] == []
+    (store.path / "kept").unlink()
+    store.path.rmdir()
