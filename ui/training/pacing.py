@@ -6,12 +6,14 @@ drawing competes with the training for the one interpreter lock. Two pieces keep
 * :class:`Turns`: an action (a panel's redraw, the status line) run at most once per period,
   the newest state winning: a call before the turn has come is remembered and run, once, when
   it comes.
-* :class:`RedrawPace`: spaces the turns further apart while the interface thread's own CPU time
-  (``time.thread_time``: drawing, painting, handling the worker's sends) exceeds a share of
-  the time, and back to their own period when it does not. A redraw plus its paint costs
-  10-20 ms for a long loss curve, so at Full speed the spiral lesson trained at 0.6x its speed
-  alone; with the pace, a quiet run, a paced speed or a cheap panel draws at the full rate, and
-  a costly view at Full speed draws less often rather than slowing the training.
+* :class:`RedrawPace`: while the training thread is busy, spaces the turns further apart as
+  long as the interface thread's own CPU time (``time.thread_time``: drawing, painting,
+  handling the worker's sends) exceeds a share of the time, and back to their own period when
+  it does not. The two threads take turns at the interpreter lock, so the interface's CPU time
+  is the training's loss: a redraw plus its paint costs 5-20 ms for a long loss curve, and at
+  Full speed the spiral lesson trained at 0.6x its speed alone. With the pace, a paced speed,
+  a quiet run or a cheap panel draws at the full rate, and a costly view at Full speed draws
+  less often rather than slowing the training.
 """
 
 from __future__ import annotations
@@ -26,27 +28,31 @@ from PySide6.QtCore import QObject, QTimer
 
 class RedrawPace:
     """How far apart the turns of the interface's drawing are: ``stretch`` times their own
-    period, the stretch following the interface thread's CPU use.
+    period, the stretch following the interface thread's CPU use while training competes
+    with it.
 
     Every ``window`` seconds (of the calls, which come from the interface thread; longer while
     the turns are far apart) the share of that time the thread spent on the CPU is compared
     with ``share``: the stretch is multiplied by their ratio, by no more than 2 or 1/2 at a
     time, within 1 and ``most``. The drawing is what the stretch spaces out, so a thread kept
-    busy by it settles near the share.
+    busy by it settles near the share. Only while the process's other threads (the training)
+    are busy, more than half of a core: a run at a paced speed, or none, leaves the CPU free,
+    and the drawing then takes the time it takes, at the full rate.
     """
 
-    def __init__(self, share: float = 0.10, most: float = 8.0, window: float = 0.5,
+    def __init__(self, share: float = 0.07, most: float = 8.0, window: float = 0.5,
                  wall: Callable[[], float] | None = None,
-                 cpu: Callable[[], float] = time.thread_time) -> None:
+                 cpu: Callable[[], float] = time.thread_time,
+                 process: Callable[[], float] = time.process_time) -> None:
         if not (0.0 < share <= 1.0 and most >= 1.0 and window > 0.0):
             raise ValueError(f"a redraw pace needs 0 < share <= 1, most >= 1 and window > 0, "
                              f"got {share!r}, {most!r}, {window!r}")
         self.share, self.most, self.window = share, most, window
         self._wall = wall or (lambda: monotonic())
-        self._cpu = cpu
+        self._cpu, self._process = cpu, process
         self.stretch = 1.0
         self._since: float | None = None
-        self._cpu_since = 0.0
+        self._cpu_since = self._process_since = 0.0
 
     def restart(self) -> None:
         """Forget what was measured: the full rate again, measured afresh from the next call."""
@@ -56,14 +62,17 @@ class RedrawPace:
         """The wait between two turns of an action whose own period is ``base`` seconds."""
         now = self._wall()
         if self._since is None:
-            self._since, self._cpu_since = now, self._cpu()
+            self._since, self._cpu_since, self._process_since = now, self._cpu(), self._process()
         elif now - self._since >= max(self.window, 2.0 * base * self.stretch):
             # (a window holds two turns at least: one without any would read as idle)
-            cpu = self._cpu()
-            used = (cpu - self._cpu_since) / (now - self._since)
-            change = min(2.0, max(0.5, used / self.share))   # at most twice, or half, a window
+            cpu, process = self._cpu(), self._process()
+            elapsed = now - self._since
+            used = (cpu - self._cpu_since) / elapsed
+            others = (process - self._process_since - (cpu - self._cpu_since)) / elapsed
+            # at most twice, or half, a window; back to the full rate while nothing competes
+            change = min(2.0, max(0.5, used / self.share)) if others > 0.5 else 0.5
             self.stretch = min(self.most, max(1.0, self.stretch * change))
-            self._since, self._cpu_since = now, cpu
+            self._since, self._cpu_since, self._process_since = now, cpu, process
         return base * self.stretch
 
 

@@ -157,13 +157,15 @@ def test_a_panel_in_a_window_redraws_at_most_at_its_rate_and_misses_nothing(
 
 def test_a_busy_interface_thread_spaces_the_redraws_out_and_a_quiet_one_brings_them_back(
         qtbot, spiral_session, monkeypatch) -> None:
-    """The pace follows the thread's CPU share: when each redraw costs 20 ms of the thread's
-    CPU (10 a second: 20 %, twice the share), the redraws space out until the thread is near
-    its 10 % share; when they cost nothing, they come at the panel's own rate again."""
-    clock, cpu = [1000.0], [0.0]
+    """While the training keeps a core busy, the pace follows the interface thread's CPU
+    share: when each redraw costs 20 ms of the thread's CPU (10 a second: 20 %, twice the
+    share), the redraws space out until the thread is near its 10 % share; when they cost
+    nothing, or nothing competes (a paced speed), they come at the panel's own rate again."""
+    clock, cpu, training, trained = [1000.0], [0.0], [1.0], [0.0]
     monkeypatch.setattr(pacing, "monotonic", lambda: clock[0])
     pace = pacing.RedrawPace(share=0.1, most=8.0, window=0.5, wall=lambda: clock[0],
-                           cpu=lambda: cpu[0])
+                             cpu=lambda: cpu[0],
+                             process=lambda: cpu[0] + trained[0])
     tabs = QTabWidget()
     qtbot.addWidget(tabs)
     loss = LossPanel()
@@ -193,6 +195,7 @@ def test_a_busy_interface_thread_spaces_the_redraws_out_and_a_quiet_one_brings_t
                 cpu_then = cpu[0]
             loss.on_batches(chunk(np.arange(1, 11), np.full(10, 0.5)))
             clock[0] += 0.01
+            trained[0] += 0.01 * training[0]      # the training thread's CPU time
             if loss.turns.waiting:
                 loss.turns.due()       # (due now or not: it waits on, or draws)
         return redraws[:], cpu[0] - cpu_then
@@ -206,9 +209,12 @@ def test_a_busy_interface_thread_spaces_the_redraws_out_and_a_quiet_one_brings_t
     assert share == 0.0
     assert pace.stretch == 1.0
     assert np.all(np.diff(quiet[-10:]) < period + 0.011)      # the full rate again
-    cost[0] = 1.0
     run(3.0, redraw_cost=1.0)
     assert pace.stretch == 8.0                                # never slower than that
+    training[0] = 0.1            # a paced run: the training thread is mostly asleep
+    paced, _share = run(5.0, redraw_cost=0.02)   # (back by half a window: 8, 4, 2, 1)
+    assert pace.stretch == 1.0
+    assert np.all(np.diff(paced[-10:]) < period + 0.011)
     with pytest.raises(ValueError, match="share"):
         pacing.RedrawPace(share=0.0)
 
