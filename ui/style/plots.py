@@ -50,9 +50,9 @@ class LogAxis(pg.AxisItem):
 
 class SettlingViewBox(pg.ViewBox):
     """A view box whose automatic range moves only when the data need it: when they leave the
-    range (it then takes them in with ``headroom`` to spare on that side) or fill less than
-    ``fill`` of it (it then fits them). A range set otherwise (a reset, the user's zoom) is
-    set as asked.
+    range (it then fits them again, with ``headroom`` to spare on the side they left) or fill
+    less than ``fill`` of it (it then fits them). A range set otherwise (a reset, the user's
+    zoom) is set as asked.
 
     A live curve changes its bounds at every update; following them exactly moved the range at
     every redraw, and each move re-lays out both axes' ticks and labels and every item's
@@ -69,28 +69,30 @@ class SettlingViewBox(pg.ViewBox):
                  disableAutoRange: bool = True) -> None:
         if self._updatingRange and rect is None:      # the automatic range
             now = self.viewRange()
-            xRange = self._settled(now[0], xRange)
-            yRange = self._settled(now[1], yRange)
+            xRange = self._settled(0, now[0], xRange)
+            yRange = self._settled(1, now[1], yRange)
             if xRange is None and yRange is None:
                 return
         super().setRange(rect, xRange, yRange, padding, update, disableAutoRange)
 
-    def _settled(self, now: list[float], target: Any) -> list[float] | None:
-        """The range to move to for data that want ``target``; None: stay at ``now``."""
+    def _settled(self, axis: int, now: list[float], target: Any) -> list[float] | None:
+        """The range to move to for data that want ``target`` (their bounds with pyqtgraph's
+        padding around, and a pen's width); None: stay at ``now``."""
         if target is None:
             return None
         low, high = float(target[0]), float(target[1])
         span = high - low
-        grow_low, grow_high = low < now[0], high > now[1]
-        if not (grow_low or grow_high):
+        # Half the padding is what the target may stand out of the range by: the data stay in
+        # view, and the pen's width in pixels (which grows in data units as the range grows)
+        # does not move the range at every redraw.
+        slack = 0.5 * self.suggestPadding(axis) * span
+        out_low, out_high = low < now[0] - slack, high > now[1] + slack
+        if not (out_low or out_high):
             return None if span >= self.fill * (now[1] - now[0]) else [low, high]
         if span <= 0:
             return [low, high]
-        spare = self.headroom * span
-        new = [low - spare if grow_low else now[0], high + spare if grow_high else now[1]]
-        if span < self.fill * (new[1] - new[0]):     # the side kept would leave them small
-            new = [low - spare if grow_low else low, high + spare if grow_high else high]
-        return new
+        spare = self.headroom * span          # on the side they left; the other one fits
+        return [low - spare if out_low else low, high + spare if out_high else high]
 
 
 def live_plot(bottom: str, left: str, log_y: bool = False) -> pg.PlotWidget:
