@@ -18,6 +18,10 @@ It opens the real main window (offscreen), and for every lesson asked for:
   Each panel's ``on_batches``/``on_event``/``on_done``/``redraw`` and the painting of its
   plots are timed: ``ms/s`` is the interface thread's time spent on that panel per second of
   training. The throughput ratio is the run's steps per second over the headless rate.
+  ``interface CPU`` is the interface thread's CPU time over the run's (``time.thread_time``):
+  the two threads take turns at the interpreter lock, so it is about what the training lost to
+  the interface, and unlike the ratio it hardly depends on what else the machine runs. The
+  redraw stretch is how far apart :data:`ui.training.pacing.PACE` spaced the panels' redraws.
 * **controls**: a long run at Full speed builds up history, then at each speed (Full, Normal,
   Slow) a click on a panel tab is posted into the event queue (time until the panel painted),
   Pause (time until no more batches reach the panels), Resume, and Stop (time until the
@@ -255,6 +259,11 @@ class RunResult:
     headless: float = float("nan")
     #: The BLAS thread counts seen while the run trained (the app means to use one).
     blas_threads: list[int] = field(default_factory=list)
+    #: The interface thread's CPU time over the run's time (it shares the interpreter lock
+    #: with the training, so this is about what the training loses to it).
+    interface_cpu: float = float("nan")
+    #: The redraw pace's stretch (ui.training.pacing.PACE) over the run: median, largest.
+    stretch: tuple[float, float] = (float("nan"), float("nan"))
 
 
 def arrange(window: Any, panel: Any | None) -> Callable[[], None]:
@@ -294,8 +303,13 @@ def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: Pan
     blas = [lib for lib in ThreadpoolController().lib_controllers if lib.user_api == "blas"]
     threads: list[tuple[int, ...]] = []
 
+    from ui.training.pacing import PACE
+
+    stretches: list[float] = []
+
     def sample_blas(_chunk: Any) -> None:     # a cheap call: the libraries are found already
         threads.append(tuple(lib.get_num_threads() for lib in blas))
+        stretches.append(PACE.stretch)
 
     window.controller.batches.connect(sample_blas)
     meter = Lateness()
@@ -303,11 +317,13 @@ def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: Pan
     times.enabled = True
     meter.start()
     start = time.perf_counter()
+    cpu_start = time.thread_time()
     window.train()
     if not wait_until(app, lambda: bool(finished), timeout):
         window.controller.stop()
         wait_until(app, lambda: bool(finished), 60)
     seconds = time.perf_counter() - start
+    interface_cpu = (time.thread_time() - cpu_start) / seconds
     meter.stop()
     times.enabled = False
     window.training_finished.disconnect(finished.append)
@@ -337,7 +353,10 @@ def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: Pan
                      session.trainer.epoch if session else 0, seconds, rate,
                      percentiles(late), percentiles(first)["p95"], percentiles(last)["p95"],
                      panels,   # (the last chunks may be shown after the run lifted its limit)
-                     blas_threads=sorted({n for sample in threads[:-2] for n in sample}))
+                     blas_threads=sorted({n for sample in threads[:-2] for n in sample}),
+                     interface_cpu=interface_cpu,
+                     stretch=(float(np.median(stretches)), float(max(stretches)))
+                     if stretches else (float("nan"), float("nan")))
 
 
 # ----- the controls: tab switch, pause, stop -------------------------------------------------
@@ -495,8 +514,9 @@ def print_runs(key: str, count: int, headless: float, runs: list[RunResult]) -> 
     print(f"\n## {key}, {count} neighbour(s): headless {headless:,.0f} steps/s (mean); "
           "throughput: the run's steps/s over the headless blocks just before and after it")
     print("| view | epochs | s | lateness p50 / p95 / max (ms) | p95 first → last third | "
-          "throughput | panel in view: ms/s (ms per call, ms per paint) |")
-    print("|---|---|---|---|---|---|---|")
+          "throughput | interface CPU · redraw stretch (median, max) | panel in view: ms/s "
+          "(ms per call, ms per paint) |")
+    print("|---|---|---|---|---|---|---|---|")
     for run in runs:
         late = run.lateness
         own = run.panels.get(run.view)
@@ -507,7 +527,9 @@ def print_runs(key: str, count: int, headless: float, runs: list[RunResult]) -> 
                              if p["ms_per_s"] >= 1)
         print(f"| {run.view} | {run.epochs} | {run.seconds:.1f} | {late['p50']:.1f} / "
               f"{late['p95']:.1f} / {late['max']:.0f} | {run.first_third_p95:.1f} → "
-              f"{run.last_third_p95:.1f} | {run.steps_per_s / run.headless:.2f}× | {cost} |")
+              f"{run.last_third_p95:.1f} | {run.steps_per_s / run.headless:.2f}× | "
+              f"{100 * run.interface_cpu:.0f} % · {run.stretch[0]:.1f}, {run.stretch[1]:.1f} | "
+              f"{cost} |")
     many = [f"{run.view} {run.blas_threads}" for run in runs
             if max(run.blas_threads, default=1) > 1]
     if many:
