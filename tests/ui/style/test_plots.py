@@ -3,16 +3,24 @@ not at every update, and never leaves data outside the view."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pytest
 
 from ui.style.plots import live_plot, settle_view
 
 
-def test_a_growing_loss_curve_moves_the_range_a_few_times_and_stays_in_view(qtbot) -> None:
+@pytest.fixture
+def plot(qtbot) -> Any:
     plot = live_plot("epoch", "loss")
     qtbot.addWidget(plot)
     plot.resize(500, 300)
     plot.show()
+    return plot
+
+
+def test_a_growing_loss_curve_moves_the_range_a_few_times_and_stays_in_view(plot) -> None:
     curve = plot.plot()
     moves = []
     plot.getViewBox().sigRangeChanged.connect(lambda *_: moves.append(1))
@@ -31,9 +39,7 @@ def test_a_growing_loss_curve_moves_the_range_a_few_times_and_stays_in_view(qtbo
     assert len(moves) < updates / 5
 
 
-def test_data_that_shrink_within_the_range_are_fitted_again(qtbot) -> None:
-    plot = live_plot("epoch", "loss")
-    qtbot.addWidget(plot)
+def test_data_that_shrink_within_the_range_are_fitted_again(plot) -> None:
     curve = plot.plot()
     curve.setData([0.0, 1.0], [0.0, 100.0])
     settle_view(plot)
@@ -43,9 +49,7 @@ def test_data_that_shrink_within_the_range_are_fitted_again(qtbot) -> None:
     assert y1 - y0 < 2.0
 
 
-def test_a_zoom_of_the_user_is_kept(qtbot) -> None:
-    plot = live_plot("epoch", "loss")
-    qtbot.addWidget(plot)
+def test_a_zoom_of_the_user_is_kept(plot) -> None:
     curve = plot.plot()
     curve.setData([0.0, 10.0], [0.0, 10.0])
     settle_view(plot)
