@@ -26,7 +26,8 @@ def test_a_run_started_right_after_a_shutdown_keeps_its_events(qtbot) -> None:
     controller.event.connect(received.append)
     controller.start_events(iter(["the new run's result"]), TrainerControl())
     thread = controller._thread
-    assert thread is not None and thread.wait(10_000)   # over before any queued signal is seen
+    assert thread is not None
+    assert thread.wait(10_000)          # over before any queued signal is seen
     qtbot.waitUntil(lambda: not controller.running, timeout=10_000)
     assert received == ["the new run's result"]
     assert controller.state == "idle"
