@@ -89,3 +89,48 @@ def test_the_tabs_never_overflow_at_1280x720(main_window, qtbot, presenting) -> 
             assert shortened == []
     finally:
         window.menus.presentation.setChecked(False)
+
+
+def _split(panels, roomy, qtbot) -> PanelTabs:
+    tabs = PanelTabs(panels, roomy=roomy)
+    qtbot.addWidget(tabs)
+    tabs.resize(400, 600)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    QApplication.processEvents()
+    return tabs
+
+
+def test_a_roomy_panel_in_front_takes_the_room_the_other_stack_can_spare(qtbot) -> None:
+    panels = [_tall_panel(f"Panel {i}", 100) for i in range(4)]
+    tabs = _split(panels, roomy=[panels[3]], qtbot=qtbot)
+    even = tabs.sizes()
+    assert abs(even[0] - even[1]) <= 1
+    tabs.show_panel(panels[3])
+    QApplication.processEvents()
+    upper, lower = tabs.sizes()
+    assert lower == round(sum(even) * 2 / 3)          # two thirds: the other panel fits
+    assert upper >= panels[0].minimumSizeHint().height()
+    tabs.show_panel(panels[1])                          # out of the front: the split returns
+    assert tabs.sizes() == even
+
+
+def test_the_other_stack_keeps_the_room_its_panel_needs(qtbot) -> None:
+    panels = [_tall_panel("Plot", 200), _tall_panel("Table", 10)]
+    tabs = _split(panels, roomy=[panels[1]], qtbot=qtbot)   # the table in front from the start
+    upper, lower = tabs.sizes()
+    assert upper + 20 < lower < round((upper + lower) * 2 / 3)   # the table's stack grew ...
+    page = tabs.stacks[0].currentWidget()
+    assert page.height() >= panels[0].minimumSizeHint().height()   # ... but not over the plot
+    assert not page.verticalScrollBar().isVisible()
+
+
+def test_a_split_dragged_by_hand_stays(qtbot) -> None:
+    panels = [_tall_panel(f"Panel {i}", 50) for i in range(4)]
+    tabs = _split(panels, roomy=[panels[3]], qtbot=qtbot)
+    tabs.show_panel(panels[3])
+    tabs.moveSplitter(250, 1)                   # what a drag of the divider does
+    tabs.splitterMoved.emit(250, 1)
+    dragged = tabs.sizes()
+    tabs.show_panel(panels[1])
+    assert tabs.sizes() == dragged
