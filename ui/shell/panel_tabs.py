@@ -75,7 +75,7 @@ class PanelTabs(QSplitter):
             return                                  # not laid out yet: on the first resize
         wide = fronts.index(True)
         other = self.stacks[1 - wide]
-        needs = _overhead(other) + _least_height(_panel(other.currentWidget()))
+        needs = _overhead(other) + least_height(_panel(other.currentWidget()), other.width())
         share = max(sizes[wide], min(round(total * ROOMY_SHARE), total - needs))
         if share == sizes[wide]:
             return
@@ -161,7 +161,8 @@ def label_cap(widths: Sequence[int], padding: int, room: int, smallest: int) -> 
 class PanelPage(QScrollArea):
     """A panel's tab page. Unlike ``QScrollArea.setWidgetResizable``, which sizes a panel with
     word-wrapped text by its preferred height (and so scrolls a plot that could have shrunk),
-    the panel gets exactly the page's room, or its minimum size where the room is smaller."""
+    the panel gets exactly the page's room, or its least size where the room is smaller
+    (:func:`least_height`: with every line its wrapped text takes at that width)."""
 
     def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,13 +185,14 @@ class PanelPage(QScrollArea):
             return
         room = self.maximumViewportSize()
         minimum = panel.minimumSizeHint().expandedTo(panel.minimumSize())
-        size = room.expandedTo(minimum)
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
-        if size.height() > room.height():      # a vertical scroll bar takes some width
-            size.setWidth(max(minimum.width(), room.width() - bar))
-        if size.width() > room.width():
-            size.setHeight(max(minimum.height(), room.height() - bar))
-        panel.resize(size)
+        width = max(minimum.width(), room.width())
+        least = least_height(panel, width)
+        if least > room.height():              # a vertical scroll bar takes some width
+            width = max(minimum.width(), room.width() - bar)
+            least = least_height(panel, width)
+        height = max(least, room.height() - (bar if width > room.width() else 0))
+        panel.resize(width, height)
 
 
 def _overhead(stack: QTabWidget) -> int:
@@ -199,8 +201,17 @@ def _overhead(stack: QTabWidget) -> int:
     return stack.tabBar().sizeHint().height()
 
 
-def _least_height(panel: QWidget) -> int:
-    return panel.minimumSizeHint().expandedTo(panel.minimumSize()).height()
+def least_height(panel: QWidget, width: int | None = None) -> int:
+    """The least height ``panel`` can be laid out in at ``width`` (its own width by default):
+    its minimum, or more where word-wrapped text takes more lines at that width (a minimum
+    size hint counts a wrapped label's lines at the label's preferred width, and a panel
+    given only that laid a caption over the plot above it)."""
+    least = panel.minimumSizeHint().expandedTo(panel.minimumSize()).height()
+    layout = panel.layout()
+    if layout is not None and layout.hasHeightForWidth():
+        least = max(least, layout.totalMinimumHeightForWidth(
+            panel.width() if width is None else width))
+    return least
 
 
 def _panel(page: QWidget | None) -> Panel:

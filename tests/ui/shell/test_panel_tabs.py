@@ -47,6 +47,29 @@ def test_a_page_gives_its_panel_all_its_room_or_scrolls_below_its_minimum(qtbot)
     assert panel.width() + page.verticalScrollBar().width() <= 400
 
 
+def test_a_wrapped_caption_gets_its_lines_and_never_covers_the_plot_above(qtbot) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    panel = Panel()
+    layout = QVBoxLayout(panel)
+    plot = QWidget()
+    plot.setMinimumHeight(150)
+    caption = QLabel("Units that stopped learning: dead ReLU, saturated sigmoid or tanh, "
+                     "and a few more words so that it takes several lines")
+    caption.setWordWrap(True)
+    layout.addWidget(plot, 3)
+    layout.addWidget(caption)
+    page = PanelPage(panel)
+    qtbot.addWidget(page)
+    page.resize(220, 120)                      # less than the panel needs: it scrolls
+    page.show()
+    QApplication.processEvents()
+    assert caption.height() >= caption.heightForWidth(caption.width())   # every line
+    assert caption.geometry().top() >= plot.geometry().bottom()
+    assert plot.height() >= 150
+    assert page.verticalScrollBar().isVisible()
+
+
 def test_every_panel_sits_in_one_stack_and_can_be_brought_forward(qtbot) -> None:
     panels = [_tall_panel(f"Panel {i}", 10) for i in range(5)]
     tabs = PanelTabs(panels)
