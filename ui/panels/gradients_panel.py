@@ -113,7 +113,6 @@ class GradientsPanel(Panel):
         curve = self._pool[index]
         curve.show()
         self.legend.addItem(curve, name.rsplit(".", 1)[0])
-        self.legend.setColumnCount(min(4, index + 1))
         self.curves[name] = curve
         self.norms[name] = Envelope(256)
         steps = np.asarray(self._steps, dtype=float) / self._steps_per_epoch

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -114,6 +114,7 @@ class StepPanel(Panel):
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Layer", "Quantity", "Values"])
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setMinimumSectionSize(1)    # rows as tall as their text
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
@@ -123,7 +124,8 @@ class StepPanel(Panel):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.cellClicked.connect(self._on_cell)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setContentsMargins(4, 2, 4, 2)     # room for the numbers on a short screen
+        layout.setSpacing(3)
         layout.addLayout(choose)
         layout.addLayout(controls)
         layout.addWidget(self.story)
@@ -267,8 +269,20 @@ class StepPanel(Panel):
                 item = QTableWidgetItem(text)     # top-aligned: tall rows keep their label
                 item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                 self.table.setItem(r, c, item)
-        self.table.resizeRowsToContents()
+        self.fit_rows()
         self._paint_rows()
+
+    def fit_rows(self) -> None:
+        """Each row exactly as tall as its lines of text: the hidden row header would make
+        every row as tall as its own label's box (24 instead of 21 pixels in presentation
+        mode, a row fewer in view on a 720-pixel screen)."""
+        for row in range(self.table.rowCount()):
+            self.table.setRowHeight(row, self.table.sizeHintForRow(row))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:   # presentation mode: taller lines
+            self.fit_rows()
 
     def _on_tab(self, index: int) -> None:
         self.show_stage(STAGES[index])

@@ -54,6 +54,7 @@ from ui.panels.data_panel import DataPanel
 from ui.panels.parts.export import install_exports
 from ui.panels.parts.sample_link import SampleLink
 from ui.panels.restore import show_replay
+from ui.panels.step_panel import StepPanel
 from ui.shell.actions import SPEEDS, build_menus, build_toolbar
 from ui.shell.animation import install_animation_export
 from ui.shell.autosave import RecoveryInfo, install_autosave, recovery_project
@@ -109,7 +110,7 @@ class MainWindow(QMainWindow):
         self.data_controls = DataControls()
         self.editor_tabs = QTabWidget()
         self.panels: list[Panel] = default_panels()
-        self.panel_tabs = PanelTabs(self.panels)
+        self.panel_tabs = PanelTabs(self.panels, roomy=[find_panel(self.panels, StepPanel)])
         self.status_label = QLabel("Ready")
         self.progress = QProgressBar()
         self.timeline = install_timeline(self.controller, lambda: self.session, self.panels,

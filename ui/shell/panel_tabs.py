@@ -6,11 +6,16 @@ smaller than the panel's minimum size scrolls, instead of the panel pushing the 
 bottom of a small screen. The tabs never overflow their bar (:class:`PanelStack`): when the
 titles do not fit (large text in presentation mode, a narrow window) the longest are shortened
 with "…" first, so short titles stay whole; each tab's tooltip is its whole title.
+
+Some panels read better tall (the step-through's table of numbers: ``roomy``). While one is in
+front, its stack takes two thirds of the height, or all the other stack can spare (the other
+keeps the room its front panel needs at least), and gives it back when it leaves the front,
+unless the divider was dragged meanwhile (then the user's split stays).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFontMetrics, QResizeEvent
@@ -21,10 +26,18 @@ from ui.panels.base import Panel
 STACKS = 2
 
 
+#: The share of the height a stack takes while a roomy panel is in its front.
+ROOMY_SHARE = 2 / 3
+
+
 class PanelTabs(QSplitter):
-    def __init__(self, panels: Sequence[Panel], parent: QWidget | None = None) -> None:
+    def __init__(self, panels: Sequence[Panel], parent: QWidget | None = None,
+                 roomy: Collection[Panel] = ()) -> None:
         super().__init__(Qt.Orientation.Vertical, parent)
         self.panels = list(panels)
+        self.roomy = [id(panel) for panel in roomy]
+        #: The split before a roomy panel took room, to give back (None: nothing taken).
+        self._taken_from: list[int] | None = None
         self.stacks: list[PanelStack] = []
         self._pages: dict[int, PanelPage] = {}
         for first in range(min(STACKS, len(panels))):
@@ -35,7 +48,9 @@ class PanelTabs(QSplitter):
                 tabs.add_panel(page, panel.title)
             self.stacks.append(tabs)
             self.addWidget(tabs)
+            tabs.currentChanged.connect(self.share_room)
         self.setChildrenCollapsible(False)
+        self.splitterMoved.connect(self._moved_by_hand)
 
     def panels_of(self, tabs: QTabWidget) -> list[Panel]:
         """The panels of one stack, in tab order."""
@@ -44,6 +59,38 @@ class PanelTabs(QSplitter):
     def in_view(self) -> list[Panel]:
         """The panel at the front of each stack."""
         return [_panel(tabs.currentWidget()) for tabs in self.stacks]
+
+    def share_room(self) -> None:
+        """Give a stack with a roomy panel in front its share of the height, or give the
+        split back once no roomy panel is in front."""
+        fronts = [id(panel) in self.roomy for panel in self.in_view()]
+        if len(fronts) != STACKS or fronts.count(True) != 1:
+            if self._taken_from is not None and not any(fronts):
+                self.setSizes(self._taken_from)
+                self._taken_from = None
+            return
+        sizes = self.sizes()
+        total = sum(sizes)
+        if total <= 0:
+            return                                  # not laid out yet: on the first resize
+        wide = fronts.index(True)
+        other = self.stacks[1 - wide]
+        needs = _overhead(other) + least_height(_panel(other.currentWidget()), other.width())
+        share = max(sizes[wide], min(round(total * ROOMY_SHARE), total - needs))
+        if share == sizes[wide]:
+            return
+        if self._taken_from is None:
+            self._taken_from = sizes
+        new = [0] * STACKS
+        new[wide], new[1 - wide] = share, total - share
+        self.setSizes(new)
+
+    def _moved_by_hand(self) -> None:
+        self._taken_from = None              # the user's split: nothing to give back
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.share_room()
 
     def show_panel(self, panel: QWidget) -> None:
         """Bring ``panel`` to the front of its stack."""
@@ -114,7 +161,8 @@ def label_cap(widths: Sequence[int], padding: int, room: int, smallest: int) -> 
 class PanelPage(QScrollArea):
     """A panel's tab page. Unlike ``QScrollArea.setWidgetResizable``, which sizes a panel with
     word-wrapped text by its preferred height (and so scrolls a plot that could have shrunk),
-    the panel gets exactly the page's room, or its minimum size where the room is smaller."""
+    the panel gets exactly the page's room, or its least size where the room is smaller
+    (:func:`least_height`: with every line its wrapped text takes at that width)."""
 
     def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,13 +185,33 @@ class PanelPage(QScrollArea):
             return
         room = self.maximumViewportSize()
         minimum = panel.minimumSizeHint().expandedTo(panel.minimumSize())
-        size = room.expandedTo(minimum)
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
-        if size.height() > room.height():      # a vertical scroll bar takes some width
-            size.setWidth(max(minimum.width(), room.width() - bar))
-        if size.width() > room.width():
-            size.setHeight(max(minimum.height(), room.height() - bar))
-        panel.resize(size)
+        width = max(minimum.width(), room.width())
+        least = least_height(panel, width)
+        if least > room.height():              # a vertical scroll bar takes some width
+            width = max(minimum.width(), room.width() - bar)
+            least = least_height(panel, width)
+        height = max(least, room.height() - (bar if width > room.width() else 0))
+        panel.resize(width, height)
+
+
+def _overhead(stack: QTabWidget) -> int:
+    """The height a stack takes besides its page: its tab bar, as the stack lays it out (by
+    the bar's size hint; the sizes themselves may not be laid out yet)."""
+    return stack.tabBar().sizeHint().height()
+
+
+def least_height(panel: QWidget, width: int | None = None) -> int:
+    """The least height ``panel`` can be laid out in at ``width`` (its own width by default):
+    its minimum, or more where word-wrapped text takes more lines at that width (a minimum
+    size hint counts a wrapped label's lines at the label's preferred width, and a panel
+    given only that laid a caption over the plot above it)."""
+    least = panel.minimumSizeHint().expandedTo(panel.minimumSize()).height()
+    layout = panel.layout()
+    if layout is not None and layout.hasHeightForWidth():
+        least = max(least, layout.totalMinimumHeightForWidth(
+            panel.width() if width is None else width))
+    return least
 
 
 def _panel(page: QWidget | None) -> Panel:

@@ -8,7 +8,8 @@ end returns to the live run. The slider follows a run while it trains but cannot
 says so), and Train then goes on from the step shown. "Fork from here…" asks for the settings to
 change (:class:`ForkDialog`) and trains the fork in the training thread; its loss per epoch is
 drawn beside the run's on the Loss panel, and the finished fork is kept with the session (and
-saved in the project).
+saved in the project). On a narrow bar (large text, a small screen) the caption and then the
+button's words give way, so that the frame's text stays whole and the slider usable.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -57,6 +59,9 @@ from ui.training.timeline import (
 STOPPED = "The paused run was stopped to show the timeline."
 #: Seconds between two updates of the bar for the frames a run keeps, at least.
 FRAME_PERIOD = 0.2
+FORK_TEXT, FORK_SHORT = "Fork from here…", "Fork…"
+#: The narrowest the frame's text and the slider become (pixels).
+LABEL_LEAST, SLIDER_LEAST = 150, 80
 
 
 class TimelineBar(QWidget):
@@ -73,14 +78,15 @@ class TimelineBar(QWidget):
                                "right end is the live run.")
         self.slider.setPageStep(1)
         self.label = QLabel()
-        self.label.setMinimumWidth(150)
-        self.fork_button = QPushButton("Fork from here…")
+        self.label.setMinimumWidth(LABEL_LEAST)
+        self.caption = QLabel("Timeline")
+        self.fork_button = QPushButton(FORK_TEXT)
         self.fork_button.setToolTip("Train on from the step shown with another learning rate, "
                                     "optimizer, L2 or dropout; the fork's loss is drawn beside "
                                     "the run's")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
-        layout.addWidget(QLabel("Timeline"))
+        layout.addWidget(self.caption)
         layout.addWidget(self.slider, 1)
         layout.addWidget(self.label)
         layout.addWidget(self.fork_button)
@@ -99,6 +105,34 @@ class TimelineBar(QWidget):
         self.label.setText(text)
         self.slider.setEnabled(movable and count > 1)
         self.fork_button.setEnabled(movable and count > 0)
+        self.fit_row()
+
+    def fit_row(self) -> None:
+        """Keep the frame's text whole and the slider usable on a narrow bar (large text, a
+        small screen): the caption gives way first, then the button's words."""
+        layout = self.layout()
+        assert layout is not None
+        self.label.setMinimumWidth(max(LABEL_LEAST, self.label.sizeHint().width()))
+        margins = layout.contentsMargins()
+
+        def needs(*widgets: QWidget) -> int:
+            return (SLIDER_LEAST + sum(w.sizeHint().width() for w in widgets)
+                    + layout.spacing() * len(widgets) + margins.left() + margins.right())
+
+        self.fork_button.setText(FORK_TEXT)
+        self.caption.setVisible(self.width() >= needs(self.caption, self.label,
+                                                      self.fork_button))
+        if self.width() < needs(self.label, self.fork_button):
+            self.fork_button.setText(FORK_SHORT)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_row()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit_row()
 
     def _on_value(self, value: int) -> None:
         if not self._quiet:

@@ -1,9 +1,10 @@
-"""Small building blocks the panels share: a styled live plot, its legend under the data, a
-growing series drawn at a bounded cost, and a notice line."""
+"""Small building blocks the panels share: a styled live plot, its legend under the data (in as
+many rows as its width needs), a growing series drawn at a bounded cost, and a notice line."""
 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Sequence
 from functools import cache
 from typing import Any, Protocol
 
@@ -14,7 +15,7 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsWidget, QLabel
 
 from ui.style.scaled import fixed_axis_width, scaled_label_css
-from ui.style.theme import COLORS, add_legend, class_color, style_plot
+from ui.style.theme import COLORS, TICK_FONT_PT, add_legend, class_color, css_size, style_plot
 
 #: A curve of one point per epoch shows a marker on each point up to this many points.
 MARKERS_UP_TO = 60
@@ -175,15 +176,71 @@ def light_grid(plot: Any) -> TickGrid:
     return grid
 
 
-def legend_below(plot: pg.PlotWidget, columns: int = 4) -> pg.LegendItem:
-    """The plot's legend under its x axis, entries side by side: outside the data, so it never
-    hides a curve. Curves made with ``name=`` join it, as with ``addLegend``."""
+class LegendBelow(pg.LegendItem):
+    """A legend under a plot's x axis whose entries flow into as many columns as the plot's
+    width holds: a long entry (a fork, a kept reference run), large text or a narrow window
+    moves entries to another row instead of cutting them at the plot's edge. It flows again
+    whenever its entries, their text or the plot's width change."""
+
+    #: Room kept free on each side of the legend, in pixels (its offset from the plot's left).
+    MARGIN = 8
+
+    def __init__(self) -> None:
+        super().__init__(offset=(self.MARGIN, -2), labelTextSize=css_size(TICK_FONT_PT))
+        self.frame = False           # off the data, it needs no box
+        self.layout.setContentsMargins(2, 0, 2, 0)
+        self._flowing = False
+
+    def setParentItem(self, parent: Any) -> Any:
+        result = super().setParentItem(parent)
+        if isinstance(parent, QGraphicsWidget):
+            parent.geometryChanged.connect(self.updateSize)    # re-flow on resize
+        return result
+
+    def room(self) -> float | None:
+        """The width the entries may take: the plot's, less a margin on each side (None
+        before the legend has a plot with a size)."""
+        parent = self.parentItem()
+        if not isinstance(parent, QGraphicsWidget) or parent.size().width() <= 0:
+            return None
+        left, _top, right, _bottom = self.layout.getContentsMargins()
+        return parent.size().width() - 2 * self.MARGIN - left - right
+
+    def updateSize(self) -> None:
+        room = self.room()
+        if room is not None and not self._flowing:
+            self._flowing = True
+            try:
+                self.setColumnCount(legend_columns(
+                    [sample.minimumWidth() for sample, _ in self.items],
+                    [label.minimumWidth() for _, label in self.items],
+                    self.layout.horizontalSpacing(), room))
+            finally:
+                self._flowing = False
+        super().updateSize()
+
+
+def legend_columns(samples: Sequence[float], labels: Sequence[float], spacing: float,
+                   room: float) -> int:
+    """The most columns that entries (a sample of width ``samples[i]`` and a label of width
+    ``labels[i]`` each, laid out row by row in a grid whose cells are ``spacing`` apart) can
+    take within ``room``; 1 when even two do not fit."""
+    count = len(labels)
+    for columns in range(count, 1, -1):
+        width = sum(max(samples[k::columns]) + max(labels[k::columns])
+                    for k in range(columns)) + spacing * (2 * columns - 1)
+        if width <= room:
+            return columns
+    return 1
+
+
+def legend_below(plot: pg.PlotWidget) -> LegendBelow:
+    """The plot's legend under its x axis, entries side by side as the width allows
+    (:class:`LegendBelow`): outside the data, so it never hides a curve. Curves made with
+    ``name=`` join it, as with ``addLegend``."""
     item = plot.getPlotItem()
-    legend = add_legend(plot, offset=(8, -2))
+    legend = add_legend(plot, legend=LegendBelow())
     legend.setParentItem(item)     # anchored to the whole plot's bottom-left, not the data's
-    legend.frame = False           # off the data, it needs no box: one compact line
-    legend.layout.setContentsMargins(2, 0, 2, 0)
-    legend.setColumnCount(columns)
     room = QGraphicsWidget()                      # the row the legend sits over
     item.layout.addItem(room, _LEGEND_ROW, 1)
 

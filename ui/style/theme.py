@@ -337,10 +337,16 @@ def set_title(plot: Any, text: str, base_pt: float = LABEL_FONT_PT) -> None:
     keep_style(_plot_item(plot), "title", style)
 
 
-def add_legend(plot: Any, offset: tuple[int, int] = (-10, 10)) -> Any:
+def add_legend(plot: Any, offset: tuple[int, int] = (-10, 10), legend: Any = None) -> Any:
     """A legend with a translucent background of the plot's colour, so curves behind it stay
-    visible."""
-    legend = _plot_item(plot).addLegend(offset=offset, labelTextSize=css_size(TICK_FONT_PT))
+    visible. ``legend``: a ``LegendItem`` made by the caller (a kind of its own) that becomes
+    the plot's legend, instead of a plain one at ``offset``; curves made with ``name=`` join
+    it either way."""
+    item = _plot_item(plot)
+    if legend is None:
+        legend = item.addLegend(offset=offset, labelTextSize=css_size(TICK_FONT_PT))
+    else:
+        item.legend = legend
     keep_style(legend, "labels", _style_legend)
     return legend
 

@@ -72,7 +72,10 @@ class TrainingController(QObject):
         # Direct: QThread.quit is thread-safe, and shutdown() blocks the GUI thread in wait().
         worker.stopped_running.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         thread.started.connect(worker.run)
-        thread.finished.connect(self._on_thread_finished)
+        # Through the run's relay: a thread shut down earlier may deliver its queued
+        # ``finished`` after the next run has started (even ended, its last events still
+        # queued), which must not release that run and drop its events.
+        thread.finished.connect(self._relay.on_finished)
         self._thread, self._worker = thread, worker
         thread.start()
         self._set_state("running")
@@ -136,8 +139,8 @@ class TrainingController(QObject):
             thread.finished.connect(lambda: _ORPHANS.discard(thread))
         self._release()
 
-    @Slot()
     def _on_thread_finished(self) -> None:
+        """The current run's thread ended (its relay hands this on only while current)."""
         if self._thread is not None and self._thread.isFinished():
             self._release()
 
@@ -185,6 +188,11 @@ class _Relay(QObject):
                 self.controller.done.emit(event)
             else:
                 self.controller.event.emit(event)
+
+    @Slot()
+    def on_finished(self) -> None:
+        if self.active:
+            self.controller._on_thread_finished()
 
     @Slot()
     def on_paused_itself(self) -> None:

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication
 
 from simulator.data import Dataset, load_dataset
 from tests.ui.panels.conftest import distinct_colors, has_color, pixels
 from ui.panels.data_panel import DataPanel
 from ui.panels.parts.data_views import PER_CLASS, class_counts, to_display
-from ui.style.theme import class_color
+from ui.shell.panel_tabs import PanelPage
+from ui.style.theme import (
+    PRESENTATION_SCALE,
+    TICK_FONT_PT,
+    class_color,
+    plot_font,
+    restyle,
+    set_plot_scale,
+)
 
 
 def test_two_dimensional_set_is_a_scatter_with_counts(qtbot, spiral_session) -> None:
@@ -71,3 +81,25 @@ def test_display_helpers() -> None:
     assert rgb.dtype == np.uint8
     assert rgb.min() == 0
     assert rgb.max() == 255
+
+
+def test_class_rows_never_overlap_on_a_short_page_even_with_large_text(qtbot) -> None:
+    classes = 10                                  # as the digits: a row each
+    panel = DataPanel()
+    panel.show_dataset(Dataset("ten", np.zeros((40, 3)), np.arange(40) % classes,
+                               class_names=[f"class {i}" for i in range(classes)]))
+    page = PanelPage(panel)
+    qtbot.addWidget(page)
+    page.resize(500, 150)                         # a short page: it scrolls instead
+    page.show()
+    try:
+        for scale in (1.0, PRESENTATION_SCALE):
+            set_plot_scale(scale)
+            restyle(page)
+            QApplication.processEvents()
+            line = QFontMetrics(plot_font(TICK_FONT_PT)).height()
+            rows = panel.counts.getPlotItem().getViewBox().height() / classes
+            assert rows >= line * 0.95            # each class's row holds its name and count
+    finally:
+        set_plot_scale(1.0)
+        restyle(page)

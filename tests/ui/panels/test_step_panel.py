@@ -165,3 +165,49 @@ def test_a_sample_picked_in_the_dataset_view_is_the_one_presented(main_window, q
     assert "Dataset sample 7" in panel.story.text()
     panel.sample_box.setValue(3)
     assert panel.chosen_sample() == Sample(index=3)
+
+
+def _rows_in_view(table) -> int:
+    """How many of the table's rows are wholly in view."""
+    height = table.viewport().height()
+    return sum(1 for r in range(table.rowCount())
+               if table.rowViewportPosition(r) >= 0
+               and table.rowViewportPosition(r) + table.rowHeight(r) <= height)
+
+
+def test_six_rows_of_numbers_in_view_at_1280x720_in_presentation_mode(worked, qtbot) -> None:
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.shell.test_file_menu import train_a_little
+    from ui.panels.loss_panel import LossPanel
+
+    window, panel = worked
+    screen = QRect(0, 0, 1280, 720)
+    window.fit_to_screen(screen)
+    window.show()
+    qtbot.waitExposed(window)
+    window.menus.presentation.setChecked(True)
+    try:
+        train_a_little(window, qtbot)                    # the timeline bar shows too
+        window.panel_tabs.show_panel(panel)
+        panel.input_edit.setText("1, -1")
+        panel.target_edit.setText("1")
+        panel.forward_button.click()
+        qtbot.waitUntil(lambda: panel.trace is not None, timeout=20_000)
+        QApplication.processEvents()
+        assert panel.table.rowCount() == 10
+        assert _rows_in_view(panel.table) >= 6
+        # the rest of the window still fits: the panel above keeps its least room, unscrolled
+        loss = find_panel(window.panels, LossPanel)
+        assert loss.isVisible()
+        assert loss.height() >= loss.minimumSizeHint().height()
+        assert not loss.parentWidget().parentWidget().verticalScrollBar().isVisible()
+        assert not window.timeline.bar.isHidden()
+        assert screen.contains(window.frameGeometry())
+        assert window.statusBar().isVisible()
+        window.panel_tabs.show_panel(window.panels[1])          # the split is given back
+        sizes = window.panel_tabs.sizes()
+        assert abs(sizes[0] - sizes[1]) <= 1
+    finally:
+        window.menus.presentation.setChecked(False)

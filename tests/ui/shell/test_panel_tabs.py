@@ -47,6 +47,29 @@ def test_a_page_gives_its_panel_all_its_room_or_scrolls_below_its_minimum(qtbot)
     assert panel.width() + page.verticalScrollBar().width() <= 400
 
 
+def test_a_wrapped_caption_gets_its_lines_and_never_covers_the_plot_above(qtbot) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    panel = Panel()
+    layout = QVBoxLayout(panel)
+    plot = QWidget()
+    plot.setMinimumHeight(150)
+    caption = QLabel("Units that stopped learning: dead ReLU, saturated sigmoid or tanh, "
+                     "and a few more words so that it takes several lines")
+    caption.setWordWrap(True)
+    layout.addWidget(plot, 3)
+    layout.addWidget(caption)
+    page = PanelPage(panel)
+    qtbot.addWidget(page)
+    page.resize(220, 120)                      # less than the panel needs: it scrolls
+    page.show()
+    QApplication.processEvents()
+    assert caption.height() >= caption.heightForWidth(caption.width())   # every line
+    assert caption.geometry().top() >= plot.geometry().bottom()
+    assert plot.height() >= 150
+    assert page.verticalScrollBar().isVisible()
+
+
 def test_every_panel_sits_in_one_stack_and_can_be_brought_forward(qtbot) -> None:
     panels = [_tall_panel(f"Panel {i}", 10) for i in range(5)]
     tabs = PanelTabs(panels)
@@ -89,3 +112,48 @@ def test_the_tabs_never_overflow_at_1280x720(main_window, qtbot, presenting) -> 
             assert shortened == []
     finally:
         window.menus.presentation.setChecked(False)
+
+
+def _split(panels, roomy, qtbot) -> PanelTabs:
+    tabs = PanelTabs(panels, roomy=roomy)
+    qtbot.addWidget(tabs)
+    tabs.resize(400, 600)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    QApplication.processEvents()
+    return tabs
+
+
+def test_a_roomy_panel_in_front_takes_the_room_the_other_stack_can_spare(qtbot) -> None:
+    panels = [_tall_panel(f"Panel {i}", 100) for i in range(4)]
+    tabs = _split(panels, roomy=[panels[3]], qtbot=qtbot)
+    even = tabs.sizes()
+    assert abs(even[0] - even[1]) <= 1
+    tabs.show_panel(panels[3])
+    QApplication.processEvents()
+    upper, lower = tabs.sizes()
+    assert lower == round(sum(even) * 2 / 3)          # two thirds: the other panel fits
+    assert upper >= panels[0].minimumSizeHint().height()
+    tabs.show_panel(panels[1])                          # out of the front: the split returns
+    assert tabs.sizes() == even
+
+
+def test_the_other_stack_keeps_the_room_its_panel_needs(qtbot) -> None:
+    panels = [_tall_panel("Plot", 200), _tall_panel("Table", 10)]
+    tabs = _split(panels, roomy=[panels[1]], qtbot=qtbot)   # the table in front from the start
+    upper, lower = tabs.sizes()
+    assert upper + 20 < lower < round((upper + lower) * 2 / 3)   # the table's stack grew ...
+    page = tabs.stacks[0].currentWidget()
+    assert page.height() >= panels[0].minimumSizeHint().height()   # ... but not over the plot
+    assert not page.verticalScrollBar().isVisible()
+
+
+def test_a_split_dragged_by_hand_stays(qtbot) -> None:
+    panels = [_tall_panel(f"Panel {i}", 50) for i in range(4)]
+    tabs = _split(panels, roomy=[panels[3]], qtbot=qtbot)
+    tabs.show_panel(panels[3])
+    tabs.moveSplitter(250, 1)                   # what a drag of the divider does
+    tabs.splitterMoved.emit(250, 1)
+    dragged = tabs.sizes()
+    tabs.show_panel(panels[1])
+    assert tabs.sizes() == dragged

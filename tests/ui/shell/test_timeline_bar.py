@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from simulator.training.fork import ForkSettings
 from simulator.training.trainer import Kept
@@ -11,6 +12,7 @@ from tests.ui.shell.test_file_menu import train_a_little
 from ui.panels.boundary_panel import BoundaryPanel
 from ui.panels.catalog import find_panel
 from ui.panels.loss_panel import LossPanel
+from ui.shell.timeline_bar import FORK_SHORT, FORK_TEXT, SLIDER_LEAST, TimelineBar
 from ui.training.timeline import ForkEnded, ForkEpoch
 
 
@@ -146,3 +148,26 @@ def test_a_scrubbed_run_s_gradients_panel_says_why_it_is_empty(trained) -> None:
     window.timeline.bar.slider.setValue(1)
     gradients.catch_up()
     assert "measured while training" in gradients.notice.text()
+
+
+def test_a_narrow_bar_keeps_the_frame_text_whole_and_the_slider_usable(qtbot) -> None:
+    bar = TimelineBar()
+    qtbot.addWidget(bar)
+    font = bar.font()
+    font.setPointSize(font.pointSize() + 4)              # presentation mode's larger text
+    bar.setFont(font)
+    bar.show_range(301, 300, "epoch 300 · step 6000 (live)", True)
+    bar.resize(1200, 40)
+    bar.show()
+    QApplication.processEvents()
+    assert bar.caption.isVisible()
+    assert bar.fork_button.text() == FORK_TEXT
+    for width, caption, button in ((480, False, FORK_TEXT), (380, False, FORK_SHORT)):
+        bar.resize(width, 40)                  # 480: a 1280×720 window's panel column
+        QApplication.processEvents()
+        assert bar.label.width() >= bar.label.sizeHint().width()      # the text whole
+        assert bar.slider.width() >= SLIDER_LEAST
+        assert bar.fork_button.geometry().right() <= bar.width()
+        assert bar.caption.isVisible() == caption
+        assert bar.fork_button.text() == button
+    assert bar.fork_button.toolTip()                       # still says what it does

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 
 from simulator.data import Dataset
@@ -15,8 +16,11 @@ from ui.style.scaled import scaled_text
 from ui.style.theme import (
     COLORS,
     MAX_LABELLED_CLASSES,
+    TICK_FONT_PT,
     class_color,
     fit_axis_to_labels,
+    keep_style,
+    plot_font,
     set_title,
     style_plot,
 )
@@ -170,6 +174,8 @@ class CountsPlot(pg.PlotWidget):
         self.hideAxis("bottom")
         set_title(self, "samples" if labelled else
                   f"samples per class ({counts.size:,} classes, too many to name)", 10)
+        keep_style(self, "rows", lambda plot: plot.setMinimumHeight(  # under the title's
+            rows_height(plot, len(names))))                           # style, on restyle
         for row, count in enumerate(counts if labelled else ()):
             label = scaled_text(pg.TextItem(str(int(count)), color=(255, 255, 255),
                                             anchor=(1.0, 0.5)))
@@ -189,9 +195,25 @@ class CountsPlot(pg.PlotWidget):
         self.showAxis("bottom")
         set_title(self, "", 10)
         style_plot(self, bottom="target value", left="samples", grid=False)
+        keep_style(self, "rows", lambda plot: plot.setMinimumHeight(0))
 
     def label_texts(self) -> list[str]:
         return [label.toPlainText() for label in self.labels]
+
+
+#: Pixels a bar chart's plot takes besides its title and its data (margins, the empty axis
+#: rows): 2 at the normal scale, 9 in presentation mode; kept free with some to spare.
+PLOT_FRAME = 16
+
+
+def rows_height(plot: pg.PlotWidget, rows: int) -> int:
+    """The least height of ``plot`` whose ``rows`` named rows (a class each) must not
+    overlap: a line of the tick font per row, under the plot's title row (0 rows: none)."""
+    if rows == 0:
+        return 0
+    line = QFontMetrics(plot_font(TICK_FONT_PT)).height()
+    title = plot.getPlotItem().layout.rowMinimumHeight(0)
+    return round(rows * line + title) + PLOT_FRAME
 
 
 def class_counts(dataset: Dataset) -> np.ndarray:
