@@ -293,7 +293,8 @@ def network_lock(network: Network) -> threading.Lock:
 
 
 def paced_run(trainer: Trainer, interval: float | None = None,
-              budget: float = SNAPSHOT_BUDGET) -> Iterator[Event]:
+              budget: float = SNAPSHOT_BUDGET,
+              stretch: Callable[[], float] = lambda: 1.0) -> Iterator[Event]:
     """``trainer.run()`` with its probes sampled at a pace a live view can afford.
 
     The trainer itself takes no snapshot (it would after every epoch: for a small network
@@ -301,17 +302,20 @@ def paced_run(trainer: Trainer, interval: float | None = None,
     ``interval`` seconds (default: the trainer's ``snapshot_interval``) have passed since the
     last, and never more often than keeps the probes within ``budget`` of the run's time; one
     at once when the trainer's control asks for it (a step that ends on a snapshot); and
-    one just before the run ends, so the final weights are what is shown last. The network's
-    :func:`network_lock` is held from the first event to the last.
+    one just before the run ends, so the final weights are what is shown last. ``stretch()``
+    (read when ``interval`` has passed) multiplies the interval: a view that draws less often
+    while it is busy asks for fewer snapshots. The network's :func:`network_lock` is held from
+    the first event to the last.
     """
     wait = trainer.snapshot_interval if interval is None else interval
     if not (0.0 < budget <= 1.0 and wait >= 0.0):
         raise ValueError(f"paced_run needs 0 < budget <= 1 and interval >= 0, got budget "
                          f"{budget!r} and interval {wait!r}")
-    return _paced(trainer, float(wait), float(budget))
+    return _paced(trainer, float(wait), float(budget), stretch)
 
 
-def _paced(trainer: Trainer, wait: float, budget: float) -> Iterator[Event]:
+def _paced(trainer: Trainer, wait: float, budget: float,
+           stretch: Callable[[], float]) -> Iterator[Event]:
     with network_lock(trainer.network):
         trainer.takes_snapshots = False
         try:
@@ -321,9 +325,11 @@ def _paced(trainer: Trainer, wait: float, budget: float) -> Iterator[Event]:
                     yield trainer.snapshot()
                 yield event
                 now = time.monotonic()
+                elapsed = now - last
                 if (trainer.probes and isinstance(event, BatchEnd | EpochEnd)
                         and (trainer.control.snapshot_requested
-                             or now - last >= max(wait, cost / budget))):
+                             or (elapsed >= wait
+                                 and elapsed >= max(wait * stretch(), cost / budget)))):
                     snapshot = trainer.snapshot()
                     last, cost = now, time.monotonic() - now
                     yield snapshot

@@ -83,7 +83,7 @@ class ExperimentsWindow(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.status)
         self.controller.batches.connect(self._on_batches)
-        self.controller.event.connect(self._on_event)
+        self.controller.happened.connect(self._on_event)
         self.controller.error.connect(self._on_error)
         self.controller.state_changed.connect(self._on_state)
         host.controller.state_changed.connect(self._update_buttons)

@@ -38,6 +38,48 @@ from ui.training.worker import BatchChunk, epoch_ends
 
 #: Weight of the newest batch in the smoothed curve (an exponential moving average).
 SMOOTHING = 0.05
+#: Values the moving average takes in one block of array operations (the weights of a block
+#: span SMOOTHING's powers 1 to (1 - SMOOTHING) ** -BLOCK: about 5e5, well inside a float).
+BLOCK = 256
+
+
+def moving_average(values: np.ndarray, ema: float | None,
+                   weight: float = SMOOTHING) -> tuple[np.ndarray, float | None]:
+    """The exponential moving average of ``values`` after ``ema`` (None: start at the first
+    value), and the last average. A value that is not finite is passed over (the average
+    stays); a non-finite average starts again at the next value.
+
+    One Python step a value cost 4 % of the interface thread's time at the spiral's 12,000
+    batches a second; finite values go by blocks of array operations instead:
+    ``y[i] = b**i * (b * y0 + cumsum(a * x * b**-k)[i])`` with ``b = 1 - a``.
+    """
+    values = np.asarray(values, dtype=float)
+    out = np.empty(values.size)
+    keep = 1.0 - weight
+    start = 0
+    while start < values.size:
+        if ema is None or not math.isfinite(ema) or not math.isfinite(values[start]):
+            value = float(values[start])       # the slow path, one value
+            if ema is None or not math.isfinite(ema):
+                ema = value
+            elif math.isfinite(value):
+                ema = keep * ema + weight * value
+            out[start] = ema
+            start += 1
+            continue
+        block = values[start:start + BLOCK]
+        bad = np.flatnonzero(~np.isfinite(block))
+        if bad.size:                            # up to the next value that is not finite
+            block = block[:bad[0]]
+        k = np.arange(block.size)
+        powers = keep ** k
+        averaged = powers * (keep * ema + np.cumsum(weight * block / powers))
+        out[start:start + block.size] = averaged
+        ema = float(averaged[-1])
+        start += block.size
+    return out, ema
+
+
 
 
 class LossPanel(Panel):
@@ -133,15 +175,7 @@ class LossPanel(Panel):
 
     def on_batches(self, chunk: BatchChunk) -> None:
         losses = np.asarray(chunk.losses, dtype=float)
-        smooth = np.empty(losses.size)
-        ema = self._ema
-        for i, value in enumerate(losses.tolist()):
-            if ema is None or not math.isfinite(ema):
-                ema = value
-            elif math.isfinite(value):
-                ema = (1.0 - SMOOTHING) * ema + SMOOTHING * value
-            smooth[i] = ema
-        self._ema = ema
+        smooth, self._ema = moving_average(losses, self._ema)
         x = np.asarray(chunk.steps, dtype=float) / self._steps_per_epoch
         self._loss.extend(x, losses)
         self._smooth.extend(x, smooth)

@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
         self.install(open_preset(preset or load_preset()))
         self.autosave = install_autosave(
             self, self._recovery_project, lambda: self.session, self.session_training,
-            lambda: (self.title, self.project_path), self.controller.event,
+            lambda: (self.title, self.project_path), self.controller.happened,
             self.controller.state_changed)
         self.autosave.failed.connect(self.status_label.setText)
         self.settings = user_settings()
@@ -230,7 +230,7 @@ class MainWindow(QMainWindow):
         self.training_settings.learning_rate_changed.connect(self.training.set_learning_rate)
         self.training.finished.connect(self.training_finished)
         self.controller.state_changed.connect(self._on_state)
-        self.controller.event.connect(self.inspection.on_event)
+        self.controller.happened.connect(self.inspection.on_event)
         self.stack.cleanChanged.connect(self._update_title)
         toolbar, menus = self.toolbar, self.menus
         toolbar.lessons.preset_chosen.connect(self.new_from_preset)

@@ -214,7 +214,7 @@ class TimelineHookup(QObject):
         bar.moved.connect(self.scrub)
         bar.fork_requested.connect(self.ask_fork)
         controller.state_changed.connect(lambda _state: self._now())
-        controller.event.connect(self._on_event)
+        controller.happened.connect(self._on_event)
         session_changed.connect(lambda _session: self.session_changed())
 
     # ----- showing the bar ---------------------------------------------------------------

@@ -99,7 +99,7 @@ def install_units_view(view_menu: QMenu, canvas: DesignCanvas, controller: Train
                               f"{line.source_name} to {value:g}"))
 
     session_changed.connect(on_session)
-    controller.event.connect(on_event)
+    controller.happened.connect(on_event)
     view.weight_edit_requested.connect(edit)
     view.hovered.connect(status.setText)
     find_panel(panels, StepPanel).layer_highlighted.connect(view.highlight)

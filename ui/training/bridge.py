@@ -83,7 +83,7 @@ class TrainingBridge(QObject):
         actions.pause.triggered.connect(self.toggle_pause)
         actions.stop.triggered.connect(controller.stop)
         controller.batches.connect(self._on_batches)
-        controller.event.connect(self._on_event)
+        controller.happened.connect(self._on_event)
         controller.done.connect(self._on_done)
         controller.error.connect(self._on_error)
         controller.state_changed.connect(self.on_state)

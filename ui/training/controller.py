@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from simulator.training.probes import paced_run
 from simulator.training.trainer import Failed, Finished, Trainer, TrainerControl
+from ui.training.pacing import PACE
 from ui.training.worker import BatchChunk, TrainingWorker, one_blas_thread
 
 _THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
@@ -35,7 +36,9 @@ class TrainingController(QObject):
     """
 
     batches = Signal(object)
-    event = Signal(object)
+    #: Every event but the batches and the end: Started, EpochEnds, Snapshot, Kept, an
+    #: experiment's results (named so as not to shadow QObject.event).
+    happened = Signal(object)
     done = Signal(object)
     error = Signal(str)
     state_changed = Signal(str)   # "idle" | "running" | "paused"
@@ -53,8 +56,9 @@ class TrainingController(QObject):
         return self._thread is not None
 
     def start(self, trainer: Trainer) -> None:
-        """Train ``trainer`` in the worker thread, its probes sampled at a live view's pace."""
-        self.start_events(paced_run(trainer), trainer.control)
+        """Train ``trainer`` in the worker thread, its probes sampled at a live view's pace
+        (less often while the interface's redraws are spaced out: :data:`PACE`)."""
+        self.start_events(paced_run(trainer, stretch=lambda: PACE.stretch), trainer.control)
 
     def start_events(self, events: Iterator[Any], control: TrainerControl) -> None:
         """Pull ``events`` in the worker thread; ``stop`` goes to ``control``, which every
@@ -187,7 +191,7 @@ class _Relay(QObject):
             elif isinstance(event, Finished | Failed):
                 self.controller.done.emit(event)
             else:
-                self.controller.event.emit(event)
+                self.controller.happened.emit(event)
 
     @Slot()
     def on_finished(self) -> None:

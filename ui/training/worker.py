@@ -3,18 +3,20 @@
 The generator is a :meth:`simulator.training.trainer.Trainer.run` (in the app, paced by
 :func:`simulator.training.probes.paced_run`) or any experiment that yields the batches of the
 networks it trains (``simulator.experiments.tuning.search_steps``, ``bagging_steps``...). The
-worker pulls its events and sends them at most ``emit_hz`` times a second, however fast they
-come (:class:`Coalescer`): the batch losses since the last send as one :class:`BatchChunk`,
-the epoch ends as one :class:`EpochEnds` (an ``EpochEnd`` for the newest epoch that also
-carries the earlier ones), and only the newest ``Snapshot`` (an older one would be drawn over
-at once). ``Started``, ``Finished``/``Failed`` and every other event (an experiment's trials,
-folds, ensemble members) are sent as they come, after what was waiting. A send is one signal,
-``sent``, holding its events in order: the interface thread handles them in one go and
-repaints once. Pausing simply stops pulling (the generator checks nothing); stopping goes
-through the :class:`TrainerControl` the generator's trainers read, so it is honoured within one
-batch. A step (:meth:`TrainingWorker.pause_after`) runs on to the end of the next batch or
-epoch and pauses itself there; other work on the same trainer (a step-through of one sample) is
-interjected between events (:meth:`TrainingWorker.interject`) and runs in this thread too.
+worker pulls its events and sends them at most ``emit_hz`` times a second (fewer while the
+interface thread is too busy: divided by :data:`ui.training.pacing.PACE`'s stretch, as the
+panels' redraws are), however fast they come (:class:`Coalescer`): the batch losses since the
+last send as one :class:`BatchChunk`, the epoch ends as one :class:`EpochEnds` (an
+``EpochEnd`` for the newest epoch that also carries the earlier ones), and only the newest
+``Snapshot`` (an older one would be drawn over at once). ``Started``, ``Finished``/``Failed``
+and every other event (an experiment's trials, folds, ensemble members) are sent as they come,
+after what was waiting. A send is one signal, ``sent``, holding its events in order: the
+interface thread handles them in one go and repaints once. Pausing simply stops pulling (the
+generator checks nothing); stopping goes through the :class:`TrainerControl` the generator's
+trainers read, so it is honoured within one batch. A step (:meth:`TrainingWorker.pause_after`)
+runs on to the end of the next batch or epoch and pauses itself there; other work on the same
+trainer (a step-through of one sample) is interjected between events
+(:meth:`TrainingWorker.interject`) and runs in this thread too.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from simulator.training.trainer import (
     Snapshot,
     TrainerControl,
 )
+from ui.training.pacing import PACE, RedrawPace
 
 
 def one_blas_thread() -> None:
@@ -141,10 +144,11 @@ class TrainingWorker(QObject):
     paused_itself = Signal()   # a step ended (see pause_after) and the worker now waits
 
     def __init__(self, events: Iterator[Any], control: TrainerControl,
-                 emit_hz: float = 30.0) -> None:
+                 emit_hz: float = 30.0, pace: RedrawPace = PACE) -> None:
         super().__init__()
         self.events, self.control = events, control
         self._interval = 1.0 / emit_hz
+        self._pace = pace
         self._resume = threading.Event()
         self._resume.set()
         self._stepping = _Stepping()
@@ -213,7 +217,7 @@ class TrainingWorker(QObject):
             if not waiting.add(event):
                 self._flush(event)
                 last_emit = now
-            if now - last_emit >= self._interval:
+            if now - last_emit >= self._interval * self._pace.stretch:
                 last_emit = now
                 self._flush()
             if stepping.until is not None and stepping.ends_at(event):

@@ -279,6 +279,29 @@ def test_paced_run_with_no_interval_samples_every_batch_and_epoch() -> None:
     assert after.count(EpochEnd) == 2
 
 
+def test_a_stretched_pace_takes_fewer_snapshots(monkeypatch) -> None:
+    """``stretch`` multiplies the interval between snapshots (a view that draws a quarter as
+    often asks for a quarter as many); the run itself is the same."""
+    from types import SimpleNamespace
+
+    import simulator.training.probes as probes_module
+
+    counts, weights = [], []
+    for factor in (1.0, 4.0):
+        def monotonic(clock: list[float] = [0.0]) -> float:  # noqa: B006 (the clock's state)
+            clock[0] += 0.001                  # every reading: 1 ms on, on every machine
+            return clock[0]
+
+        monkeypatch.setattr(probes_module, "time", SimpleNamespace(monotonic=monotonic))
+        trainer = _probed(40)
+        events = list(paced_run(trainer, interval=0.002, budget=1.0,
+                                stretch=lambda f=factor: f))
+        counts.append(sum(isinstance(e, Snapshot) for e in events))
+        weights.append(trainer.network.flat_params.copy())
+    assert 0 < 3 * counts[1] <= counts[0]      # (a snapshot reads the clock too: not 4 × exactly)
+    np.testing.assert_array_equal(weights[0], weights[1])
+
+
 def test_paced_run_holds_the_network_lock_while_it_runs() -> None:
     trainer = _probed(2)
     lock = network_lock(trainer.network)

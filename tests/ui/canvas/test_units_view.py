@@ -92,7 +92,7 @@ def test_snapshots_redraw_the_connections_live(xor_window, qtbot) -> None:
     before = view.connection("output", 0, 2).weight
     window.controller.set_speed(100)      # a run long enough for paced snapshots to come
     seen = []
-    window.controller.event.connect(
+    window.controller.happened.connect(
         lambda e: seen.append(e) if isinstance(e, Snapshot) and "units" in e.data else None)
     window.train()
     qtbot.waitUntil(lambda: len(seen) >= 3, timeout=30_000)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+import pytest
 
 from simulator.training.trainer import EpochEnd, Failed, Started
 from tests.ui.panels.conftest import chunk, distinct_colors, has_color, pixels
-from ui.panels.loss_panel import LossPanel
+from ui.panels.loss_panel import SMOOTHING, LossPanel, moving_average
 from ui.style.theme import COLORS
 
 
@@ -92,3 +95,33 @@ def test_the_penalty_is_its_own_series(qtbot, spiral_session) -> None:
     panel.reset(spiral_session)
     assert panel.penalties.size == 0
     assert "L1/L2 penalty" not in _legend_names(panel)
+
+
+def _loop_average(values: list[float], ema: float | None) -> list[float]:
+    out = []
+    for value in values:
+        if ema is None or not math.isfinite(ema):
+            ema = value
+        elif math.isfinite(value):
+            ema = (1.0 - SMOOTHING) * ema + SMOOTHING * value
+        out.append(ema)
+    return out
+
+
+@pytest.mark.parametrize("start", [None, 0.7, float("nan")])
+def test_the_moving_average_is_the_one_value_at_a_time_average(start) -> None:
+    """By blocks of array operations, the same as one value at a time (to rounding), over
+    long runs of finite values and around values that are not finite."""
+    rng = np.random.default_rng(3)
+    values = list(np.exp(-np.arange(2000) / 500.0) + 0.1 * rng.random(2000))
+    for at, bad in [(0, np.nan), (300, np.inf), (301, np.nan), (1500, -np.inf),
+                    (1999, np.nan)]:
+        values[at] = bad
+    smooth, last = moving_average(np.array(values), start)
+    expected = _loop_average(values, start)
+    np.testing.assert_allclose(smooth, expected, rtol=1e-12)
+    assert last == pytest.approx(expected[-1], rel=1e-12)
+    halves = np.concatenate([moving_average(np.array(values[:777]), start)[0],
+                             moving_average(np.array(values[777:]),
+                                            moving_average(np.array(values[:777]), start)[1])[0]])
+    np.testing.assert_allclose(halves, expected, rtol=1e-12)      # chunk by chunk, the same

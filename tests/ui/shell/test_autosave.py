@@ -68,7 +68,7 @@ def test_a_tick_during_a_run_saves_the_next_epoch_end_checkpoint(main_window, qt
     window = main_window
     window.controller.set_speed(None)
     window.train()
-    with qtbot.waitSignal(window.controller.event, timeout=30_000,
+    with qtbot.waitSignal(window.controller.happened, timeout=30_000,
                           check_params_cb=lambda e: isinstance(e, EpochEnd)):
         pass
     with qtbot.waitSignal(window.autosave.saved, timeout=30_000) as saved:

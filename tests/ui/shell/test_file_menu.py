@@ -19,7 +19,7 @@ from ui.shell.presets import load_preset
 def train_a_little(window, qtbot, epochs: int = 2) -> None:
     window.controller.set_speed(None)
     window.train()
-    with qtbot.waitSignal(window.controller.event, timeout=30_000,
+    with qtbot.waitSignal(window.controller.happened, timeout=30_000,
                           check_params_cb=lambda e: isinstance(e, EpochEnd) and e.epoch >= epochs):
         pass
     window.stop_training()

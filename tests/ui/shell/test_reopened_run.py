@@ -54,7 +54,7 @@ def test_train_on_a_reopened_run_can_continue_it_exactly(reopened, qtbot, monkey
     monkeypatch.setattr(resume_prompt, "ask_resume",
                         lambda _w, done, planned: asked.append((done, planned)) or "continue")
     epochs = project.trainer_state["epoch"]
-    with qtbot.waitSignal(window.controller.event, timeout=30_000,
+    with qtbot.waitSignal(window.controller.happened, timeout=30_000,
                           check_params_cb=lambda e: isinstance(e, Started)) as started:
         window.train()
     window.stop_training()
@@ -65,7 +65,7 @@ def test_train_on_a_reopened_run_can_continue_it_exactly(reopened, qtbot, monkey
 def test_train_on_a_reopened_run_can_start_again(reopened, qtbot, monkeypatch) -> None:
     window, project = reopened
     monkeypatch.setattr(resume_prompt, "ask_resume", lambda *_a: resume_prompt.RESTART)
-    with qtbot.waitSignal(window.controller.event, timeout=30_000,
+    with qtbot.waitSignal(window.controller.happened, timeout=30_000,
                           check_params_cb=lambda e: isinstance(e, Started)) as started:
         window.train()
     window.stop_training()
@@ -88,7 +88,7 @@ def test_a_run_stopped_by_hand_continues_without_asking(main_window, qtbot,
     window = main_window
     train_a_little(window, qtbot, epochs=1)
     monkeypatch.setattr(resume_prompt, "ask_resume", lambda *_a: pytest.fail("asked"))
-    with qtbot.waitSignal(window.controller.event, timeout=30_000,
+    with qtbot.waitSignal(window.controller.happened, timeout=30_000,
                           check_params_cb=lambda e: isinstance(e, EpochEnd)):
         window.train()
     window.stop_training()

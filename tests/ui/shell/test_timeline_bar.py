@@ -59,7 +59,7 @@ def test_the_slider_cannot_move_while_training(main_window, qtbot) -> None:
     window = main_window
     window.controller.set_speed(None)
     window.train()
-    with qtbot.waitSignal(window.controller.event, timeout=30_000,
+    with qtbot.waitSignal(window.controller.happened, timeout=30_000,
                           check_params_cb=lambda e: isinstance(e, Kept)
                           and "timeline" in e.data):
         pass
@@ -78,7 +78,7 @@ def test_a_fork_trains_beside_the_run_and_is_kept(trained, qtbot) -> None:
     window = trained
     session = window.session
     parent = session.network.get_weights()
-    with qtbot.waitSignal(window.controller.event, timeout=30_000,
+    with qtbot.waitSignal(window.controller.happened, timeout=30_000,
                           check_params_cb=lambda e: isinstance(e, ForkEpoch)):
         assert window.timeline.start_fork(1, ForkSettings(learning_rate=0.001))
     assert not window.timeline.bar.slider.isEnabled()
@@ -86,7 +86,7 @@ def test_a_fork_trains_beside_the_run_and_is_kept(trained, qtbot) -> None:
     assert not left_out                              # itself can be saved meanwhile
     assert _same(during.weights, parent)
     assert window.trained_session() is session
-    with qtbot.waitSignal(window.controller.event, timeout=30_000,
+    with qtbot.waitSignal(window.controller.happened, timeout=30_000,
                           check_params_cb=lambda e: isinstance(e, ForkEnded)) as ended:
         window.controller.stop()
     qtbot.waitUntil(lambda: not window.controller.running, timeout=10_000)

@@ -13,14 +13,14 @@ def test_training_runs_in_worker_and_updates_panels(main_window, qtbot) -> None:
     window = main_window
     window.controller.set_speed(None)
     seen: list[object] = []
-    window.controller.event.connect(seen.append)
+    window.controller.happened.connect(seen.append)
     window.train()
     assert window.controller.running
 
     def trained_enough(event: object) -> bool:
         return isinstance(event, EpochEnd) and event.epoch >= 30
 
-    with qtbot.waitSignal(window.controller.event, timeout=60_000,
+    with qtbot.waitSignal(window.controller.happened, timeout=60_000,
                           check_params_cb=trained_enough):
         pass
     # The GUI thread stayed free: it processed the events above while training ran.

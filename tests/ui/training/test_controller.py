@@ -19,11 +19,11 @@ def _until_stopped(control: TrainerControl) -> Iterator[str]:
 def test_a_run_started_right_after_a_shutdown_keeps_its_events(qtbot) -> None:
     controller = TrainingController()
     control = TrainerControl()
-    with qtbot.waitSignal(controller.event, timeout=10_000):
+    with qtbot.waitSignal(controller.happened, timeout=10_000):
         controller.start_events(_until_stopped(control), control)
     controller.shutdown()      # that thread's end is still queued to the GUI thread
     received: list[object] = []
-    controller.event.connect(received.append)
+    controller.happened.connect(received.append)
     controller.start_events(iter(["the new run's result"]), TrainerControl())
     thread = controller._thread
     assert thread is not None

@@ -87,7 +87,7 @@ def test_while_training_the_values_come_from_the_snapshots(worked, qtbot) -> Non
     evaluate(window, "1, -1")
     # The worker owns the network: the typed input waits for the next snapshot.
     assert inspector.probe.caption.text() == PENDING
-    with qtbot.waitSignal(window.controller.event, timeout=20_000,
+    with qtbot.waitSignal(window.controller.happened, timeout=20_000,
                           check_params_cb=lambda e: isinstance(e, Snapshot)
                           and e.data["typed"] and e.step > 0) as caught:
         pass

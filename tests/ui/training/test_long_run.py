@@ -20,7 +20,7 @@ def test_stop_ends_a_long_full_speed_run(main_window, qtbot) -> None:
     assert window.controller.max_steps_per_second is None
     window.show()
     seen: list[int] = []
-    window.controller.event.connect(
+    window.controller.happened.connect(
         lambda e: seen.extend(x.epoch for x in epoch_ends(e)) if isinstance(e, EpochEnd)
         else None)
     window.train()

@@ -37,7 +37,7 @@ def rig(qtbot, session, monkeypatch):
     """A controller, the step controls, what the worker sent, and the threads that trained."""
     controller = TrainingController()
     seen: list[Any] = []
-    controller.event.connect(seen.append)
+    controller.happened.connect(seen.append)
     controller.batches.connect(lambda chunk: seen.append(chunk.last))
     threads: list[int] = []
     real = Trainer.compute_gradient

@@ -18,6 +18,7 @@ from simulator.training.trainer import (
 )
 from ui.training import worker as worker_module
 from ui.training.controller import TrainingController
+from ui.training.pacing import RedrawPace
 from ui.training.worker import (
     BatchChunk,
     EpochEnds,
@@ -85,6 +86,26 @@ def test_epoch_ends_and_snapshots_are_coalesced_and_none_is_lost(monkeypatch) ->
             before = [e for e in sent[:i] if isinstance(e, EpochEnd)]
             assert before
             assert before[-1].epoch >= event.epoch
+
+
+def test_a_busy_interface_gets_fewer_sends(monkeypatch) -> None:
+    """The worker sends as often as the interface's pace lets the panels redraw: with the
+    redraws four times further apart, about a quarter of the sends, and still every batch."""
+    counts, steps = [], []
+    for stretch in (1.0, 4.0):
+        monkeypatch.setattr(worker_module, "time", SimpleNamespace(**{
+            name: getattr(FakeClock(), name) for name in ("monotonic", "sleep")}))
+        pace = RedrawPace()
+        pace.stretch = stretch
+        worker = TrainingWorker(_run(), TrainerControl(), emit_hz=30.0, pace=pace)
+        sends: list[tuple[Any, ...]] = []
+        worker.sent.connect(sends.append)
+        worker.run()
+        counts.append(len(sends))
+        steps.append(sum(c.steps.size for events in sends for c in events
+                         if isinstance(c, BatchChunk)))
+    assert 3.0 <= counts[0] / counts[1] <= 5.0
+    assert steps == [EPOCHS * BATCHES] * 2
 
 
 def test_a_single_epoch_end_is_its_own_list() -> None:

@@ -49,7 +49,7 @@ def test_a_click_before_training_shows_that_digit(digits_window, qtbot) -> None:
     assert not window.controller.running
     _shows(window, index, 3)
     window.train()                 # the run's snapshots go on measuring the picked digit
-    with qtbot.waitSignal(window.controller.event, timeout=10_000,
+    with qtbot.waitSignal(window.controller.happened, timeout=10_000,
                           check_params_cb=_chosen_snapshot(index)):
         pass
     _shows(window, index, 3)
@@ -59,14 +59,14 @@ def test_a_click_before_training_shows_that_digit(digits_window, qtbot) -> None:
 def test_a_click_during_a_run_reaches_the_worker(digits_window, qtbot) -> None:
     window = digits_window
     window.train()
-    with qtbot.waitSignal(window.controller.event, timeout=10_000,
+    with qtbot.waitSignal(window.controller.happened, timeout=10_000,
                           check_params_cb=lambda e: isinstance(e, Snapshot)):
         pass
     index = _digit(window, 7)
     maps = find_panel(window.panels, ActivationsPanel)
     find_panel(window.panels, DataPanel).sample_chosen.emit(index)
     assert maps.picked.outputs is None            # the worker measures it, not this thread
-    with qtbot.waitSignal(window.controller.event, timeout=10_000,
+    with qtbot.waitSignal(window.controller.happened, timeout=10_000,
                           check_params_cb=_chosen_snapshot(index)):
         pass
     _shows(window, index, 7)
