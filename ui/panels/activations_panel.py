@@ -66,6 +66,7 @@ class PickedSample:
 
 class ActivationsPanel(Panel):
     title = "Feature maps"
+    short_title = "Maps"
 
     def __init__(self) -> None:
         super().__init__()

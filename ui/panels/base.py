@@ -30,6 +30,8 @@ class Panel(QWidget):
     """A view of training. It receives NumPy payloads only, on the GUI thread."""
 
     title = "Panel"
+    #: The tab's label where the title does not fit (Presentation mode on a small screen).
+    short_title: str | None = None
     #: Redraws a second at most, for a panel in a window (a growing curve looks as live at 10).
     max_redraw_hz = 10.0
     #: What spaces the redraws further apart while the interface thread is busy.

@@ -65,6 +65,7 @@ def _column(y: np.ndarray) -> np.ndarray:
 
 class BoundaryPanel(Panel):
     title = "Decision boundary"
+    short_title = "Boundary"
 
     def __init__(self) -> None:
         super().__init__()

@@ -46,6 +46,7 @@ def cell_points(n: int) -> int:
 
 class ConfusionPanel(Panel):
     title = "Confusion matrix"
+    short_title = "Confusion"
 
     def __init__(self) -> None:
         super().__init__()

@@ -44,6 +44,7 @@ LABEL_INSIDE = 60.0
 
 class GradientsPanel(Panel):
     title = "Gradients"
+    short_title = "Grads"
 
     def __init__(self) -> None:
         super().__init__()

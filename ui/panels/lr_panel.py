@@ -38,6 +38,7 @@ DEPARTURE = 1e-6
 
 class LearningRatePanel(Panel):
     title = "Learning rate"
+    short_title = "LR"
 
     def __init__(self) -> None:
         super().__init__()

@@ -50,6 +50,7 @@ HIGHLIGHT = QColor("#ffe8a3")
 
 class StepPanel(Panel):
     title = "Step through"
+    short_title = "Steps"
     forward_requested = Signal(object)   # the Sample to present
     update_requested = Signal()
     layer_highlighted = Signal(object)   # a layer name, "input", or None

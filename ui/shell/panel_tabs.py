@@ -45,7 +45,7 @@ class PanelTabs(QSplitter):
             for panel in panels[first::STACKS]:
                 page = PanelPage(panel)
                 self._pages[id(panel)] = page
-                tabs.add_panel(page, panel.title)
+                tabs.add_panel(page, panel.title, panel.short_title)
             self.stacks.append(tabs)
             self.addWidget(tabs)
             tabs.currentChanged.connect(self.share_room)
@@ -102,7 +102,10 @@ class PanelTabs(QSplitter):
 
 
 class PanelStack(QTabWidget):
-    """One stack of panel tabs whose labels always fit the stack's width."""
+    """One stack of panel tabs whose labels always fit the stack's width: the full titles
+    when they fit, else the panels' short titles (a word a class can still read from the back
+    of the room), shortened with "…", longest first, only when even those do not fit. The
+    full title is always the tab's tooltip."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,9 +113,11 @@ class PanelStack(QTabWidget):
         self.setUsesScrollButtons(False)
         self.setElideMode(Qt.TextElideMode.ElideNone)   # shortened here, longest first
         self.titles: list[str] = []
+        self.short_titles: list[str] = []
 
-    def add_panel(self, page: QWidget, title: str) -> None:
+    def add_panel(self, page: QWidget, title: str, short: str | None = None) -> None:
         self.titles.append(title)
+        self.short_titles.append(short or title)
         index = self.addTab(page, title)
         self.setTabToolTip(index, title)
         self.fit_labels()
@@ -120,11 +125,17 @@ class PanelStack(QTabWidget):
     def fit_labels(self) -> None:
         bar = self.tabBar()
         metrics = QFontMetrics(bar.font())
-        texts = [metrics.horizontalAdvance(title) for title in self.titles]
-        padding = [bar.tabSizeHint(i).width() - metrics.horizontalAdvance(bar.tabText(i))
-                   for i in range(bar.count())]
-        cap = label_cap(texts, sum(padding), self.width(), metrics.horizontalAdvance("Ab…"))
-        for index, title in enumerate(self.titles):
+        padding = sum(bar.tabSizeHint(i).width() - metrics.horizontalAdvance(bar.tabText(i))
+                      for i in range(bar.count()))
+        smallest = metrics.horizontalAdvance("Ab…")
+        titles = self.titles
+        cap = label_cap([metrics.horizontalAdvance(t) for t in titles], padding, self.width(),
+                        smallest)
+        if cap is not None:
+            titles = self.short_titles
+            cap = label_cap([metrics.horizontalAdvance(t) for t in titles], padding,
+                            self.width(), smallest)
+        for index, title in enumerate(titles):
             text = title if cap is None else metrics.elidedText(
                 title, Qt.TextElideMode.ElideRight, cap)
             if bar.tabText(index) != text:
