@@ -58,6 +58,7 @@ class LearningRatePanel(Panel):
         self._rates, self._plan = Envelope(), Envelope()
         self.departed_at: int | None = None
         self._top = 0.0
+        self._top_moved = False
 
     @property
     def live_rates(self) -> np.ndarray:
@@ -101,19 +102,29 @@ class LearningRatePanel(Panel):
         self.refresh()
 
     def redraw(self) -> None:
+        if self._top_moved:
+            self._show_top()
         show_series(self.live_curve, self._rates)
         settle_view(self.plot)
 
     def _fit_y(self, values: np.ndarray | None = None) -> None:
-        """From zero to a little above the largest rate seen, planned or used."""
+        """From zero to a little above the largest rate seen, planned or used: shown now for
+        the plan (a new session), at the next redraw for the rates a run used (a rising rate
+        moved the range at every send, hidden or not)."""
         if values is None:
             self._top = 0.0
             values = self.planned
         finite = values[np.isfinite(values)]
         top = max(self._top, float(finite.max()) if finite.size else 0.0)
-        if top > self._top or values is self.planned:
+        if values is self.planned:
             self._top = top
-            self.plot.setYRange(0.0, top * 1.1 if top > 0 else 1.0, padding=0)
+            self._show_top()
+        elif top > self._top:
+            self._top, self._top_moved = top, True
+
+    def _show_top(self) -> None:
+        self._top_moved = False
+        self.plot.setYRange(0.0, self._top * 1.1 if self._top > 0 else 1.0, padding=0)
 
     def _check_departure(self, steps: np.ndarray, rates: np.ndarray) -> None:
         inside = (steps >= 1) & (steps <= self.planned.size)

@@ -23,10 +23,10 @@ from ui.panels.step_panel import StepPanel
 from ui.training import pacing
 from ui.training.worker import EpochEnds
 
-#: pyqtgraph calls that put something new on screen.
+#: pyqtgraph calls that put something new on screen (a new range re-lays out the axes).
 DRAWING = [(pg.PlotDataItem, "setData"), (pg.ScatterPlotItem, "setData"),
            (pg.ImageItem, "setImage"), (pg.BarGraphItem, "setOpts"), (pg.TextItem, "setText"),
-           (pg.AxisItem, "setLabel")]
+           (pg.AxisItem, "setLabel"), (pg.ViewBox, "setRange")]
 
 
 @pytest.fixture
