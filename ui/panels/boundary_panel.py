@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout
 from simulator.training.trainer import Snapshot
 from ui.panels.base import Panel
 from ui.style.plots import Notice, class_brushes, light_grid
-from ui.style.scaled import scaled_label_css, scaled_lines
+from ui.style.scaled import fixed_axis_width, scaled_label_css, scaled_lines
 from ui.style.theme import CLASS_COLORS, COLORS, LABEL_FONT_PT, VALUE_CMAP, class_color, style_plot
 from ui.training.session import TrainingSession
 
@@ -32,6 +32,8 @@ POINT_PEN = pg.mkPen(40, 40, 40, 200, width=0.8)
 NO_SESSION = "Nothing to draw: the design cannot train yet (the status bar says why)."
 #: Milliseconds the plot's area must stay put before it is shaded again between runs.
 SETTLE_MS = 120
+#: Width of the x₂ axis, pixels at scale 1 (its labels: "-2.5", "10", "1e+03").
+BOUNDARY_AXIS_WIDTH = 48
 
 
 def probabilities_to_rgb(grid: np.ndarray) -> np.ndarray:
@@ -71,6 +73,10 @@ class BoundaryPanel(Panel):
         super().__init__()
         self.plot = pg.PlotWidget()
         style_plot(self.plot, grid=False)
+        # A fixed width: the aspect-locked range depends on the plot's width, the tick labels
+        # on the range and the axis's width on its labels, and that loop re-laid out the plot
+        # (and repainted it) dozens of times a second after a resize.
+        fixed_axis_width(self.plot.getAxis("left"), BOUNDARY_AXIS_WIDTH)
         self.grid = light_grid(self.plot)      # for the fitted curve only
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)

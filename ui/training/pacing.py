@@ -34,8 +34,9 @@ class RedrawPace:
     Every ``window`` seconds (of the calls, which come from the interface thread; longer while
     the turns are far apart) the share of that time the thread spent on the CPU is compared
     with ``share``: the stretch is multiplied by their ratio, by no more than 2 or 1/2 at a
-    time, within 1 and ``most``. The drawing is what the stretch spaces out, so a thread kept
-    busy by it settles near the share. Only while the process's other threads (the training)
+    time, within 1 and ``most``, and eases back (by :data:`EASE`) while the share is held to
+    within a quarter. The drawing is what the stretch spaces out, so a thread kept busy by it
+    settles near the share. Only while the process's other threads (the training)
     are busy, more than half of a core: a run at a paced speed, or none, leaves the CPU free,
     and the drawing then takes the time it takes, at the full rate.
     """
@@ -69,12 +70,19 @@ class RedrawPace:
             elapsed = now - self._since
             used = (cpu - self._cpu_since) / elapsed
             others = (process - self._process_since - (cpu - self._cpu_since)) / elapsed
-            # at most twice, or half, a window; back to the full rate while nothing competes
-            change = min(2.0, max(0.5, used / self.share)) if others > 0.5 else 0.5
+            # At most twice, or half, a window; back to the full rate while nothing competes.
+            # Near the share (up to a quarter above) it eases back a little: the thread's time
+            # is not all drawing, and a stretch that only held the share would stay wherever
+            # a costly moment had pushed it.
+            ratio = used / self.share if others > 0.5 else 0.0
+            change = min(2.0, max(0.5, ratio)) if not 1.0 <= ratio <= 1.25 else EASE
             self.stretch = min(self.most, max(1.0, self.stretch * change))
             self._since, self._cpu_since, self._process_since = now, cpu, process
         return base * self.stretch
 
+
+#: What the stretch is multiplied by in a window where the thread is near its share.
+EASE = 0.85
 
 #: The pace of the interface thread's drawing (the panels, the status line).
 PACE = RedrawPace()

@@ -70,3 +70,29 @@ def test_other_networks_get_an_explanation(qtbot, cnn_session) -> None:
     assert panel.plot.isHidden()
     panel.on_event(cnn_session.trainer.snapshot())
     assert panel.last_grid is None
+
+
+def test_a_boundary_squashed_then_given_room_settles_at_once(qtbot, spiral_session) -> None:
+    """The aspect-locked range follows the plot's size and the tick labels the range: with an
+    axis as wide as its labels, that loop re-laid out the plot dozens of times a second after
+    a hidden, squashed panel was shown tall (the plot repainted at every turn)."""
+    panel = BoundaryPanel()
+    qtbot.addWidget(panel)
+    panel.reset(spiral_session)
+    panel.resize(520, 104)                    # squashed: the range widens to keep the aspect
+    panel.show()
+    qtbot.waitExposed(panel)
+    payload = spiral_session.probe_now("decision")
+    moves: list[int] = []
+    panel.plot.getViewBox().sigRangeChanged.connect(lambda *_: moves.append(1))
+    panel.resize(533, 600)                    # given room
+    for _ in range(40):                       # new grids keep coming, as in a run
+        panel.on_event(Snapshot(1, 1, {"decision": payload}))
+        qtbot.wait(10)
+    assert len(moves) <= 6
+    widths = set()
+    for x_range in [(-45.0, 45.0), (-2.7, 2.7), (-0.001, 0.001)]:
+        panel.plot.setRange(xRange=x_range, padding=0)
+        qtbot.wait(5)
+        widths.add(panel.plot.getAxis("left").width())
+    assert len(widths) == 1                   # the axis does not follow its labels' width
