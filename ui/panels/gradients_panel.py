@@ -48,7 +48,8 @@ class GradientsPanel(Panel):
 
     def __init__(self) -> None:
         super().__init__()
-        self.plot = live_plot("epoch", "gradient norm", log_y=True)   # the ticks tell: log
+        # "norm" (the tab says of what): the longer title was cut on a short plot
+        self.plot = live_plot("epoch", "norm", log_y=True)   # the ticks tell: log
         self.legend = legend_below(self.plot)
         self.notice = Notice(warning=True)
         self.units = pg.PlotWidget()

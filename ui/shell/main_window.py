@@ -51,6 +51,7 @@ from ui.panels.boundary_panel import BoundaryPanel
 from ui.panels.catalog import default_panels, find_panel
 from ui.panels.confusion_panel import ConfusionPanel
 from ui.panels.data_panel import DataPanel
+from ui.panels.gradients_panel import GradientsPanel
 from ui.panels.parts.export import install_exports
 from ui.panels.parts.sample_link import SampleLink
 from ui.panels.restore import show_replay
@@ -110,7 +111,9 @@ class MainWindow(QMainWindow):
         self.data_controls = DataControls()
         self.editor_tabs = QTabWidget()
         self.panels: list[Panel] = default_panels()
-        self.panel_tabs = PanelTabs(self.panels, roomy=[find_panel(self.panels, StepPanel)])
+        # Tall reading: the step-through's table of numbers, and the gradients' two plots.
+        self.panel_tabs = PanelTabs(self.panels, roomy=[find_panel(self.panels, StepPanel),
+                                                        find_panel(self.panels, GradientsPanel)])
         self.status_label = QLabel("Ready")
         self.progress = QProgressBar()
         self.timeline = install_timeline(self.controller, lambda: self.session, self.panels,

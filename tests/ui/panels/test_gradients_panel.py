@@ -60,3 +60,32 @@ def test_dead_units_are_drawn_as_bars(qtbot, spiral_session) -> None:
     assert panel.unit_fractions == {"hidden_1": 75.0, "hidden_2": 25.0}
     assert [label.toPlainText() for label in panel.labels[:2]] == ["75 %", "25 %"]
     assert has_color(pixels(panel), DEAD_COLOR)
+
+
+def test_in_presentation_mode_at_1280x720_both_plots_have_their_room(main_window,
+                                                                     qtbot) -> None:
+    """In front, the gradients' stack takes the room the other can spare (as the step-through
+    does): both plots at least their least height, the page not scrolled."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QApplication
+
+    from ui.panels.catalog import find_panel
+
+    window = main_window
+    window.fit_to_screen(QRect(0, 0, 1280, 720))
+    window.show()
+    qtbot.waitExposed(window)
+    window.menus.presentation.setChecked(True)
+    try:
+        panel = find_panel(window.panels, GradientsPanel)
+        window.panel_tabs.show_panel(panel)
+        QApplication.processEvents()
+        page_scroll = panel.parentWidget().parentWidget().verticalScrollBar()
+        assert not page_scroll.isVisible()
+        assert panel.plot.height() >= panel.plot.minimumHeight()
+        assert panel.units.height() >= panel.units.minimumHeight()
+        top, bottom = window.panel_tabs.sizes()
+        assert top > bottom
+        assert window.statusBar().isVisible()
+    finally:
+        window.menus.presentation.setChecked(False)
