@@ -66,17 +66,13 @@ def test_in_presentation_mode_at_1280x720_both_plots_have_their_room(main_window
                                                                      qtbot) -> None:
     """In front, the gradients' stack takes the room the other can spare (as the step-through
     does): both plots at least their least height, the page not scrolled."""
-    from PySide6.QtCore import QRect
     from PySide6.QtWidgets import QApplication
 
+    from tests.ui.screens import on_screen
     from ui.panels.catalog import find_panel
 
     window = main_window
-    window.fit_to_screen(QRect(0, 0, 1280, 720))
-    window.show()
-    qtbot.waitExposed(window)
-    window.menus.presentation.setChecked(True)
-    try:
+    with on_screen(window, qtbot):
         panel = find_panel(window.panels, GradientsPanel)
         window.panel_tabs.show_panel(panel)
         QApplication.processEvents()
@@ -87,5 +83,3 @@ def test_in_presentation_mode_at_1280x720_both_plots_have_their_room(main_window
         top, bottom = window.panel_tabs.sizes()
         assert top > bottom
         assert window.statusBar().isVisible()
-    finally:
-        window.menus.presentation.setChecked(False)

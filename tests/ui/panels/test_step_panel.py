@@ -176,19 +176,14 @@ def _rows_in_view(table) -> int:
 
 
 def test_six_rows_of_numbers_in_view_at_1280x720_in_presentation_mode(worked, qtbot) -> None:
-    from PySide6.QtCore import QRect
     from PySide6.QtWidgets import QApplication
 
+    from tests.ui.screens import on_screen
     from tests.ui.shell.test_file_menu import train_a_little
     from ui.panels.loss_panel import LossPanel
 
     window, panel = worked
-    screen = QRect(0, 0, 1280, 720)
-    window.fit_to_screen(screen)
-    window.show()
-    qtbot.waitExposed(window)
-    window.menus.presentation.setChecked(True)
-    try:
+    with on_screen(window, qtbot) as screen:
         train_a_little(window, qtbot)                    # the timeline bar shows too
         window.panel_tabs.show_panel(panel)
         panel.input_edit.setText("1, -1")
@@ -209,5 +204,3 @@ def test_six_rows_of_numbers_in_view_at_1280x720_in_presentation_mode(worked, qt
         window.panel_tabs.show_panel(window.panels[1])          # the split is given back
         sizes = window.panel_tabs.sizes()
         assert abs(sizes[0] - sizes[1]) <= 1
-    finally:
-        window.menus.presentation.setChecked(False)

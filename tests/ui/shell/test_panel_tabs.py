@@ -4,9 +4,9 @@ make the window taller than the screen."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout
 
+from tests.ui.screens import on_screen
 from ui.panels.base import Panel
 from ui.shell.panel_tabs import PanelPage, PanelTabs, label_cap
 
@@ -87,11 +87,7 @@ def _labels(stack) -> list[str]:
 @pytest.mark.parametrize("presenting", [False, True], ids=["normal", "presentation"])
 def test_the_tabs_never_overflow_at_1280x720(main_window, qtbot, presenting) -> None:
     window = main_window
-    window.fit_to_screen(QRect(0, 0, 1280, 720))
-    window.show()
-    qtbot.waitExposed(window)
-    window.menus.presentation.setChecked(presenting)
-    try:
+    with on_screen(window, qtbot, presenting=presenting):
         QApplication.processEvents()
         shortened = []
         for stack in window.panel_tabs.stacks:
@@ -113,8 +109,6 @@ def test_the_tabs_never_overflow_at_1280x720(main_window, qtbot, presenting) -> 
             assert "Boundary" in labels          # read whole, not "Decisi…"
         else:
             assert shortened == []
-    finally:
-        window.menus.presentation.setChecked(False)
 
 
 def _split(panels, roomy, qtbot) -> PanelTabs:
