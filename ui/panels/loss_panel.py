@@ -158,13 +158,14 @@ class LossPanel(Panel):
         if isinstance(event, Started):
             self._steps_per_epoch = max(1, event.steps_per_epoch)
         elif isinstance(event, EpochEnd):
-            ends = [e for e in epoch_ends(event) if "val_loss" in e.metrics]
+            every = epoch_ends(event)
+            ends = [e for e in every if "val_loss" in e.metrics]
             if ends:
                 self._val.extend(np.array([e.epoch for e in ends], dtype=float),
                                  np.array([e.metrics["val_loss"] for e in ends]))
                 self._dirty.add("validation")
                 self.refresh()
-            penalties = [e for e in epoch_ends(event) if "penalty" in e.metrics]
+            penalties = [e for e in every if "penalty" in e.metrics]
             if penalties:
                 if not len(self._penalty):
                     self.legend.addItem(self.penalty_curve, "L1/L2 penalty")

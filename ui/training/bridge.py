@@ -77,7 +77,7 @@ class TrainingBridge(QObject):
         #: The session this bridge last started (a trained session it never started was loaded).
         self._started: object | None = None
         #: What the status line and progress bar show at their next turn (the newest news).
-        self._news: tuple[str, int | None] | None = None
+        self._news: tuple[Callable[[], str], int | None] | None = None
         self._status_turns = Turns(self._show_news, lambda: PACE.period(STATUS_PERIOD), self)
         actions.train.triggered.connect(self.train)
         actions.pause.triggered.connect(self.toggle_pause)
@@ -149,8 +149,8 @@ class TrainingBridge(QObject):
 
     def _on_batches(self, chunk: BatchChunk) -> None:
         last = chunk.last
-        self._tell(f"Epoch {last.epoch} · batch {last.batch} · loss {last.loss:.4f} · "
-                   f"learning rate {last.learning_rate:.3g}")
+        self._tell(lambda: f"Epoch {last.epoch} · batch {last.batch} · loss {last.loss:.4f} · "
+                           f"learning rate {last.learning_rate:.3g}")
         for panel in self.panels:
             panel.on_batches(chunk)
 
@@ -158,15 +158,16 @@ class TrainingBridge(QObject):
         if isinstance(event, Started):
             self.progress.setMaximum(event.epochs)
         elif isinstance(event, EpochEnd):
-            metrics = " · ".join(f"{k.replace('_', ' ')} {v:.4g}"
-                                 for k, v in event.metrics.items())
-            self._tell(f"Epoch {event.epoch}: {metrics}", event.epoch)
+            self._tell(lambda: f"Epoch {event.epoch}: " + " · ".join(
+                f"{k.replace('_', ' ')} {v:.4g}" for k, v in event.metrics.items()),
+                event.epoch)
         for panel in self.panels:
             panel.on_event(event)
 
-    def _tell(self, text: str, epoch: int | None = None) -> None:
-        """Show ``text`` (and ``epoch`` on the progress bar) at the status line's next turn;
-        an epoch already waiting stays for the bar when only a batch's text follows it."""
+    def _tell(self, text: Callable[[], str], epoch: int | None = None) -> None:
+        """Show ``text()`` (and ``epoch`` on the progress bar) at the status line's next turn
+        (a text overtaken before then is never formatted); an epoch already waiting stays for
+        the bar when only a batch's text follows it."""
         if epoch is None and self._news is not None:
             epoch = self._news[1]
         self._news = (text, epoch)
@@ -178,7 +179,7 @@ class TrainingBridge(QObject):
         (text, epoch), self._news = self._news, None
         if epoch is not None:
             self.progress.setValue(min(epoch, self.progress.maximum()))
-        self.status.setText(text)
+        self.status.setText(text())
 
     def _on_done(self, event: Finished | Failed) -> None:
         self._show_news()                  # the bar at the last epoch; the text is replaced

@@ -36,9 +36,9 @@ class RedrawPace:
     with ``share``: the stretch is multiplied by their ratio, by no more than 2 or 1/2 at a
     time, within 1 and ``most``, and eases back (by :data:`EASE`) while the share is held to
     within a quarter. The drawing is what the stretch spaces out, so a thread kept busy by it
-    settles near the share. Only while the process's other threads (the training)
-    are busy, more than half of a core: a run at a paced speed, or none, leaves the CPU free,
-    and the drawing then takes the time it takes, at the full rate.
+    settles near the share. Only while the process's other threads (the training) are busy,
+    more than half of a core: a run at a paced speed, or none, leaves the CPU free, and the
+    drawing then takes the time it takes, at the full rate.
     """
 
     def __init__(self, share: float = 0.07, most: float = 8.0, window: float = 0.5,
@@ -51,13 +51,13 @@ class RedrawPace:
         self.share, self.most, self.window = share, most, window
         self._wall = wall or (lambda: monotonic())
         self._cpu, self._process = cpu, process
-        self.stretch = 1.0
-        self._since: float | None = None
         self._cpu_since = self._process_since = 0.0
+        self.restart()
 
     def restart(self) -> None:
         """Forget what was measured: the full rate again, measured afresh from the next call."""
-        self.stretch, self._since = 1.0, None
+        self.stretch = 1.0
+        self._since: float | None = None
 
     def period(self, base: float) -> float:
         """The wait between two turns of an action whose own period is ``base`` seconds."""
