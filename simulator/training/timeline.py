@@ -15,8 +15,9 @@ the run itself would have. The first frame is the run as it stands when the time
 Frames hold no history of their own: each records how long the history was, and the timeline
 keeps the longest history once. When the frames outgrow ``budget_bytes`` (the bytes of their
 arrays: weights, buffers, optimizer slots) or number more than ``max_frames``, every other
-frame between the first and the last is dropped and ``every`` doubles, so the frames keep
-covering the whole run evenly; the first and the latest frames are always kept (even when those
+frame between the first and the last is dropped and ``every`` doubles (or becomes the kept
+frames' spacing, when epoch ends spaced them further), so the frames keep covering the whole
+run evenly; the first and the latest frames are always kept (even when those
 two alone exceed the budget). The count matters for small networks: their frames are tiny, and
 copying one at every epoch end took 4 % of the spiral lesson's training time (profiled), for
 a slider with more positions than it has pixels. The same seed gives the same frames.
@@ -222,8 +223,15 @@ class Timeline:
         while len(self._frames) > 2 and (self._bytes > self.budget_bytes
                                          or len(self._frames) > self.max_frames):
             inner = self._frames[1:-1]
-            self._keep([self._frames[0], *inner[1::2], self._frames[-1]])
-            self.every *= 2
+            kept = [self._frames[0], *inner[1::2]]
+            self._keep([*kept, self._frames[-1]])
+            # The next frames as far apart as the kept ones: at least twice ``every``, and
+            # at least their spacing, which epoch ends round up (a tiny network whose epoch
+            # is many steps would otherwise copy a frame at every epoch end again, doubling
+            # ``every`` thinning after thinning until it passes the epoch's length).
+            spacing = min((b.step - a.step for a, b in zip(kept, kept[1:], strict=False)),
+                          default=0)
+            self.every = max(2 * self.every, spacing)
 
     # ----- scrubbing (between runs, never while the trainer trains) --------------------------
     def go_to(self, index: int) -> Checkpoint:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -122,6 +124,28 @@ def test_the_frame_count_is_bounded_and_few_frames_are_ever_taken(
     for index, step in enumerate(few.steps):
         assert _same(few.checkpoint(index).weights,
                      full.checkpoint(full.steps.index(step)).weights)
+
+
+def test_a_long_run_copies_about_half_the_frames_per_doubling_of_its_length(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once thinned, new frames come as far apart as the kept ones, even where an epoch is
+    several steps and ``every`` is still smaller (the spiral lesson's 20 steps an epoch once
+    copied a frame at every epoch end for its first 1,800 epochs)."""
+    import simulator.training.timeline as timeline_module
+
+    copies = []
+    take = timeline_module.take_checkpoint
+    monkeypatch.setattr(timeline_module, "take_checkpoint",
+                        lambda *a, **k: copies.append(1) or take(*a, **k))
+    most = 8
+    timeline, trainer = _timed(epochs=200, max_frames=most)
+    run(trainer)
+    spe = trainer.steps_per_epoch
+    assert spe > 1
+    gaps = np.diff(timeline.steps[:-1])
+    assert gaps.min() == gaps.max()                   # evenly spread, the latest aside
+    doublings = math.ceil(math.log2(trainer.step / (most * spe))) + 1
+    assert len(copies) <= most + most // 2 * doublings
 
 
 def test_a_budget_too_small_for_two_frames_still_keeps_the_first_and_the_latest() -> None:
