@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
-from ui.training.pacing import PACE, RedrawPace, Turns
+from ui.training.pacing import FRAME_RATE, PACE, RedrawPace, Turns
 from ui.training.replay import Replay
 from ui.training.session import TrainingSession
 from ui.training.worker import BatchChunk
@@ -32,8 +32,9 @@ class Panel(QWidget):
     title = "Panel"
     #: The tab's label where the title does not fit (Presentation mode on a small screen).
     short_title: str | None = None
-    #: Redraws a second at most, for a panel in a window (a growing curve looks as live at 10).
-    max_redraw_hz = 10.0
+    #: Redraws a second at most, for a panel in a window (a growing curve looks as live at 10;
+    #: the worker sends as often).
+    max_redraw_hz = FRAME_RATE
     #: What spaces the redraws further apart while the interface thread is busy.
     pace: RedrawPace = PACE
 

@@ -10,14 +10,15 @@ with "…" first, so short titles stay whole; each tab's tooltip is its whole ti
 Some panels read better tall (the step-through's table of numbers: ``roomy``). While one is in
 front, its stack takes two thirds of the height, or all the other stack can spare (the other
 keeps the room its front panel needs at least), and gives it back when it leaves the front,
-unless the divider was dragged meanwhile (then the user's split stays).
+unless the divider was dragged meanwhile (then the user's split stays). After a click on a tab
+the room follows the panel's first paint, so the switch itself is quick.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QScrollArea, QSplitter, QStyle, QTabWidget, QWidget
 
@@ -39,6 +40,15 @@ class PanelTabs(QSplitter):
         #: The split before a roomy panel took room, to give back (None: nothing taken).
         self._taken_from: list[int] | None = None
         self.stacks: list[PanelStack] = []
+        #: A tab switch shows its panel first, at the height its stack has; the room a roomy
+        #: panel takes (or gives back) follows once that is painted (a zero timer fires when
+        #: the events waiting, the paint among them, are handled). Resizing the stacks lays
+        #: out and repaints every plot in both: done at once, it held a tab switch back by
+        #: 50-80 ms at Full speed (benchmarks/ui_bench.py).
+        self._room_after_paint = QTimer(self)
+        self._room_after_paint.setSingleShot(True)
+        self._room_after_paint.setInterval(0)
+        self._room_after_paint.timeout.connect(self.share_room)
         self._pages: dict[int, PanelPage] = {}
         for first in range(min(STACKS, len(panels))):
             tabs = PanelStack()
@@ -48,7 +58,7 @@ class PanelTabs(QSplitter):
                 tabs.add_panel(page, panel.title, panel.short_title)
             self.stacks.append(tabs)
             self.addWidget(tabs)
-            tabs.currentChanged.connect(self.share_room)
+            tabs.currentChanged.connect(self._room_after_paint.start)
         self.setChildrenCollapsible(False)
         self.splitterMoved.connect(self._moved_by_hand)
 
@@ -93,12 +103,15 @@ class PanelTabs(QSplitter):
         self.share_room()
 
     def show_panel(self, panel: QWidget) -> None:
-        """Bring ``panel`` to the front of its stack."""
+        """Bring ``panel`` to the front of its stack, with the room it takes (at once, unlike
+        a click on its tab)."""
         page = self._pages.get(id(panel))
         for tabs in self.stacks:
             index = tabs.indexOf(page) if page is not None else -1
             if index >= 0:
                 tabs.setCurrentIndex(index)
+        self._room_after_paint.stop()
+        self.share_room()
 
 
 class PanelStack(QTabWidget):

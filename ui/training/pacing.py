@@ -25,6 +25,12 @@ from time import monotonic
 
 from PySide6.QtCore import QObject, QTimer
 
+#: The interface thread's share of the time while a run keeps a core busy. Each point of it
+#: costs the training about two (its own time, and the hand-overs of the interpreter lock:
+#: the spiral lesson at Full speed trained at 0.80x its speed alone with the interface near
+#: 9 %, 0.83-0.86x near 6 %; measured in benchmarks/ui_bench.py).
+SHARE = 0.045
+
 
 class RedrawPace:
     """How far apart the turns of the interface's drawing are: ``stretch`` times their own
@@ -41,7 +47,7 @@ class RedrawPace:
     drawing then takes the time it takes, at the full rate.
     """
 
-    def __init__(self, share: float = 0.07, most: float = 8.0, window: float = 0.5,
+    def __init__(self, share: float = SHARE, most: float = 8.0, window: float = 0.5,
                  wall: Callable[[], float] | None = None,
                  cpu: Callable[[], float] = time.thread_time,
                  process: Callable[[], float] = time.process_time) -> None:
@@ -83,6 +89,13 @@ class RedrawPace:
 
 #: What the stretch is multiplied by in a window where the thread is near its share.
 EASE = 0.85
+
+#: Frames a second of a live view at most: a panel redraws this often at most, and the worker
+#: sends no more often (a send between two redraws would only wait for the next one, and
+#: every send wakes the interface thread, which then takes the interpreter lock from the
+#: training: at 30 sends a second, a third of them drawn, the wake-ups alone cost the spiral
+#: lesson a few percent of its speed at Full speed).
+FRAME_RATE = 10.0
 
 #: The pace of the interface thread's drawing (the panels, the status line).
 PACE = RedrawPace()

@@ -3,7 +3,8 @@
 The generator is a :meth:`simulator.training.trainer.Trainer.run` (in the app, paced by
 :func:`simulator.training.probes.paced_run`) or any experiment that yields the batches of the
 networks it trains (``simulator.experiments.tuning.search_steps``, ``bagging_steps``...). The
-worker pulls its events and sends them at most ``emit_hz`` times a second (fewer while the
+worker pulls its events and sends them at most ``emit_hz`` times a second (by default as
+often as a panel redraws, :data:`ui.training.pacing.FRAME_RATE`; fewer while the
 interface thread is too busy: divided by :data:`ui.training.pacing.PACE`'s stretch, as the
 panels' redraws are), however fast they come (:class:`Coalescer`): the batch losses since the
 last send as one :class:`BatchChunk`, the epoch ends as one :class:`EpochEnds` (an
@@ -40,7 +41,7 @@ from simulator.training.trainer import (
     Snapshot,
     TrainerControl,
 )
-from ui.training.pacing import PACE, RedrawPace
+from ui.training.pacing import FRAME_RATE, PACE, RedrawPace
 
 
 def one_blas_thread() -> None:
@@ -144,7 +145,7 @@ class TrainingWorker(QObject):
     paused_itself = Signal()   # a step ended (see pause_after) and the worker now waits
 
     def __init__(self, events: Iterator[Any], control: TrainerControl,
-                 emit_hz: float = 30.0, pace: RedrawPace = PACE) -> None:
+                 emit_hz: float = FRAME_RATE, pace: RedrawPace = PACE) -> None:
         super().__init__()
         self.events, self.control = events, control
         self._interval = 1.0 / emit_hz

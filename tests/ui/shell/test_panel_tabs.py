@@ -4,6 +4,7 @@ make the window taller than the screen."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout
 
 from tests.ui.screens import on_screen
@@ -133,6 +134,34 @@ def test_a_roomy_panel_in_front_takes_the_room_the_other_stack_can_spare(qtbot) 
     assert upper >= panels[0].minimumSizeHint().height()
     tabs.show_panel(panels[1])                          # out of the front: the split returns
     assert tabs.sizes() == even
+
+
+def test_a_click_on_a_roomy_tab_paints_its_panel_before_the_room_moves(qtbot) -> None:
+    """What the click asks for comes first: the panel, painted at the height its stack had;
+    then the stack takes its room (resizing both stacks lays out every plot in them again,
+    which would hold the switch back)."""
+    panels = [_tall_panel(f"Panel {i}", 100) for i in range(4)]
+    tabs = _split(panels, roomy=[panels[3]], qtbot=qtbot)
+    even = tabs.sizes()
+    sizes_at_paint = []
+
+    class Painted(QObject):
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                sizes_at_paint.append(tabs.sizes())
+            return False
+
+    watcher = Painted()
+    panels[3].installEventFilter(watcher)
+    bar = tabs.stacks[1].tabBar()                 # panels are dealt alternately: its 2nd tab
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert tabs.in_view()[1] is panels[3]
+    assert tabs.sizes() == even                   # not yet
+    qtbot.waitUntil(lambda: tabs.sizes() != even)
+    assert sizes_at_paint[0] == even
+    assert tabs.sizes()[1] == round(sum(even) * 2 / 3)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(0).center())
+    qtbot.waitUntil(lambda: tabs.sizes() == even)  # and given back after the next switch
 
 
 def test_the_other_stack_keeps_the_room_its_panel_needs(qtbot) -> None:
