@@ -169,8 +169,10 @@ class Timeline:
         trainer = self.trainer
         if trainer.completed_epochs != trainer.epoch:
             return None                       # in the middle of an epoch: not resumable
-        length = _length(trainer.history)
         with self._lock:
+            if self._position is None and trainer.step - self._frames[-1].step < self.every:
+                return None    # not due (most epoch ends: looked at first, as it is cheap)
+            length = _length(trainer.history)
             here = self._frames[-1 if self._position is None else self._position]
             if length <= here.history_length:
                 return None    # no epoch ended since (a probe run between runs, a stop)
