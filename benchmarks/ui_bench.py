@@ -22,6 +22,11 @@ It opens the real main window (offscreen), and for every lesson asked for:
   the two threads take turns at the interpreter lock, so it is about what the training lost to
   the interface, and unlike the ratio it hardly depends on what else the machine runs. The
   redraw stretch is how far apart :data:`ui.training.pacing.PACE` spaced the panels' redraws.
+* **the default view without instruments** (``default view, no meter``; skip with
+  ``--no-plain``): the same run with no lateness meter and no panel timing, the throughput a
+  user gets. Every call into Python on the interface thread takes the interpreter lock from the
+  training, and on the project's 2-core machine each costs it about 0.8 ms: the meter's 50
+  a second cost about 5 % of the training's speed.
 * **controls**: a long run at Full speed builds up history, then at each speed (Full, Normal,
   Slow) a click on a panel tab is posted into the event queue (time until the panel painted),
   Pause (time until no more batches reach the panels), Resume, and Stop (time until the
@@ -206,7 +211,7 @@ def wait_for(signal: Any, timeout: float) -> None:
     training run measured is waited for this way, not by looking every few ms: each look is
     a call into Python on the interface thread, which takes the interpreter lock from the
     training (an empty 20 ms timer cost the spiral lesson about 4 % of its speed: so does
-    the lateness meter, which the throughput figures include)."""
+    the lateness meter, hence the run without it)."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     loop = QEventLoop()
@@ -299,7 +304,10 @@ def arrange(window: Any, panel: Any | None) -> Callable[[], None]:
 
 
 def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: PanelTimes,
-               timeout: float) -> RunResult:
+               timeout: float, instruments: bool = True) -> RunResult:
+    """One run at Full speed with ``panel`` alone in view (None: the default view). Without
+    ``instruments``, no lateness meter and no panel timing: the run as a user has it, for
+    its throughput (the meter's 50 calls a second into Python cost the training ~5 %)."""
     for tabs in window.panel_tabs.stacks:   # as a fresh window shows them
         tabs.setCurrentIndex(0)
     window.open_preset(preset)
@@ -330,8 +338,9 @@ def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: Pan
     window.controller.batches.connect(sample_blas)
     meter = Lateness()
     times.clear()
-    times.enabled = True
-    meter.start()
+    times.enabled = instruments
+    if instruments:
+        meter.start()
     start = time.perf_counter()
     cpu_start = time.thread_time()
     window.train()
@@ -367,7 +376,8 @@ def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: Pan
             "paints": len(paints),
             "ms_per_paint": 1000.0 * float(np.mean(paints)) if paints else 0.0,
         }
-    return RunResult("default view" if panel is None else panel.title,
+    view = "default view" if panel is None else panel.title
+    return RunResult(view if instruments else f"{view}, no meter",
                      session.trainer.epoch if session else 0, seconds, rate,
                      percentiles(late), percentiles(first)["p95"], percentiles(last)["p95"],
                      panels,   # (the last chunks may be shown after the run lifted its limit)
@@ -595,6 +605,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=8.0,
                         help="seconds of Full-speed history before the controls are timed")
     parser.add_argument("--no-controls", action="store_true")
+    parser.add_argument("--no-plain", action="store_true",
+                        help="skip the run of the default view without the lateness meter "
+                             "(the throughput a user gets)")
     parser.add_argument("--startup", action="store_true", help="also time the start-up")
     parser.add_argument("--startup-only", action="store_true")
     parser.add_argument("--json", type=Path, help="write every figure here")
@@ -641,8 +654,11 @@ def main(argv: list[str] | None = None) -> int:
                 rates = [rate]
                 timeout = 30 * epochs * per_epoch / rate + 60
                 runs = []
-                for panel in views:      # headless blocks before and after every app run
-                    runs.append(train_once(app, window, preset, panel, times, timeout))
+                plain = [] if args.no_plain else [(None, False)]
+                for panel, instruments in [*((p, True) for p in views), *plain]:
+                    # (headless blocks before and after every app run)
+                    runs.append(train_once(app, window, preset, panel, times, timeout,
+                                           instruments))
                     rates.append(headless_rate(key, epochs, args.headless_seconds)[0])
                     runs[-1].headless = float(np.mean(rates[-2:]))
                 headless = float(np.mean(rates))

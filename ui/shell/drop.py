@@ -34,7 +34,14 @@ def split_by_kind(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
 
 
 class FileDrop(QObject):
-    """An event filter: file drops on the watched widgets go to ``open_design``/``open_data``."""
+    """File drops go to ``open_design``/``open_data``: an event filter for the widgets it
+    watches, and :meth:`handle` for a widget that passes its drag and drop events on itself.
+
+    The window does the latter: a filter sees every event of the widget it watches, and the
+    window's are many (an update request and a paint at every repaint, 27 a second while a
+    run trains at Full speed); each is a call into Python on the interface thread, which
+    takes the interpreter lock from the training (about 0.8 ms of training lost each, on the
+    project's machine)."""
 
     def __init__(self, open_design: Callable[[Path], object],
                  open_data: Callable[[Path], object], parent: QObject | None = None) -> None:
@@ -42,6 +49,10 @@ class FileDrop(QObject):
         self._open_design, self._open_data = open_design, open_data
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        return self.handle(event)
+
+    def handle(self, event: QEvent) -> bool:
+        """Take ``event`` if it is a drag or drop carrying files (True: accepted)."""
         kind = event.type()
         if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
             if dropped_paths(event):                 # type: ignore[arg-type]
@@ -64,12 +75,15 @@ class FileDrop(QObject):
             self._open_data(data[0])
 
 
-def install_drop(widgets: Sequence[QWidget], open_design: Callable[[Path], object],
+def install_drop(window: QWidget, watched: Sequence[QWidget],
+                 open_design: Callable[[Path], object],
                  open_data: Callable[[Path], object]) -> FileDrop:
-    """Accept file drops on ``widgets`` (the window, and children that take drops of their
-    own such as the canvas, so a file dropped anywhere opens)."""
-    drop = FileDrop(open_design, open_data, widgets[0])
-    for widget in widgets:
+    """Accept file drops on ``window`` (whose drag and drop events must go to the returned
+    :meth:`FileDrop.handle`) and on ``watched``, children that take drops of their own such
+    as the canvas (through the filter), so a file dropped anywhere opens."""
+    drop = FileDrop(open_design, open_data, window)
+    window.setAcceptDrops(True)
+    for widget in watched:
         widget.setAcceptDrops(True)
         widget.installEventFilter(drop)
     return drop

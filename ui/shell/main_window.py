@@ -15,7 +15,13 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -179,8 +185,9 @@ class MainWindow(QMainWindow):
         self.recent = install_recent_files(self.file_menu.recent_menu, self.open_if_discarded,
                                            self.settings)
         self.theme = install_theme_choice(self.menus.view, self.settings)
-        install_drop([self, self.canvas.view.viewport()], self.open_if_discarded,
-                     lambda path: self.file_menu.load_data(str(path)))
+        self.file_drop = install_drop(self, [self.canvas.view.viewport()],
+                                      self.open_if_discarded,
+                                      lambda path: self.file_menu.load_data(str(path)))
         install_help_menu(self.menuBar(), self, self.backend_in_use, self.new_from_preset)
         install_exports(self.file_menu.slides_menu, self.panels, self)
         self.animation = install_animation_export(self.file_menu.slides_menu, self.timeline,
@@ -583,6 +590,19 @@ class MainWindow(QMainWindow):
     def stop_training(self) -> None:
         """Stop the run in progress and wait for its thread (at most one batch)."""
         self.controller.shutdown()
+
+    # Files dropped on the window (see ui.shell.drop: handlers, not a filter of every event).
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if not self.file_drop.handle(event):
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if not self.file_drop.handle(event):
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if not self.file_drop.handle(event):
+            super().dropEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.confirm_discard():
