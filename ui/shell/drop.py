@@ -39,9 +39,8 @@ class FileDrop(QObject):
 
     The window does the latter: a filter sees every event of the widget it watches, and the
     window's are many (an update request and a paint at every repaint, 27 a second while a
-    run trains at Full speed); each is a call into Python on the interface thread, which
-    takes the interpreter lock from the training (about 0.8 ms of training lost each, on the
-    project's machine)."""
+    run trains at Full speed), each a call into Python that takes the interpreter lock from
+    the training (see :mod:`ui.training.pacing`)."""
 
     def __init__(self, open_design: Callable[[Path], object],
                  open_data: Callable[[Path], object], parent: QObject | None = None) -> None:
