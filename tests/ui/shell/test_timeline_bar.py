@@ -30,6 +30,19 @@ def test_hidden_while_there_is_no_run(main_window) -> None:
     assert main_window.timeline.bar.isHidden()
 
 
+def test_the_panels_keep_their_height_when_the_bar_appears(main_window, qtbot) -> None:
+    """The bar's row is kept while it is hidden: a run starting does not shrink the panels
+    (which would lay every plot out again, and jump in front of the class)."""
+    window = main_window
+    window.show()
+    qtbot.waitExposed(window)
+    before = window.panel_tabs.height()
+    train_a_little(window, qtbot, epochs=2)
+    QApplication.processEvents()
+    assert not window.timeline.bar.isHidden()
+    assert window.panel_tabs.height() == before
+
+
 def test_the_slider_moved_to_a_frame_puts_the_session_there(trained) -> None:
     window = trained
     bar, timeline = window.timeline.bar, window.session.timeline
