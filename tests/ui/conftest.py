@@ -15,13 +15,14 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from ui.style.theme import configure_plots
 from ui.training import controller as controller_module
 from ui.training import discard_prompt, resume_prompt
-from ui.training.pacing import PACE
+from ui.training.pacing import HOLD, PACE
 
 
 @pytest.fixture(autouse=True)
 def _no_dangling_training_threads(qapp) -> Iterator[None]:
     configure_plots()
     PACE.restart()          # how busy an earlier test kept this thread is not this test's
+    HOLD.release()          # nor a turn an earlier test left on (its event loop may not run)
     yield
     running = [t for t in controller_module.live_threads() if t.isRunning()]
     for thread in running:  # leave the process in a sane state before failing

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from simulator.training.probes import paced_run
 from simulator.training.trainer import Failed, Finished, Trainer, TrainerControl
-from ui.training.pacing import PACE
+from ui.training.pacing import HOLD, PACE
 from ui.training.worker import BatchChunk, TrainingWorker, one_blas_thread
 
 _THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
@@ -137,6 +137,7 @@ class TrainingController(QObject):
         if thread is None:
             return
         self.stop()
+        HOLD.release()          # this thread waits now: its event loop ends no turn meanwhile
         if not thread.wait(timeout_ms):
             # A batch longer than the timeout: keep the thread alive until it ends by itself.
             _ORPHANS.add(thread)
@@ -182,7 +183,8 @@ class _Relay(QObject):
     @Slot(object)
     def on_sent(self, events: tuple[object, ...]) -> None:
         """One send of the worker, handed on event by event in this one call (so the panels
-        repaint once for all of it)."""
+        repaint once for all of it), the training held meanwhile (:data:`HOLD`)."""
+        HOLD.frame()
         for event in events:
             if not self.active:
                 return

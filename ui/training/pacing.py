@@ -20,12 +20,18 @@ signal from the worker, an event filter, a paint) takes the interpreter lock fro
 thread in the middle of its work and hands it back: on the project's 2-core machine each such
 call cost the training about 0.8 ms (an empty 20 ms timer: 4-5 % of the spiral lesson's speed;
 a 10 ms one: 8-10 %). So the live view also keeps the number of those calls low: the worker
-sends no more often than a panel redraws (:data:`FRAME_RATE`).
+sends no more often than a panel redraws (:data:`FRAME_RATE`). And a redraw is such calls by
+the dozen: PySide lets go of the lock around most Qt calls, and each time the training takes
+it and the interface waits for it back (four curves' ``setData`` took 3.4 ms alone, 112 ms
+beside a busy Python thread). :data:`HOLD` is the interface's turn: from a send's handling
+or a redraw until the event loop has painted what they drew, the worker waits at its next
+event, so the interface draws in one go and the training loses only that time.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable
 from time import monotonic
@@ -105,6 +111,57 @@ FRAME_RATE = 10.0
 #: The pace of the interface thread's drawing (the panels, the status line).
 PACE = RedrawPace()
 
+#: The longest the training waits for the interface's turn to end (a safeguard: a turn ends
+#: when the event loop has handled what was waiting, normally a few ms).
+HOLD_MOST = 0.05
+
+
+class TrainingHold:
+    """The interface thread's turn at the interpreter: the training thread waits at its next
+    event (:meth:`wait`) while a turn lasts. :meth:`frame` begins one (or extends it) until
+    the event loop has handled every event now waiting, the paint of what was just drawn
+    among them: a zero timer fires only then."""
+
+    def __init__(self, most: float = HOLD_MOST) -> None:
+        self.most = most
+        self._free = threading.Event()
+        self._free.set()
+        self._end: QTimer | None = None
+        #: How many times the training thread found the interface's turn on and waited.
+        self.waited = 0
+
+    @property
+    def held(self) -> bool:
+        return not self._free.is_set()
+
+    def frame(self) -> None:
+        """Hold the training until the event loop is idle again (call it on the interface
+        thread, before drawing)."""
+        if self._end is None:
+            self._end = QTimer()
+            self._end.setSingleShot(True)
+            self._end.setInterval(0)
+            self._end.timeout.connect(self._free.set)
+        self._free.clear()
+        self._end.start()
+
+    def release(self) -> None:
+        """End the turn now (a run ending, a test)."""
+        if self._end is not None:
+            self._end.stop()
+        self._free.set()
+
+    def wait(self) -> None:
+        """On the training thread: wait while the interface has its turn (at most ``most``
+        seconds)."""
+        if not self._free.is_set():
+            self.waited += 1
+            self._free.wait(self.most)
+
+
+#: The interface's turn, shared by the worker and every live view.
+HOLD = TrainingHold()
+
 
 class Turns(QObject):
     """Runs ``action`` at most once every ``period()`` seconds: :meth:`due` runs it now if its
@@ -135,9 +192,11 @@ class Turns(QObject):
         self.now()
 
     def now(self) -> None:
-        """Run the action now (what waited is in it); the next turn is a period from now."""
+        """Run the action now (what waited is in it), the training held until it is painted
+        (:data:`HOLD`); the next turn is a period from now."""
         self._timer.stop()
         self._last = self._clock()
+        HOLD.frame()
         self._action()
 
     def cancel(self) -> None:

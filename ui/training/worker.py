@@ -41,7 +41,7 @@ from simulator.training.trainer import (
     Snapshot,
     TrainerControl,
 )
-from ui.training.pacing import FRAME_RATE, PACE, RedrawPace
+from ui.training.pacing import FRAME_RATE, HOLD, PACE, RedrawPace, TrainingHold
 
 
 def one_blas_thread() -> None:
@@ -145,11 +145,12 @@ class TrainingWorker(QObject):
     paused_itself = Signal()   # a step ended (see pause_after) and the worker now waits
 
     def __init__(self, events: Iterator[Any], control: TrainerControl,
-                 emit_hz: float = FRAME_RATE, pace: RedrawPace = PACE) -> None:
+                 emit_hz: float = FRAME_RATE, pace: RedrawPace = PACE,
+                 hold: TrainingHold = HOLD) -> None:
         super().__init__()
         self.events, self.control = events, control
         self._interval = 1.0 / emit_hz
-        self._pace = pace
+        self._pace, self._hold = pace, hold
         self._resume = threading.Event()
         self._resume.set()
         self._stepping = _Stepping()
@@ -205,9 +206,12 @@ class TrainingWorker(QObject):
         last_emit = 0.0
         next_step_at = time.monotonic()
         waiting, stepping, resume = self._waiting, self._stepping, self._resume
+        interface_free, hold = self._hold._free, self._hold
         # This loop runs for every batch (10,000 a second for a small network): what it does
         # between two events is kept to a few attribute reads when nothing asks for more.
         for event in self.events:
+            if not interface_free.is_set():
+                hold.wait()            # the interface is drawing: its turn at the interpreter
             now = time.monotonic()
             rate = self.max_steps_per_second
             if rate and isinstance(event, BatchEnd):

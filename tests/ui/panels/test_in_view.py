@@ -226,3 +226,20 @@ def test_a_panel_on_its_own_draws_every_update(qtbot, spiral_session) -> None:
     for k in range(5):
         loss.on_batches(chunk(np.arange(k + 1, k + 2), [0.5]))
         assert len(loss.batch_curve.getData()[0]) == k + 1
+
+
+def test_a_panel_redraws_during_the_interface_s_turn(qtbot, spiral_session,
+                                                     monkeypatch) -> None:
+    """A redraw holds the training (:data:`ui.training.pacing.HOLD`) until it is painted."""
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    loss = LossPanel()
+    tabs.addTab(loss, loss.title)
+    loss.reset(spiral_session)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    held: list[bool] = []
+    monkeypatch.setattr(loss, "redraw", lambda: held.append(pacing.HOLD.held))
+    loss.turns.now()
+    assert held == [True]
+    qtbot.waitUntil(lambda: not pacing.HOLD.held)

@@ -65,6 +65,7 @@ def test_train_on_a_reopened_run_can_continue_it_exactly(reopened, qtbot, monkey
 def test_train_on_a_reopened_run_can_start_again(reopened, qtbot, monkeypatch) -> None:
     window, project = reopened
     monkeypatch.setattr(resume_prompt, "ask_resume", lambda *_a: resume_prompt.RESTART)
+    window.controller.set_speed(20.0)   # (at full speed it may outrun the saved run by the stop)
     with qtbot.waitSignal(window.controller.happened, timeout=30_000,
                           check_params_cb=lambda e: isinstance(e, Started)) as started:
         window.train()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -18,7 +20,7 @@ from simulator.training.trainer import (
 )
 from ui.training import worker as worker_module
 from ui.training.controller import TrainingController
-from ui.training.pacing import RedrawPace
+from ui.training.pacing import HOLD, RedrawPace, TrainingHold
 from ui.training.worker import (
     BatchChunk,
     EpochEnds,
@@ -138,3 +140,57 @@ def test_every_run_trains_with_one_blas_thread_and_leaves_it_so(monkeypatch, qtb
             controller.start_events(iter([Finished("completed", 0, {})]), TrainerControl())
         qtbot.waitUntil(lambda: not controller.running, timeout=10_000)
     assert FakeLimits.log == ["limit blas to 1", "limit blas to 1"]    # never lifted
+
+
+def _pulls(pulled: list[int], steps: int = 5) -> Iterator[Any]:
+    for step in range(1, steps + 1):
+        pulled.append(step)
+        yield BatchEnd(1, step, step, 0.5, 0.1)
+    yield Finished("completed", 1, {})
+
+
+def test_the_training_waits_while_the_interface_has_its_turn(qtbot) -> None:
+    """While the interface thread draws (its turn, begun by a send or a redraw), the worker
+    pulls no further event; the turn ends once the event loop has handled what was waiting
+    (the paint of what was drawn), and the run goes on."""
+    hold = TrainingHold(most=30.0)
+    pulled: list[int] = []
+    worker = TrainingWorker(_pulls(pulled), TrainerControl(), hold=hold)
+    hold.frame()                                   # no event loop runs until waitUntil below
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    end = time.monotonic() + 10
+    while hold.waited == 0 and time.monotonic() < end:   # (Python only: Qt's loop stays still)
+        time.sleep(0.001)
+    assert hold.waited == 1
+    assert hold.held
+    assert pulled == [1]                           # the first event, then it waits
+    qtbot.waitUntil(lambda: not thread.is_alive())  # the loop runs: the turn ends
+    assert not hold.held
+    assert pulled == [1, 2, 3, 4, 5]
+
+
+def test_a_turn_left_on_holds_the_training_for_a_moment_only() -> None:
+    """A safeguard: a turn the event loop never ends (it is blocked) holds the training at
+    most ``most`` seconds an event."""
+    hold = TrainingHold(most=0.001)
+    pulled: list[int] = []
+    hold.frame()
+    TrainingWorker(_pulls(pulled), TrainerControl(), hold=hold).run()   # no event loop here
+    assert pulled == [1, 2, 3, 4, 5]
+    assert hold.waited == 6                    # once at every event, the end's too
+    assert hold.held
+    hold.release()
+    assert not hold.held
+
+
+def test_a_send_is_handled_during_the_interface_s_turn(qtbot) -> None:
+    from ui.training.controller import _Relay
+
+    controller = TrainingController()
+    relay = _Relay(controller, TrainingWorker(iter(()), TrainerControl()))
+    seen: list[bool] = []
+    controller.happened.connect(lambda _e: seen.append(HOLD.held))
+    relay.on_sent((Started(1, 1, 1, 1, 1),))
+    assert seen == [True]
+    qtbot.waitUntil(lambda: not HOLD.held)
