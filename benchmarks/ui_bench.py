@@ -553,9 +553,11 @@ def print_runs(key: str, count: int, headless: float, runs: list[RunResult]) -> 
         if run.view == "default view":
             cost = ", ".join(f"{t} {p['ms_per_s']:.0f}" for t, p in run.panels.items()
                              if p["ms_per_s"] >= 1)
-        print(f"| {run.view} | {run.epochs} | {run.seconds:.1f} | {late['p50']:.1f} / "
-              f"{late['p95']:.1f} / {late['max']:.0f} | {run.first_third_p95:.1f} → "
-              f"{run.last_third_p95:.1f} | {run.steps_per_s / run.headless:.2f}× | "
+        lateness = (f"{late['p50']:.1f} / {late['p95']:.1f} / {late['max']:.0f} | "
+                    f"{run.first_third_p95:.1f} → {run.last_third_p95:.1f}"
+                    if late["n"] else "– | –")          # (a run without the meter)
+        print(f"| {run.view} | {run.epochs} | {run.seconds:.1f} | {lateness} | "
+              f"{run.steps_per_s / run.headless:.2f}× | "
               f"{100 * run.interface_cpu:.0f} % · {run.stretch[0]:.1f}, {run.stretch[1]:.1f} | "
               f"{cost} |")
     many = [f"{run.view} {run.blas_threads}" for run in runs
