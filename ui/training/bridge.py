@@ -141,6 +141,12 @@ class TrainingBridge(QObject):
 
     # ----- signals from the worker ------------------------------------------------------
     def on_state(self, state: str) -> None:
+        if state == "idle":
+            # A run shut down (Reset, another design or file) sends no Finished: what it told
+            # the status line and is still waiting for its turn must not be shown over what
+            # the window shows next (a reopened run's epochs, its "Trained for" line).
+            self._news = None
+            self._status_turns.cancel()
         self.actions.train.setEnabled(state != "running"
                                        and (self.controller.running or self.can_train()))
         self.actions.pause.setEnabled(state in ("running", "paused"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.training.trainer import BatchEnd, EpochEnd, Finished, Snapshot
+from ui.training.bridge import STATUS_PERIOD
 from ui.training.worker import epoch_ends
 
 
@@ -122,3 +123,18 @@ def test_the_buttons_follow_the_run(main_window, qtbot) -> None:
     assert (run.train.isEnabled(), run.pause.isEnabled(), run.pause.text()) == (
         True, False, "Pause")
     assert window.lesson_box.isEnabled()
+
+
+def test_news_of_a_run_shut_down_is_not_shown_over_what_follows(main_window, qtbot) -> None:
+    """A run ended by a shutdown sends no Finished: the status line's news still waiting for
+    its turn is dropped, not shown over what the window shows next (a reopened run)."""
+    window = main_window
+    window.controller.happened.emit(EpochEnd(49, {"loss": 0.5}, 0.1))   # shown: its turn
+    window.controller.happened.emit(EpochEnd(50, {"loss": 0.4}, 0.1))   # waits for the next
+    window.controller.state_changed.emit("idle")                        # shut down
+    window.progress.setMaximum(60)
+    window.progress.setValue(52)
+    window.status_label.setText("Trained for 52 epochs")
+    qtbot.wait(int(1000 * 3 * STATUS_PERIOD))
+    assert window.progress.value() == 52
+    assert window.status_label.text() == "Trained for 52 epochs"
