@@ -7,6 +7,7 @@ import numpy as np
 
 from simulator.training.trainer import BatchEnd, EpochEnd, Finished, Snapshot
 from ui.training.bridge import STATUS_PERIOD
+from ui.training.pacing import PACE
 from ui.training.worker import epoch_ends
 
 
@@ -138,3 +139,10 @@ def test_news_of_a_run_shut_down_is_not_shown_over_what_follows(main_window, qtb
     qtbot.wait(int(1000 * 3 * STATUS_PERIOD))
     assert window.progress.value() == 52
     assert window.status_label.text() == "Trained for 52 epochs"
+
+
+def test_the_drawing_is_back_at_its_full_rate_once_a_run_is_over(main_window) -> None:
+    """A Full-speed run spaces the redraws out; once it is over, scrubbing it draws at once."""
+    PACE.stretch = 8.0
+    main_window.controller.state_changed.emit("idle")
+    assert PACE.stretch == 1.0
