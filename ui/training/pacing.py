@@ -77,6 +77,20 @@ class RedrawPace:
         """Forget what was measured: the full rate again, measured afresh from the next call."""
         self.stretch = 1.0
         self._since: float | None = None
+        self._settled = 1.0
+
+    def rest(self) -> None:
+        """A run is over: the full rate while nothing trains (scrubbing the run just trained
+        must not wait for turns a Full-speed run spaced out), the stretch it settled at kept
+        for the next run (:meth:`resume`)."""
+        if self.stretch > 1.0:     # (a run that drew at the full rate keeps the last one's)
+            self._settled = self.stretch
+        self.stretch, self._since = 1.0, None
+
+    def resume(self) -> None:
+        """A run starts: at the stretch the last one settled at, not at the full rate (a
+        short run at Full speed would spend its first second drawing), measured afresh."""
+        self.stretch, self._since = self._settled, None
 
     def period(self, base: float) -> float:
         """The wait between two turns of an action whose own period is ``base`` seconds."""

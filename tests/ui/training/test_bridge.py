@@ -142,7 +142,14 @@ def test_news_of_a_run_shut_down_is_not_shown_over_what_follows(main_window, qtb
 
 
 def test_the_drawing_is_back_at_its_full_rate_once_a_run_is_over(main_window) -> None:
-    """A Full-speed run spaces the redraws out; once it is over, scrubbing it draws at once."""
-    PACE.stretch = 8.0
+    """A Full-speed run spaces the redraws out; once it is over, scrubbing it draws at once,
+    and the next run starts where the last one's pace had settled."""
+    PACE.stretch = 6.0
     main_window.controller.state_changed.emit("idle")
     assert PACE.stretch == 1.0
+    main_window.controller.state_changed.emit("idle")      # (said twice: still remembered)
+    main_window.controller.state_changed.emit("running")
+    assert PACE.stretch == 6.0
+    main_window.controller.state_changed.emit("paused")
+    main_window.controller.state_changed.emit("running")   # a resume: as it was
+    assert PACE.stretch == 6.0
