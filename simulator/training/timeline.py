@@ -176,14 +176,14 @@ class Timeline:
             here = self._frames[-1 if self._position is None else self._position]
             if length <= here.history_length:
                 return None    # no epoch ended since (a probe run between runs, a stop)
-            diverged = self._position is not None
-            if self._position is not None:    # trained on from a frame: a new future
-                self._keep(self._frames[:self._position + 1])
+            position = self._position
+            diverged = position is not None
+            if position is not None:          # trained on from a frame: a new future
+                self._keep(self._frames[:position + 1])
                 self._position, self._live = None, None
-            if trainer.step - self._frames[-1].step < self.every:
-                if diverged:
+                if trainer.step - self._frames[-1].step < self.every:
                     self._history = {k: list(v) for k, v in trainer.history.items()}
-                return None
+                    return None
             self._append(take_checkpoint(trainer, history=False), trainer.history, diverged)
             return {"frames": len(self._frames), "step": trainer.step}
 

@@ -17,8 +17,8 @@ def show_replay(session: TrainingSession, panels: list[Panel], progress: QProgre
         return False
     for panel in panels:
         panel.restore(replay)
-        if panel.in_view():    # a run opened from a file is shown at once, not at a turn
-            panel.catch_up()   # (spaced out by the pace a Full-speed run just left it at)
+        if panel.in_view():    # a run opened from a file is shown at once, not at the
+            panel.catch_up()   # panel's next turn
     done, planned = replay.finished.epochs_completed, session.spec.training.epochs
     progress.setMaximum(max(planned, done))
     progress.setValue(done)

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QScrollArea, QSplitter, QStyle, QTabWidget, QWidget
 
 from ui.panels.base import Panel
+from ui.training.pacing import after_paint
 
 STACKS = 2
 
@@ -41,14 +42,10 @@ class PanelTabs(QSplitter):
         self._taken_from: list[int] | None = None
         self.stacks: list[PanelStack] = []
         #: A tab switch shows its panel first, at the height its stack has; the room a roomy
-        #: panel takes (or gives back) follows once that is painted (a zero timer fires when
-        #: the events waiting, the paint among them, are handled). Resizing the stacks lays
+        #: panel takes (or gives back) follows once that is painted. Resizing the stacks lays
         #: out and repaints every plot in both: done at once, it held a tab switch back by
         #: 50-80 ms at Full speed (benchmarks/ui_bench.py).
-        self._room_after_paint = QTimer(self)
-        self._room_after_paint.setSingleShot(True)
-        self._room_after_paint.setInterval(0)
-        self._room_after_paint.timeout.connect(self.share_room)
+        self._room_after_paint = after_paint(self.share_room, self)
         self._pages: dict[int, PanelPage] = {}
         for first in range(min(STACKS, len(panels))):
             tabs = PanelStack()

@@ -79,7 +79,6 @@ class TrainingBridge(QObject):
         #: What the status line and progress bar show at their next turn (the newest news).
         self._news: tuple[Callable[[], str], int | None] | None = None
         self._status_turns = Turns(self._show_news, lambda: PACE.period(STATUS_PERIOD), self)
-        self._idle = True
         actions.train.triggered.connect(self.train)
         actions.pause.triggered.connect(self.toggle_pause)
         actions.stop.triggered.connect(controller.stop)
@@ -151,9 +150,8 @@ class TrainingBridge(QObject):
             # And the drawing is back at its full rate: a Full-speed run left the turns
             # spaced out, which made scrubbing the run just trained lag by up to 0.8 s.
             PACE.rest()
-        elif state == "running" and self._idle:
+        elif state == "running":
             PACE.resume()
-        self._idle = state == "idle"
         self.actions.train.setEnabled(state != "running"
                                        and (self.controller.running or self.can_train()))
         self.actions.pause.setEnabled(state in ("running", "paused"))

@@ -78,6 +78,7 @@ class RedrawPace:
         self.stretch = 1.0
         self._since: float | None = None
         self._settled = 1.0
+        self._resting = False
 
     def rest(self) -> None:
         """A run is over: the full rate while nothing trains (scrubbing the run just trained
@@ -85,12 +86,14 @@ class RedrawPace:
         for the next run (:meth:`resume`)."""
         if self.stretch > 1.0:     # (a run that drew at the full rate keeps the last one's)
             self._settled = self.stretch
-        self.stretch, self._since = 1.0, None
+        self.stretch, self._since, self._resting = 1.0, None, True
 
     def resume(self) -> None:
         """A run starts: at the stretch the last one settled at, not at the full rate (a
-        short run at Full speed would spend its first second drawing), measured afresh."""
-        self.stretch, self._since = self._settled, None
+        short run at Full speed would spend its first second drawing), measured afresh. Only
+        after :meth:`rest` (a run resumed from a pause goes on as it was)."""
+        if self._resting:
+            self.stretch, self._since, self._resting = self._settled, None, False
 
     def period(self, base: float) -> float:
         """The wait between two turns of an action whose own period is ``base`` seconds."""
@@ -130,32 +133,41 @@ PACE = RedrawPace()
 HOLD_MOST = 0.05
 
 
+def after_paint(action: Callable[[], object], parent: QObject | None = None) -> QTimer:
+    """A single-shot timer that runs ``action`` once the event loop has handled every event
+    waiting when it is started, the paint of what was just drawn among them (a zero timer
+    fires only then): ``start()`` it after drawing."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(0)
+    timer.timeout.connect(action)
+    return timer
+
+
 class TrainingHold:
     """The interface thread's turn at the interpreter: the training thread waits at its next
     event (:meth:`wait`) while a turn lasts. :meth:`frame` begins one (or extends it) until
-    the event loop has handled every event now waiting, the paint of what was just drawn
-    among them: a zero timer fires only then."""
+    the event loop has painted (:func:`after_paint`)."""
 
     def __init__(self, most: float = HOLD_MOST) -> None:
         self.most = most
         self._free = threading.Event()
         self._free.set()
+        #: Whether no turn is on: the training thread's look between two events.
+        self.is_free = self._free.is_set
         self._end: QTimer | None = None
         #: How many times the training thread found the interface's turn on and waited.
         self.waited = 0
 
     @property
     def held(self) -> bool:
-        return not self._free.is_set()
+        return not self.is_free()
 
     def frame(self) -> None:
         """Hold the training until the event loop is idle again (call it on the interface
         thread, before drawing)."""
         if self._end is None:
-            self._end = QTimer()
-            self._end.setSingleShot(True)
-            self._end.setInterval(0)
-            self._end.timeout.connect(self._free.set)
+            self._end = after_paint(self._free.set)
         self._free.clear()
         self._end.start()
 
@@ -168,7 +180,7 @@ class TrainingHold:
     def wait(self) -> None:
         """On the training thread: wait while the interface has its turn (at most ``most``
         seconds)."""
-        if not self._free.is_set():
+        if not self.is_free():
             self.waited += 1
             self._free.wait(self.most)
 

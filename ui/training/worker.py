@@ -206,11 +206,11 @@ class TrainingWorker(QObject):
         last_emit = 0.0
         next_step_at = time.monotonic()
         waiting, stepping, resume = self._waiting, self._stepping, self._resume
-        interface_free, hold = self._hold._free, self._hold
+        interface_free, hold = self._hold.is_free, self._hold
         # This loop runs for every batch (10,000 a second for a small network): what it does
         # between two events is kept to a few attribute reads when nothing asks for more.
         for event in self.events:
-            if not interface_free.is_set():
+            if not interface_free():
                 hold.wait()            # the interface is drawing: its turn at the interpreter
             now = time.monotonic()
             rate = self.max_steps_per_second
