@@ -3,6 +3,7 @@
     python benchmarks/ui_bench.py                                 # spiral + digits CNN, ~5 min
     python benchmarks/ui_bench.py --lessons spiral --epochs 2000 --neighbours 1
     python benchmarks/ui_bench.py --lessons all --epochs 60 --neighbours 1 --no-controls
+    python benchmarks/ui_bench.py --lessons all --panels "" --repeats 5 --no-controls
     python benchmarks/ui_bench.py --startup-only
 
 It opens the real main window (offscreen), and for every lesson asked for:
@@ -26,7 +27,10 @@ It opens the real main window (offscreen), and for every lesson asked for:
   ``--no-plain``): the same run with no lateness meter and no panel timing, the throughput a
   user gets. Every call into Python on the interface thread takes the interpreter lock from the
   training, and on the project's 2-core machine each costs it about 0.8 ms: the meter's 50
-  a second cost about 5 % of the training's speed.
+  a second cost about 5 % of the training's speed. ``--repeats N`` runs it N times, each
+  between two headless blocks, and prints their median ratio and range: on a shared machine
+  one run's ratio varies by 0.05 and more, so that median is the throughput to quote
+  (``--panels ""`` leaves out the instrumented runs: only these).
 * **controls**: a long run at Full speed builds up history, then at each speed (Full, Normal,
   Slow) a click on a panel tab is posted into the event queue (time until the panel painted),
   Pause (time until no more batches reach the panels), Resume, and Stop (time until the
@@ -610,6 +614,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-plain", action="store_true",
                         help="skip the run of the default view without the lateness meter "
                              "(the throughput a user gets)")
+    parser.add_argument("--repeats", type=int, default=1, metavar="N",
+                        help="runs of the default view without the meter, each between two "
+                             "headless blocks: their median throughput is the figure to quote "
+                             "(one run varies by +-0.05 and more on a shared machine)")
     parser.add_argument("--startup", action="store_true", help="also time the start-up")
     parser.add_argument("--startup-only", action="store_true")
     parser.add_argument("--json", type=Path, help="write every figure here")
@@ -632,12 +640,14 @@ def main(argv: list[str] | None = None) -> int:
     from ui.shell.main_window import MainWindow
     from ui.shell.presets import available_presets
     from ui.style.theme import configure_plots
+    from ui.training.pacing import settle_heap
 
     configure_plots()
     QMessageBox.question = staticmethod(lambda *_a: QMessageBox.StandardButton.Discard)
     window = MainWindow()
     window.resize(1280, 720)
     window.show()
+    settle_heap()                    # as the app does once its window is built
     times = PanelTimes(window.panels)
     keys = [p.key for p in available_presets()] if args.lessons == "all" \
         else args.lessons.split(",")
@@ -656,7 +666,7 @@ def main(argv: list[str] | None = None) -> int:
                 rates = [rate]
                 timeout = 30 * epochs * per_epoch / rate + 60
                 runs = []
-                plain = [] if args.no_plain else [(None, False)]
+                plain = [] if args.no_plain else [(None, False)] * args.repeats
                 for panel, instruments in [*((p, True) for p in views), *plain]:
                     # (headless blocks before and after every app run)
                     runs.append(train_once(app, window, preset, panel, times, timeout,
@@ -667,6 +677,13 @@ def main(argv: list[str] | None = None) -> int:
                 print_runs(key, count, headless, runs)
                 entry: dict[str, Any] = {"headless_steps_per_s": rates,
                                          "runs": [r.__dict__ for r in runs]}
+                ratios = [r.steps_per_s / r.headless for r in runs if r.view.endswith("no meter")]
+                if len(ratios) > 1:
+                    entry["plain_throughput"] = {"median": statistics.median(ratios),
+                                                 "runs": ratios}
+                    print(f"throughput a user gets (default view, no meter), {len(ratios)} runs: "
+                          f"median {statistics.median(ratios):.2f}× "
+                          f"({min(ratios):.2f}–{max(ratios):.2f})")
                 if not args.no_controls:
                     entry["controls_ms"] = controls(app, window, key, args.warmup)
                     print("controls (ms): " + "; ".join(

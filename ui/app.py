@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ui import error_log
 from ui.style.theme import configure_plots
+from ui.training.pacing import settle_heap
 
 #: The picture's size when ``--screenshot`` is given without ``--size``.
 SCREENSHOT_SIZE = (1280, 800)
@@ -129,6 +130,7 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
         window.showMaximized()
     if args.presentation:
         window.menus.presentation.setChecked(True)
+    QTimer.singleShot(0, settle_heap)      # once the window is up (it takes ~50 ms)
     if args.screenshot:
         return _screenshot(app, window, Path(args.screenshot), args.train_seconds, args.scrub)
     offer_recovery(window, window.autosave.store, window.restore_recovery)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 from pathlib import Path
 
 from PySide6.QtGui import QImage
 
+from ui import app as app_module
 from ui.app import run_gui
 from ui.shell.presets import load_preset
+from ui.training.pacing import settle_heap
 
 
 def test_a_lesson_name_opens_and_is_pictured(qapp, tmp_path: Path) -> None:
@@ -68,3 +72,33 @@ def test_a_panel_and_presentation_mode_can_be_chosen(qapp, tmp_path: Path, capsy
     assert seen[0][1]
     assert run_gui(["xor", "--screenshot", str(out), "--panel", "Nope"]) == 2
     assert "no panel is called 'Nope'" in capsys.readouterr().err
+
+
+def test_the_heap_is_settled_once_the_window_is_up(qapp, tmp_path: Path, monkeypatch) -> None:
+    settled: list[bool] = []
+    monkeypatch.setattr(app_module, "settle_heap", lambda: settled.append(True))
+    assert run_gui(["xor", "--screenshot", str(tmp_path / "shot.png")]) == 0
+    assert settled == [True]
+
+
+def test_settling_the_heap_collects_the_garbage_then_freezes_what_lives_once() -> None:
+    class Node:
+        me: object
+
+    gc.unfreeze()               # (as a fresh process: nothing frozen yet)
+    try:
+        cycle = Node()
+        cycle.me = cycle
+        gone = weakref.ref(cycle)
+        del cycle
+        assert gone() is not None          # a cycle: only the collector frees it
+        settle_heap()
+        assert gone() is None
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000               # the modules, the test session's objects
+        kept = [Node() for _ in range(10)]
+        settle_heap()                      # once in a process: this one does nothing
+        assert gc.get_freeze_count() == frozen
+        assert len(kept) == 10
+    finally:
+        gc.unfreeze()

@@ -30,6 +30,7 @@ event, so the interface draws in one go and the training loses only that time.
 
 from __future__ import annotations
 
+import gc
 import math
 import threading
 import time
@@ -39,10 +40,11 @@ from time import monotonic
 from PySide6.QtCore import QObject, QTimer
 
 #: The interface thread's share of the time while a run keeps a core busy. Each point of it
-#: costs the training about two (its own time, and the hand-overs of the interpreter lock:
-#: the spiral lesson at Full speed trained at 0.80x its speed alone with the interface near
-#: 9 %, 0.83-0.86x near 6 %; measured in benchmarks/ui_bench.py).
-SHARE = 0.045
+#: costs the training at least one (the training waits while the interface draws: HOLD), and
+#: two before the hold (the spiral lesson at Full speed trained at 0.80x its speed alone with
+#: the interface near 9 %, 0.83-0.86x near 6 %; measured in benchmarks/ui_bench.py). At 3 %
+#: a costly view at Full speed still redraws a few times a second.
+SHARE = 0.03
 
 
 class RedrawPace:
@@ -131,6 +133,20 @@ PACE = RedrawPace()
 #: The longest the training waits for the interface's turn to end (a safeguard: a turn ends
 #: when the event loop has handled what was waiting, normally a few ms).
 HOLD_MOST = 0.05
+
+
+def settle_heap() -> None:
+    """Collect the garbage once, then leave every object alive now (the window, its widgets,
+    the modules: some 90,000) out of the collector's later passes (``gc.freeze``). A full pass
+    over them took 50 ms, with the interpreter lock held: a stall of the drawing and of the
+    training alike, every few seconds while a small network trains (its events are many small
+    objects); the collector's time while the XOR lesson trained at Full speed went from
+    12 ms a second to 4. Once in a process (a later call does nothing): what is frozen is
+    never collected as a cycle, so only what lives as long as the window belongs there."""
+    if gc.get_freeze_count():
+        return
+    gc.collect()
+    gc.freeze()
 
 
 def after_paint(action: Callable[[], object], parent: QObject | None = None) -> QTimer:
