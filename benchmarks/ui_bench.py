@@ -270,6 +270,76 @@ def _headless_here(preset: Any, seconds: float) -> tuple[float, int]:
     return steps / (time.perf_counter() - start), trainer.steps_per_epoch
 
 
+class WorkerTime:
+    """Where the worker thread's time went during one run: training (its CPU time less the
+    probes'), the probes (snapshots and epoch probes: the timeline, the autosave's
+    checkpoint), held (waiting for the interface's turn, :data:`ui.training.pacing.HOLD`) and
+    the rest (off the CPU, not held: waiting for the interpreter lock while the interface
+    runs). Read in the worker thread itself (``time.thread_time``), so unlike the throughput
+    ratio it does not move with the machine's speed from one second to the next; ``training``
+    is about the throughput the interface leaves (what it cannot see: the two threads
+    slowing each other down through the caches and cores they share)."""
+
+    def __init__(self) -> None:
+        self.wall = self.cpu = self.probes = self.held = 0.0
+
+    @contextmanager
+    def watching(self) -> Iterator[None]:
+        from ui.training import controller
+        from ui.training.pacing import HOLD
+
+        original = controller.paced_run
+
+        def paced(trainer: Any, **options: Any) -> Iterator[Any]:
+            trainer.snapshot = self._timed(trainer.snapshot)
+            for name, probe in trainer.epoch_probes.items():
+                trainer.epoch_probes[name] = self._timed(probe)
+            return self._clocked(original(trainer, **options))
+
+        wait = HOLD.wait
+        controller.paced_run = paced
+        HOLD.wait = self._timed_wait(wait)        # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            controller.paced_run = original
+            del HOLD.wait                          # (the class's again)
+
+    def _clocked(self, events: Iterator[Any]) -> Iterator[Any]:
+        wall, cpu = time.perf_counter(), time.thread_time()    # in the worker thread
+        try:
+            yield from events
+        finally:
+            self.wall, self.cpu = time.perf_counter() - wall, time.thread_time() - cpu
+
+    def _timed(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return function(*args)
+            finally:
+                self.probes += time.perf_counter() - start
+        return timed
+
+    def _timed_wait(self, wait: Callable[[], None]) -> Callable[[], None]:
+        from ui.training.pacing import HOLD
+
+        def timed() -> None:
+            if not HOLD.is_free():
+                start = time.perf_counter()
+                wait()
+                self.held += time.perf_counter() - start
+        return timed
+
+    def shares(self) -> dict[str, float]:
+        """Fractions of the run's time in the worker thread."""
+        if self.wall <= 0:
+            return {}
+        return {"training": (self.cpu - self.probes) / self.wall,
+                "probes": self.probes / self.wall, "held": self.held / self.wall,
+                "lock": max(0.0, 1.0 - self.cpu / self.wall - self.held / self.wall)}
+
+
 @dataclass
 class RunResult:
     view: str
@@ -289,6 +359,8 @@ class RunResult:
     interface_cpu: float = float("nan")
     #: The redraw pace's stretch (ui.training.pacing.PACE) over the run: median, largest.
     stretch: tuple[float, float] = (float("nan"), float("nan"))
+    #: Where the worker thread's time went (:class:`WorkerTime`).
+    worker: dict[str, float] = field(default_factory=dict)
 
 
 def arrange(window: Any, panel: Any | None) -> Callable[[], None]:
@@ -347,12 +419,14 @@ def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: Pan
         meter.start()
     start = time.perf_counter()
     cpu_start = time.thread_time()
-    window.train()
-    if not finished:
-        wait_for(window.training_finished, timeout)
-    if not finished:
-        window.controller.stop()
-        wait_until(app, lambda: bool(finished), 60)
+    worker = WorkerTime()
+    with worker.watching():
+        window.train()
+        if not finished:
+            wait_for(window.training_finished, timeout)
+        if not finished:
+            window.controller.stop()
+            wait_until(app, lambda: bool(finished), 60)
     seconds = time.perf_counter() - start
     interface_cpu = (time.thread_time() - cpu_start) / seconds
     meter.stop()
@@ -388,7 +462,8 @@ def train_once(app: Any, window: Any, preset: Any, panel: Any | None, times: Pan
                      blas_threads=sorted({n for sample in threads[:-2] for n in sample}),
                      interface_cpu=interface_cpu,
                      stretch=(float(np.median(stretches)), float(max(stretches)))
-                     if stretches else (float("nan"), float("nan")))
+                     if stretches else (float("nan"), float("nan")),
+                     worker=worker.shares())
 
 
 # ----- the controls: tab switch, pause, stop -------------------------------------------------
@@ -546,9 +621,10 @@ def print_runs(key: str, count: int, headless: float, runs: list[RunResult]) -> 
     print(f"\n## {key}, {count} neighbour(s): headless {headless:,.0f} steps/s (mean); "
           "throughput: the run's steps/s over the headless blocks just before and after it")
     print("| view | epochs | s | lateness p50 / p95 / max (ms) | p95 first → last third | "
-          "throughput | interface CPU · redraw stretch (median, max) | panel in view: ms/s "
+          "throughput | interface CPU · redraw stretch (median, max) | worker thread: "
+          "training · probes · held · lock (%) | panel in view: ms/s "
           "(ms per call, ms per paint) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for run in runs:
         late = run.lateness
         own = run.panels.get(run.view)
@@ -563,7 +639,7 @@ def print_runs(key: str, count: int, headless: float, runs: list[RunResult]) -> 
         print(f"| {run.view} | {run.epochs} | {run.seconds:.1f} | {lateness} | "
               f"{run.steps_per_s / run.headless:.2f}× | "
               f"{100 * run.interface_cpu:.0f} % · {run.stretch[0]:.1f}, {run.stretch[1]:.1f} | "
-              f"{cost} |")
+              f"{worker_shares(run.worker)} | {cost} |")
     many = [f"{run.view} {run.blas_threads}" for run in runs
             if max(run.blas_threads, default=1) > 1]
     if many:
@@ -576,6 +652,12 @@ def print_runs(key: str, count: int, headless: float, runs: list[RunResult]) -> 
     if others:
         print("Most ms/s spent on a panel while it was *not* in view: " + ", ".join(
             f"{t} {v:.0f}" for t, v in sorted(others.items(), key=lambda kv: -kv[1])))
+
+
+def worker_shares(shares: dict[str, float]) -> str:
+    if not shares:
+        return "–"
+    return " · ".join(f"{100 * shares[k]:.1f}" for k in ("training", "probes", "held", "lock"))
 
 
 def _epochs(text: str) -> dict[str, int]:
@@ -677,13 +759,16 @@ def main(argv: list[str] | None = None) -> int:
                 print_runs(key, count, headless, runs)
                 entry: dict[str, Any] = {"headless_steps_per_s": rates,
                                          "runs": [r.__dict__ for r in runs]}
-                ratios = [r.steps_per_s / r.headless for r in runs if r.view.endswith("no meter")]
+                plain_runs = [r for r in runs if r.view.endswith("no meter")]
+                ratios = [r.steps_per_s / r.headless for r in plain_runs]
                 if len(ratios) > 1:
+                    training = [r.worker["training"] for r in plain_runs if r.worker]
                     entry["plain_throughput"] = {"median": statistics.median(ratios),
-                                                 "runs": ratios}
+                                                 "runs": ratios, "training_share": training}
                     print(f"throughput a user gets (default view, no meter), {len(ratios)} runs: "
                           f"median {statistics.median(ratios):.2f}× "
-                          f"({min(ratios):.2f}–{max(ratios):.2f})")
+                          f"({min(ratios):.2f}–{max(ratios):.2f}); the worker thread training "
+                          f"{100 * statistics.median(training):.1f} % of the time (median)")
                 if not args.no_controls:
                     entry["controls_ms"] = controls(app, window, key, args.warmup)
                     print("controls (ms): " + "; ".join(
