@@ -296,14 +296,13 @@ class WorkerTime:
                 trainer.epoch_probes[name] = self._timed(probe)
             return self._clocked(original(trainer, **options))
 
-        wait = HOLD.wait
         controller.paced_run = paced
-        HOLD.wait = self._timed_wait(wait)        # type: ignore[method-assign]
+        held = HOLD.waited_seconds
         try:
             yield
         finally:
             controller.paced_run = original
-            del HOLD.wait                          # (the class's again)
+            self.held = HOLD.waited_seconds - held
 
     def _clocked(self, events: Iterator[Any]) -> Iterator[Any]:
         wall, cpu = time.perf_counter(), time.thread_time()    # in the worker thread
@@ -319,16 +318,6 @@ class WorkerTime:
                 return function(*args)
             finally:
                 self.probes += time.perf_counter() - start
-        return timed
-
-    def _timed_wait(self, wait: Callable[[], None]) -> Callable[[], None]:
-        from ui.training.pacing import HOLD
-
-        def timed() -> None:
-            if not HOLD.is_free():
-                start = time.perf_counter()
-                wait()
-                self.held += time.perf_counter() - start
         return timed
 
     def shares(self) -> dict[str, float]:

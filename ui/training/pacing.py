@@ -1,7 +1,8 @@
 """How often the interface shows what a run sends: turns, and a pace that follows the load.
 
-The worker sends up to 30 times a second; the interface need not draw that often, and every
-drawing competes with the training for the one interpreter lock. Two pieces keep it in check:
+A small network's training yields some 10,000 events a second and the worker sends them on
+in bunches (:data:`FRAME_RATE`); every drawing competes with the training for the one
+interpreter lock. Two pieces keep it in check:
 
 * :class:`Turns`: an action (a panel's redraw, the status line) run at most once per period,
   the newest state winning: a call before the turn has come is remembered and run, once, when
@@ -172,8 +173,10 @@ class TrainingHold:
         #: Whether no turn is on: the training thread's look between two events.
         self.is_free = self._free.is_set
         self._end: QTimer | None = None
-        #: How many times the training thread found the interface's turn on and waited.
+        #: How many times the training thread found the interface's turn on and waited, and
+        #: for how many seconds in all (what the interface cost it: benchmarks/ui_bench.py).
         self.waited = 0
+        self.waited_seconds = 0.0
 
     @property
     def held(self) -> bool:
@@ -198,7 +201,9 @@ class TrainingHold:
         seconds)."""
         if not self.is_free():
             self.waited += 1
+            start = monotonic()
             self._free.wait(self.most)
+            self.waited_seconds += monotonic() - start
 
 
 #: The interface's turn, shared by the worker and every live view.

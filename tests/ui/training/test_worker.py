@@ -184,6 +184,17 @@ def test_a_turn_left_on_holds_the_training_for_a_moment_only() -> None:
     assert not hold.held
 
 
+def test_the_hold_keeps_how_long_the_training_waited() -> None:
+    hold = TrainingHold(most=0.01)
+    hold.frame()                               # no event loop here: each wait runs its most
+    hold.wait()
+    hold.wait()
+    hold.release()
+    hold.wait()                                # free: no wait
+    assert hold.waited == 2
+    assert 0.02 <= hold.waited_seconds < 5.0
+
+
 def test_a_send_is_handled_during_the_interface_s_turn(qtbot) -> None:
     from ui.training.controller import _Relay
 
